@@ -1,0 +1,92 @@
+package dev.jflame.flamegraph;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Parses collapsed stacks ({@code root;caller;callee count} per line), plain or gzip.
+ *
+ * <p>The count is the last blank-separated token, so frame names may contain spaces. It is a
+ * non-negative integer or decimal ({@code 12.5}); decimals are kept exactly, see
+ * {@link Profile#countScale()}. {@code # key: value} lines become metadata, other {@code #}
+ * lines and blank lines are skipped, and identical stacks on several lines are summed (unless
+ * the parser is {@link #keepingEveryLine()}).
+ */
+public final class CollapsedParser {
+
+    /** Fraction digits kept from decimal counts; further digits are dropped. */
+    public static final int MAX_COUNT_SCALE = 9;
+
+    static final String EXPECTED = "expected 'frame;frame;... count', got '";
+
+    private final boolean mergeIdenticalStacks;
+
+    /** A parser that sums identical stacks, keeping the order of first appearance. */
+    public CollapsedParser() {
+        this(true);
+    }
+
+    private CollapsedParser(boolean mergeIdenticalStacks) {
+        this.mergeIdenticalStacks = mergeIdenticalStacks;
+    }
+
+    /**
+     * A parser that keeps every line as a stack of its own, in input order, for flame charts
+     * where the sequence of samples is the x axis ({@link FlameGraphOptions#flamechart()}).
+     */
+    public static CollapsedParser keepingEveryLine() {
+        return new CollapsedParser(false);
+    }
+
+    /** Parses {@code file}; error messages name it as given. */
+    public Profile parse(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return parse(in, file.toString());
+        }
+    }
+
+    /**
+     * Parses {@code in} (not closed).
+     *
+     * @param sourceName names the input in error messages, e.g. a file name or {@code "<stdin>"}
+     * @throws MalformedProfileException naming {@code sourceName} and the line number
+     */
+    public Profile parse(InputStream in, String sourceName) throws IOException {
+        StackCounts counts = new StackCounts(1, mergeIdenticalStacks);
+        Map<String, String> metadata = CollapsedLines.read(in, (line, lineNumber) -> {
+            int end = CollapsedLines.trimmedEnd(line, line.length());
+            int blank = CollapsedLines.lastBlank(line, end);
+            int stackEnd = blank < 0 ? 0 : CollapsedLines.trimmedEnd(line, blank);
+            DecimalCount count = blank < 0 ? null : parseCount(line.substring(blank + 1, end), sourceName, lineNumber);
+            if (count == null || stackEnd == 0) {
+                throw new MalformedProfileException(sourceName, lineNumber,
+                        EXPECTED + CollapsedLines.echo(line) + "'");
+            }
+            try {
+                counts.add(counts.frames(line, stackEnd), count);
+            } catch (ArithmeticException overflow) {
+                throw new MalformedProfileException(sourceName, lineNumber, "sample count overflows a 64-bit total");
+            }
+        });
+        List<Stack> stacks = new ArrayList<>(counts.size());
+        for (int i = 0; i < counts.size(); i++) {
+            stacks.add(new Stack(counts.frames(i), counts.count(i, 0)));
+        }
+        return new Profile(metadata, stacks, counts.scale());
+    }
+
+    static DecimalCount parseCount(String token, String sourceName, long lineNumber)
+            throws MalformedProfileException {
+        try {
+            return DecimalCount.parse(token, MAX_COUNT_SCALE);
+        } catch (ArithmeticException overflow) {
+            throw new MalformedProfileException(sourceName, lineNumber,
+                    "count '" + CollapsedLines.echo(token) + "' is too large");
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.jflame.flamegraph;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Parses differential collapsed stacks, {@code root;caller;callee count1 count2} per line
+ * (the format of flamegraph's difffolded.pl): count1 from the "before" profile, count2 from
+ * the "after" one. Everything else (gzip, metadata, comments, decimals, summing) is as in
+ * {@link CollapsedParser}.
+ */
+public final class DiffParser {
+
+    private static final String EXPECTED = "expected 'frame;frame;... count1 count2', got '";
+
+    public DiffProfile parse(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return parse(in, file.toString());
+        }
+    }
+
+    /** Parses {@code in} (not closed); {@code sourceName} names it in error messages. */
+    public DiffProfile parse(InputStream in, String sourceName) throws IOException {
+        StackCounts counts = new StackCounts(2, true);
+        Map<String, String> metadata = CollapsedLines.read(in, (line, lineNumber) -> {
+            int end = CollapsedLines.trimmedEnd(line, line.length());
+            int secondBlank = CollapsedLines.lastBlank(line, end);
+            int firstEnd = secondBlank < 0 ? 0 : CollapsedLines.trimmedEnd(line, secondBlank);
+            int firstBlank = CollapsedLines.lastBlank(line, firstEnd);
+            int stackEnd = firstBlank < 0 ? 0 : CollapsedLines.trimmedEnd(line, firstBlank);
+            if (stackEnd == 0) {
+                throw malformed(sourceName, lineNumber, line);
+            }
+            DecimalCount before = CollapsedParser.parseCount(line.substring(firstBlank + 1, firstEnd), sourceName, lineNumber);
+            DecimalCount after = CollapsedParser.parseCount(line.substring(secondBlank + 1, end), sourceName, lineNumber);
+            if (before == null || after == null) {
+                throw malformed(sourceName, lineNumber, line);
+            }
+            try {
+                counts.add(counts.frames(line, stackEnd), before, after);
+            } catch (ArithmeticException overflow) {
+                throw new MalformedProfileException(sourceName, lineNumber, "sample count overflows a 64-bit total");
+            }
+        });
+        List<DiffStack> stacks = new ArrayList<>(counts.size());
+        for (int i = 0; i < counts.size(); i++) {
+            stacks.add(new DiffStack(counts.frames(i), counts.count(i, 0), counts.count(i, 1)));
+        }
+        return new DiffProfile(metadata, stacks, counts.scale());
+    }
+
+    private static MalformedProfileException malformed(String sourceName, long lineNumber, String line) {
+        return new MalformedProfileException(sourceName, lineNumber, EXPECTED + CollapsedLines.echo(line) + "'");
+    }
+}

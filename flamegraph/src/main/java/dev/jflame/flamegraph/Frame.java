@@ -1,0 +1,142 @@
+package dev.jflame.flamegraph;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One box of a flame graph: a frame name reached along one path from the root.
+ *
+ * <p>{@link #total()} counts every sample whose stack passes through this box (it decides the
+ * width), {@link #self()} those where it is the leaf. In a differential tree {@link #delta()}
+ * and {@link #selfDelta()} are the changes in those from the "before" profile to the "after"
+ * profile; elsewhere they are 0.
+ * Frames are built by {@link FrameTree} and read-only afterwards.
+ */
+public final class Frame {
+
+    private static final Frame[] NO_CHILDREN = new Frame[0];
+    // Beyond this many children a name index replaces the linear scan.
+    private static final int SCAN_LIMIT = 8;
+
+    private final String name;
+    private long total;
+    private long self;
+    private long delta;
+    private long selfDelta;
+    // A plain array: trees of large profiles have millions of frames, most with 0 or 1 child,
+    // and per-frame collection objects would dominate memory and GC time.
+    private Frame[] children = NO_CHILDREN;
+    private int childCount;
+    // Only while building a merged tree with many children: finds one by name in O(1).
+    private Map<String, Frame> childrenByName;
+
+    Frame(String name) {
+        this.name = name;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public long total() {
+        return total;
+    }
+
+    public long self() {
+        return self;
+    }
+
+    /** Change of {@link #total()}, after minus before (differential trees). */
+    public long delta() {
+        return delta;
+    }
+
+    /** Change of {@link #self()}, after minus before (differential trees). */
+    public long selfDelta() {
+        return selfDelta;
+    }
+
+    /** Children in display order: alphabetical by name, or input order in a flame chart. */
+    public List<Frame> children() {
+        return childCount == 0 ? List.of() : Collections.unmodifiableList(Arrays.asList(children));
+    }
+
+    /** The kind of code this frame names, derived from the name. */
+    public FrameKind kind() {
+        return FrameKind.of(name);
+    }
+
+    void add(long count, long countDelta) {
+        total = Math.addExact(total, count);
+        delta = Math.addExact(delta, countDelta);
+    }
+
+    void addSelf(long count, long countDelta) {
+        self = Math.addExact(self, count);
+        selfDelta = Math.addExact(selfDelta, countDelta);
+    }
+
+    /** The child named {@code childName}, created if missing (merged trees). */
+    Frame mergedChild(String childName) {
+        if (childrenByName != null) {
+            Frame child = childrenByName.get(childName);
+            if (child == null) {
+                child = newChild(childName);
+                childrenByName.put(childName, child);
+            }
+            return child;
+        }
+        for (int i = 0; i < childCount; i++) {
+            if (children[i].name.equals(childName)) {
+                return children[i];
+            }
+        }
+        Frame child = newChild(childName);
+        if (childCount > SCAN_LIMIT) {
+            childrenByName = new HashMap<>();
+            for (int i = 0; i < childCount; i++) {
+                childrenByName.put(children[i].name, children[i]);
+            }
+        }
+        return child;
+    }
+
+    /** The last child if it has {@code childName}, else a new last child (flame charts). */
+    Frame adjacentChild(String childName) {
+        if (childCount > 0 && children[childCount - 1].name.equals(childName)) {
+            return children[childCount - 1];
+        }
+        return newChild(childName);
+    }
+
+    private Frame newChild(String childName) {
+        if (childCount == children.length) {
+            children = Arrays.copyOf(children, Math.max(1, childCount * 2));
+        }
+        Frame child = new Frame(childName);
+        children[childCount++] = child;
+        return child;
+    }
+
+    /**
+     * Fixes the child order (alphabetical for merged trees, insertion order for flame charts)
+     * and trims the child array to size.
+     */
+    void freeze(boolean alphabetical) {
+        childrenByName = null;
+        if (childCount != children.length) {
+            children = Arrays.copyOf(children, childCount);
+        }
+        if (alphabetical && childCount > 1) {
+            Arrays.sort(children, (a, b) -> a.name.compareTo(b.name));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name + " (total " + total + ", self " + self + ", " + childCount + " children)";
+    }
+}

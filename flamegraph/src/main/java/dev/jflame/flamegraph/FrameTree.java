@@ -1,0 +1,133 @@
+package dev.jflame.flamegraph;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * The merged call tree a flame graph draws: a synthetic root named {@value #ROOT_NAME} whose
+ * descendants are the profile's frames.
+ *
+ * <p>By default siblings with the same name are merged and ordered alphabetically, like
+ * flamegraph.pl. {@link FlameGraphOptions} can instead merge stacks from the leaf
+ * ({@code reverse}), keep input order and merge only adjacent equal frames ({@code flamechart};
+ * parse with {@link CollapsedParser#keepingEveryLine()} so repeated stacks keep their places),
+ * or keep/drop stacks by regex ({@code include}/{@code exclude}). A tree built from a
+ * {@link DiffProfile} also carries each frame's change ({@link Frame#delta()}).
+ */
+public final class FrameTree {
+
+    public static final String ROOT_NAME = "all";
+
+    private final Frame root;
+    private final int maxDepth;
+    private final int countScale;
+    private final boolean differential;
+
+    private FrameTree(Frame root, int maxDepth, int countScale, boolean differential) {
+        this.root = root;
+        this.maxDepth = maxDepth;
+        this.countScale = countScale;
+        this.differential = differential;
+    }
+
+    /** The default flame graph tree: merged from the root, alphabetical, nothing filtered. */
+    public static FrameTree of(Profile profile) {
+        return of(profile, FlameGraphOptions.defaults());
+    }
+
+    /** A tree shaped by {@code options}' reverse, flamechart, include and exclude settings. */
+    public static FrameTree of(Profile profile, FlameGraphOptions options) {
+        Shaper shaper = new Shaper(options);
+        for (Stack stack : profile.stacks()) {
+            if (options.stackFilter().keeps(stack.frames())) {
+                shaper.add(stack.frames(), stack.count(), 0);
+            }
+        }
+        return shaper.finish(profile.countScale(), false);
+    }
+
+    /**
+     * A differential tree: widths from the "after" counts (or "before" when
+     * {@link FlameGraphOptions#diffWidthsFromBefore()}), each frame's {@link Frame#delta()}
+     * being after minus before.
+     */
+    public static FrameTree of(DiffProfile profile, FlameGraphOptions options) {
+        Shaper shaper = new Shaper(options);
+        for (DiffStack stack : profile.stacks()) {
+            if (options.stackFilter().keeps(stack.frames())) {
+                long width = options.diffWidthsFromBefore() ? stack.before() : stack.after();
+                shaper.add(stack.frames(), width, Math.subtractExact(stack.after(), stack.before()));
+            }
+        }
+        return shaper.finish(profile.countScale(), true);
+    }
+
+    public Frame root() {
+        return root;
+    }
+
+    /** Total count under the root, in {@link #countScale()} units. */
+    public long total() {
+        return root.total();
+    }
+
+    /** Depth of the deepest frame; the root is depth 0, so a tree of one-frame stacks has 1. */
+    public int maxDepth() {
+        return maxDepth;
+    }
+
+    /** See {@link Profile#countScale()}. */
+    public int countScale() {
+        return countScale;
+    }
+
+    /** Whether frames carry a before/after {@link Frame#delta()}. */
+    public boolean differential() {
+        return differential;
+    }
+
+    public boolean isEmpty() {
+        return root.total() == 0 && root.children().isEmpty();
+    }
+
+    /** Adds stacks one at a time into a growing tree. */
+    private static final class Shaper {
+        private final boolean reverse;
+        private final boolean flamechart;
+        private final Frame root = new Frame(ROOT_NAME);
+        private int maxDepth;
+
+        Shaper(FlameGraphOptions options) {
+            this.reverse = options.reverse();
+            this.flamechart = options.flamechart();
+        }
+
+        void add(List<String> frames, long count, long delta) {
+            Frame node = root;
+            node.add(count, delta);
+            int size = frames.size();
+            for (int i = 0; i < size; i++) {
+                String name = frames.get(reverse ? size - 1 - i : i);
+                node = flamechart ? node.adjacentChild(name) : node.mergedChild(name);
+                node.add(count, delta);
+            }
+            node.addSelf(count, delta);
+            maxDepth = Math.max(maxDepth, size);
+        }
+
+        FrameTree finish(int countScale, boolean differential) {
+            // Iterative: stacks from deep recursion can be thousands of frames deep.
+            Deque<Frame> pending = new ArrayDeque<>();
+            pending.push(root);
+            while (!pending.isEmpty()) {
+                Frame frame = pending.pop();
+                frame.freeze(!flamechart);
+                for (Frame child : frame.children()) {
+                    pending.push(child);
+                }
+            }
+            return new FrameTree(root, maxDepth, countScale, differential);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.jflame.flamegraph;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+class FrameKindTest {
+
+    @Test
+    void agentFrameNamesAreClassifiedByTheirConventions() {
+        assertEquals(FrameKind.JAVA, FrameKind.of("java.util.HashMap.put"));
+        assertEquals(FrameKind.JAVA, FrameKind.of("com.example.App.main:42"));
+        assertEquals(FrameKind.JAVA, FrameKind.of("com.example.App$$Lambda$14/0x0000000800c03000.run"));
+        assertEquals(FrameKind.JAVA, FrameKind.of("org.sonar.Scanner.scan"));
+        assertEquals(FrameKind.JAVA_NATIVE, FrameKind.of("java.io.FileInputStream.readBytes [native]"));
+        assertEquals(FrameKind.NATIVE, FrameKind.of("libc.so.6"));
+        assertEquals(FrameKind.NATIVE, FrameKind.of("libjvm.so+0x1f2e"));
+        assertEquals(FrameKind.NATIVE, FrameKind.of("G1ParScanThreadState::trim_queue()"));
+        assertEquals(FrameKind.NATIVE, FrameKind.of("malloc"));
+        assertEquals(FrameKind.KERNEL, FrameKind.of("__x64_sys_read_[k]"));
+        assertEquals(FrameKind.THREAD, FrameKind.of("[main tid=123]"));
+        assertEquals(FrameKind.THREAD, FrameKind.of("[GC Thread#0]"));
+        assertEquals(FrameKind.THREAD, FrameKind.of("[running]"));
+        assertEquals(FrameKind.PSEUDO, FrameKind.of("[gc_active]"));
+        assertEquals(FrameKind.PSEUDO, FrameKind.of("[unknown_Java]"));
+        assertEquals(FrameKind.PSEUDO, FrameKind.of("[crashed_walk]"));
+        assertEquals(FrameKind.PSEUDO, FrameKind.of("[truncated]"));
+    }
+}

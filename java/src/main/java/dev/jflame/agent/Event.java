@@ -1,0 +1,11 @@
+package dev.jflame.agent;
+
+/** What drives the agent's samples; the names are the agent's own `event=` values. */
+public enum Event {
+    /** Per-thread CPU clock from perf_events; falls back to ctimer where perf_events is refused. */
+    cpu,
+    /** Per-thread POSIX CPU-time timers (tick-limited: 4 ms at a 250 Hz kernel tick). */
+    ctimer,
+    /** One process-wide setitimer(ITIMER_PROF). */
+    itimer
+}

@@ -1,0 +1,59 @@
+package dev.jflame.cli;
+
+import dev.jflame.agent.JvmLaunch;
+import dev.jflame.demo.Demo;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code jflame demo}: profiles the built-in demo, which needs nothing but jflame itself. */
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+            "Profile the built-in demo and write its flame graph: a getNumber() generator feeding",
+            "expensiveFunction() ten million XORs at a time, the classic first flame graph.",
+            "",
+            "  jflame demo > flame.svg",
+        })
+final class DemoCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ProfilerOptions profiler = new ProfilerOptions();
+
+    @Mixin
+    OutputOptions output = new OutputOptions();
+
+    @Option(names = "--seconds", defaultValue = "3", paramLabel = "N",
+            description = "How long the demo runs (default: ${DEFAULT-VALUE}).")
+    int seconds;
+
+    @Override
+    public Integer call() throws Exception {
+        if (seconds < 1 || seconds > 3600) {
+            throw new UserError("--seconds must be between 1 and 3600, got " + seconds);
+        }
+        JvmLaunch launch = JvmLaunch.mainClass(JvmLaunch.currentJava(), List.of(), ownClassPath(),
+                Demo.class.getName(), List.of(Integer.toString(seconds)));
+        return new ProfileSession(profiler, output.target(), spec.commandLine().getOut(), spec.commandLine().getErr())
+                .run(launch);
+    }
+
+    /** The jar (or classes folder) jflame runs from: the demo class lives there too. */
+    private static String ownClassPath() {
+        try {
+            return Path.of(Demo.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("jflame's own location is not a file path", e);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package dev.jflame.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.ParseResult;
+
+/** Turns failures inside a command into one clear line on stderr and exit code 1, never a stack trace. */
+final class ErrorReporter implements IExecutionExceptionHandler {
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cli, ParseResult parsed) {
+        cli.getErr().println("jflame: " + describe(ex));
+        cli.getErr().flush();
+        return ExitCodes.ERROR;
+    }
+
+    static String describe(Throwable ex) {
+        Throwable cause = ex instanceof UncheckedIOException u ? u.getCause() : ex;
+        if (cause instanceof UserError || cause instanceof IOException) {
+            String msg = cause.getMessage();
+            if (cause instanceof java.nio.file.NoSuchFileException) {
+                return "no such file: " + msg;
+            }
+            if (cause instanceof java.nio.file.AccessDeniedException) {
+                return "permission denied: " + msg;
+            }
+            return msg == null ? cause.getClass().getSimpleName() : msg;
+        }
+        return "internal error: " + cause;
+    }
+}

@@ -1,0 +1,95 @@
+package dev.jflame.cli;
+
+import dev.jflame.agent.EmbeddedAgent;
+import dev.jflame.agent.JvmLaunch;
+import dev.jflame.agent.ProfiledJvm;
+import dev.jflame.flamegraph.CollapsedParser;
+import dev.jflame.flamegraph.Profile;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One profiled run of an app: start it with the agent, wait for it, render what the agent
+ * wrote. Ctrl-C reaches the app too (same process group); the app then writes its profile as
+ * it shuts down, and jflame's own shutdown is held back until the graph is written.
+ */
+final class ProfileSession {
+    private static final long SHUTDOWN_GRACE_SECONDS = 30;
+
+    private final ProfilerOptions profiler;
+    private final ProfileOutput output;
+    private final PrintWriter stdout;
+    private final PrintWriter stderr;
+
+    ProfileSession(ProfilerOptions profiler, ProfileOutput output, PrintWriter stdout, PrintWriter stderr) {
+        this.profiler = profiler;
+        this.output = output;
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    int run(JvmLaunch launch) throws IOException, InterruptedException {
+        output.checkWritable();
+        Path agent = EmbeddedAgent.inTempDirectory().extract();
+        Path workDir = Files.createTempDirectory("jflame-run");
+        Path profileFile = workDir.resolve("profile.collapsed");
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread holdShutdown = new Thread(() -> awaitQuietly(finished), "jflame-shutdown");
+        Runtime.getRuntime().addShutdownHook(holdShutdown);
+        try {
+            ProfiledJvm jvm = ProfiledJvm.start(launch, agent, profiler.toAgentOptions(profileFile), System.err);
+            int appExit = jvm.waitFor();
+            return render(profileFile, appExit);
+        } finally {
+            deleteQuietly(profileFile);
+            deleteQuietly(workDir);
+            finished.countDown();
+            removeHook(holdShutdown);
+        }
+    }
+
+    private int render(Path profileFile, int appExit) throws IOException {
+        if (!Files.isRegularFile(profileFile)) {
+            stderr.println("jflame: the app exited with code " + appExit + " and left no profile"
+                    + (appExit == 0 ? "; see the agent's messages above" : ""));
+            return appExit == 0 ? ExitCodes.NO_PROFILE : appExit;
+        }
+        Profile profile = new CollapsedParser().parse(profileFile);
+        if (profile.stacks().isEmpty()) {
+            stderr.println("jflame: the profile holds no samples (did the app run long enough to be sampled?)");
+        }
+        output.write(profile, stdout);
+        if (output.file() != null) {
+            stderr.println("jflame: wrote " + output.file());
+        }
+        return appExit;
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // Already shutting down: the hook is running and will return now that we are done.
+        }
+    }
+
+    private static void deleteQuietly(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            // A leftover temp file is harmless; failing the run over it is not.
+        }
+    }
+}

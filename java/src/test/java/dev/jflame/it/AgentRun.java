@@ -1,0 +1,73 @@
+package dev.jflame.it;
+
+import dev.jflame.flamegraph.CollapsedParser;
+import dev.jflame.flamegraph.Profile;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a test workload in a real child JVM with the agent loaded by {@code -agentpath}, the
+ * way users load it. The agent comes from the build (system property {@code jflame.agent}),
+ * the workloads from the test classes.
+ */
+public record AgentRun(int exitCode, String stdout, String stderr, Path profileFile) {
+    static final long TIMEOUT_SECONDS = 120;
+
+    public static Path agentLibrary() {
+        return Path.of(required("jflame.agent"));
+    }
+
+    public static String testClasses() {
+        return required("jflame.testClasses");
+    }
+
+    public static Path java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java");
+    }
+
+    private static String required(String property) {
+        String value = System.getProperty(property);
+        if (value == null) {
+            throw new IllegalStateException("system property " + property + " is not set (run the tests through Maven)");
+        }
+        return value;
+    }
+
+    /** Runs {@code mainClass} with the agent and the given options (file= is added here). */
+    public static AgentRun run(Path workDir, String agentOptions, Class<?> mainClass, String... args)
+            throws IOException, InterruptedException {
+        Path profile = workDir.resolve("profile.collapsed");
+        String options = agentOptions.isEmpty() ? "file=" + profile : agentOptions + ",file=" + profile;
+        List<String> cmd = new ArrayList<>(List.of(java().toString(),
+                "-agentpath:" + agentLibrary() + "=" + options,
+                "-XX:+UnlockDiagnosticVMOptions", "-XX:+DebugNonSafepoints",
+                "-cp", testClasses(), mainClass.getName()));
+        cmd.addAll(List.of(args));
+        return exec(workDir, cmd, profile);
+    }
+
+    static AgentRun exec(Path workDir, List<String> cmd, Path profile) throws IOException, InterruptedException {
+        Path out = workDir.resolve("stdout.txt");
+        Path err = workDir.resolve("stderr.txt");
+        Process p = new ProcessBuilder(cmd).directory(workDir.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("timed out: " + cmd);
+        }
+        return new AgentRun(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8), profile);
+    }
+
+    public Profile profile() throws IOException {
+        if (!Files.exists(profileFile)) {
+            throw new AssertionError("no profile written; exit " + exitCode + ", stderr:\n" + stderr);
+        }
+        return new CollapsedParser().parse(profileFile);
+    }
+}

@@ -1,0 +1,65 @@
+package dev.jflame.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jflame.flamegraph.Profile;
+import dev.jflame.workload.SplitWorkload;
+import dev.jflame.workload.TwoThreadsWorkload;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The agent, loaded into real JVMs, measures workloads whose split is known by construction. */
+class SamplingAccuracyIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void timeSplitSixtyThirtyTenIsMeasuredWithinThreePoints() throws Exception {
+        AgentRun run = AgentRun.run(dir, "event=cpu,interval=1ms", SplitWorkload.class, "time", "4000");
+        assertEquals(0, run.exitCode(), run.stderr());
+        Map<String, Double> shares = Shares.percentAmong(run.profile(), "sixty", "thirty", "ten");
+        long samples = Shares.samplesIn(run.profile(), "sixty", "thirty", "ten").values().stream()
+                .mapToLong(Long::longValue).sum();
+        assertTrue(samples > 2000, "too few samples to judge: " + samples + "\n" + run.stderr());
+        assertEquals(60, shares.get("sixty"), 3, () -> "shares " + shares);
+        assertEquals(30, shares.get("thirty"), 3, () -> "shares " + shares);
+        assertEquals(10, shares.get("ten"), 3, () -> "shares " + shares);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"cpu", "ctimer", "itimer"})
+    void twoBusyThreadsShareSamplesEvenly(String event) throws Exception {
+        AgentRun run = AgentRun.run(dir, "event=" + event + ",interval=2ms", TwoThreadsWorkload.class, "2500");
+        assertEquals(0, run.exitCode(), run.stderr());
+        Profile profile = run.profile();
+        Map<String, Double> shares = Shares.percentAmong(profile, "burnAlpha", "burnBeta");
+        long samples = Shares.samplesIn(profile, "burnAlpha", "burnBeta").values().stream()
+                .mapToLong(Long::longValue).sum();
+        assertTrue(samples > 500, event + ": too few samples: " + samples + "\n" + run.stderr());
+        assertEquals(50, shares.get("burnAlpha"), 5, () -> event + " shares " + shares);
+        assertEquals(event, profile.meta("event").orElse(""), "the event actually used is recorded");
+    }
+
+    @Test
+    void cpuEventAtOneMillisecondRecordsNinetyFivePercentOfExpectedSamples() throws Exception {
+        AgentRun run = AgentRun.run(dir, "event=cpu,interval=1ms", TwoThreadsWorkload.class, "3000");
+        assertEquals(0, run.exitCode(), run.stderr());
+        Matcher m = Pattern.compile("cpu_ns alpha=(\\d+) beta=(\\d+)").matcher(run.stdout());
+        assertTrue(m.find(), run.stdout());
+        long cpuNanos = Long.parseLong(m.group(1)) + Long.parseLong(m.group(2));
+        double expected = cpuNanos / 1_000_000.0;
+        long recorded = Shares.samplesIn(run.profile(), "burnAlpha", "burnBeta").values().stream()
+                .mapToLong(Long::longValue).sum();
+        assertTrue(recorded >= 0.95 * expected,
+                "recorded " + recorded + " of " + expected + " expected samples (" + (100.0 * recorded / expected)
+                        + "%)\n" + run.stderr());
+        assertTrue(recorded <= 1.05 * expected, "more samples than CPU time allows: " + recorded + " > " + expected);
+    }
+}

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <time.h>
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+
+#include "engine.h"
+#include "jitter.h"
+#include "tid_table.h"
+
+// event=ctimer: one POSIX timer per thread on that thread's CPU-time clock, delivering
+// SIGPROF to that very thread (SIGEV_THREAD_ID). CPU timers expire on the kernel tick
+// (4 ms at 250 Hz): each expiry is late by up to a tick, so the timer is set to absolute
+// deadlines on the thread's CPU clock (Jitter::nextDeadline) and that lateness is not
+// lost. Intervals below a tick are still not honoured; event=cpu has no such limit.
+//
+// The timer system calls are made directly: the kernel's timer id is a plain int, and
+// glibc only moved timer_create from librt into libc in 2.34.
+class CtimerEngine : public Engine {
+ public:
+  CtimerEngine(uint64_t intervalNs, Jitter* jitter);
+  ~CtimerEngine() override;
+
+  const char* name() const override { return "ctimer"; }
+  bool start(std::string* error) override;
+  void stop() override;
+  void threadStarted(int tid) override;
+  void threadEnded(int tid) override;
+  bool onSignal(const siginfo_t* info, int tid) override;
+  uint64_t armFailures() const override { return armFailures_; }
+
+ private:
+  const uint64_t intervalNs_;
+  Jitter& jitter_;
+  TidTable<int> timers_;           // kernel timer id + 1 per tid, for re-arming from the handler
+  TidTable<uint64_t> deadlines_;   // absolute expiry on the thread's CPU clock (ns)
+  std::unordered_map<int, int> armed_;  // tid -> kernel timer id
+  uint64_t armFailures_ = 0;
+};

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <cstdint>
+
+// One recorded frame. The signal handler writes these and the trace store keys on their
+// exact bytes, so every field that is not meaningful for a kind must be zero.
+enum class FrameKind : uint32_t {
+  kJava = 1,         // id = jmethodID, bci = bytecode index (0 unless lines are wanted)
+  kThreadRoot = 2,   // id = tid: the `[NAME tid=N]` root added by the `threads` option
+  kThreadSelf = 3,   // id = tid: a thread with no Java frame at all (GC, JIT, VM threads)
+  kTruncated = 4,    // the stack was deeper than `depth`
+  kWalkFailure = 5,  // id = a WalkFailure: why there is no Java stack for this sample
+};
+
+struct Frame {
+  uint64_t id;
+  int32_t bci;
+  FrameKind kind;
+};
+static_assert(sizeof(Frame) == 16, "frames are packed into the trace store's arena");
+
+// Why a sample has no Java stack. The first ten mirror AsyncGetCallTrace's negative
+// num_frames codes (-1..-10, so the index is -code); the rest are ours.
+enum class WalkFailure : uint32_t {
+  kNoClassLoad = 1,
+  kGcActive = 2,
+  kUnknownNotJava = 3,
+  kNotWalkableNotJava = 4,
+  kUnknownJava = 5,
+  kNotWalkableJava = 6,
+  kUnknownState = 7,
+  kThreadExit = 8,
+  kDeopt = 9,
+  kSafepoint = 10,
+  kCrashedWalk = 11,     // AsyncGetCallTrace faulted and the crash guard recovered
+  kUnknownFailure = 12,  // a code this agent does not know (a newer JVM)
+};
+constexpr int kWalkFailureKinds = 13;  // indices 1..12 are used
+
+// The name used both in `[name]` frames and in the `# failed_walks:` header.
+const char* walkFailureName(WalkFailure failure);
+
+// Maps AsyncGetCallTrace's negative num_frames to a failure kind.
+WalkFailure walkFailureFromAgct(int numFrames);

@@ -1,0 +1,163 @@
+#include "options.h"
+
+#include <cstring>
+
+const char* eventName(EventKind event) {
+  switch (event) {
+    case EventKind::kCpu: return "cpu";
+    case EventKind::kCtimer: return "ctimer";
+    case EventKind::kItimer: return "itimer";
+  }
+  return "cpu";
+}
+
+namespace {
+
+const char* const kAllowed = "event, interval, file, depth, threads, lines";
+
+bool parseUnsigned(const std::string& digits, uint64_t limit, uint64_t* out) {
+  if (digits.empty()) return false;
+  uint64_t value = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return false;
+    uint64_t d = static_cast<uint64_t>(c - '0');
+    if (value > (limit - d) / 10) return false;  // would exceed limit
+    value = value * 10 + d;
+  }
+  *out = value;
+  return true;
+}
+
+bool fail(std::string* error, const std::string& item, const std::string& why) {
+  *error = "invalid option '" + item + "': " + why;
+  return false;
+}
+
+}  // namespace
+
+bool parseDuration(const std::string& text, uint64_t* ns, std::string* why) {
+  static const struct {
+    const char* suffix;
+    uint64_t scale;
+  } kUnits[] = {{"ns", 1}, {"us", 1'000}, {"ms", 1'000'000}, {"s", 1'000'000'000}};
+  std::string digits = text;
+  uint64_t scale = 1;
+  for (const auto& unit : kUnits) {
+    size_t len = std::strlen(unit.suffix);
+    if (text.size() > len && text.compare(text.size() - len, len, unit.suffix) == 0) {
+      digits = text.substr(0, text.size() - len);
+      scale = unit.scale;
+      break;
+    }
+  }
+  uint64_t value = 0;
+  if (!parseUnsigned(digits, UINT64_MAX / scale, &value)) {
+    *why = "must be a whole number followed by ns, us, ms or s (e.g. 10ms)";
+    return false;
+  }
+  *ns = value * scale;
+  return true;
+}
+
+std::vector<std::string> splitList(const std::string& value) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (true) {
+    size_t plus = value.find('+', start);
+    parts.push_back(value.substr(start, plus == std::string::npos ? std::string::npos : plus - start));
+    if (plus == std::string::npos) break;
+    start = plus + 1;
+  }
+  return parts;
+}
+
+bool expandFilePattern(const std::string& pattern, int pid, std::string* out, std::string* why) {
+  std::string result;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    char c = pattern[i];
+    if (c != '%') {
+      result += c;
+      continue;
+    }
+    char next = i + 1 < pattern.size() ? pattern[i + 1] : '\0';
+    if (next == 'p') {
+      result += std::to_string(pid);
+    } else if (next == '%') {
+      result += '%';
+    } else {
+      *why = next == '\0' ? std::string("ends in a lone '%' (use %% for a literal %)")
+                          : std::string("unknown escape '%") + next + "' (use %p for the pid, %% for %)";
+      return false;
+    }
+    ++i;
+  }
+  *out = result;
+  return true;
+}
+
+bool parseOptions(const char* text, Options* out, std::string* error) {
+  Options options;
+  std::string all = text != nullptr ? text : "";
+  if (all.empty()) {
+    *out = options;
+    return true;
+  }
+  std::vector<std::string> seen;
+  size_t start = 0;
+  while (start <= all.size()) {
+    size_t comma = all.find(',', start);
+    std::string item = all.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    start = comma == std::string::npos ? all.size() + 1 : comma + 1;
+    if (item.empty()) {
+      *error = "invalid option '': empty option (two commas in a row, or a trailing comma); allowed: ";
+      *error += kAllowed;
+      return false;
+    }
+    size_t eq = item.find('=');
+    std::string key = item.substr(0, eq);
+    bool hasValue = eq != std::string::npos;
+    std::string value = hasValue ? item.substr(eq + 1) : "";
+
+    for (const std::string& k : seen) {
+      if (k == key) return fail(error, item, key + " is given more than once");
+    }
+    seen.push_back(key);
+
+    if (key == "event") {
+      if (value == "cpu") {
+        options.event = EventKind::kCpu;
+      } else if (value == "ctimer") {
+        options.event = EventKind::kCtimer;
+      } else if (value == "itimer") {
+        options.event = EventKind::kItimer;
+      } else {
+        return fail(error, item, "event must be one of cpu, ctimer, itimer");
+      }
+    } else if (key == "interval") {
+      uint64_t ns = 0;
+      std::string why;
+      if (!parseDuration(value, &ns, &why)) return fail(error, item, "interval " + why);
+      if (ns < kMinIntervalNs) return fail(error, item, "interval must be at least 10us");
+      if (ns > kMaxIntervalNs) return fail(error, item, "interval must be at most 60s");
+      options.intervalNs = ns;
+    } else if (key == "file") {
+      if (value.empty()) return fail(error, item, "file must name a path (%p = pid, %% = %)");
+      std::string expanded, why;
+      if (!expandFilePattern(value, 1, &expanded, &why)) return fail(error, item, "file " + why);
+      options.file = value;
+    } else if (key == "depth") {
+      uint64_t depth = 0;
+      if (!parseUnsigned(value, UINT64_MAX, &depth) || depth < 1 || depth > kMaxDepth) {
+        return fail(error, item, "depth must be a whole number from 1 to 65536");
+      }
+      options.depth = static_cast<uint32_t>(depth);
+    } else if (key == "threads" || key == "lines") {
+      if (hasValue) return fail(error, item, key + " is a flag and takes no value");
+      (key == "threads" ? options.threads : options.lines) = true;
+    } else {
+      return fail(error, item, "unknown option '" + key + "'; allowed: " + kAllowed);
+    }
+  }
+  *out = options;
+  return true;
+}

@@ -1,0 +1,51 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+// The agent's options, from -agentpath:/path/libjflame.so=OPTIONS.
+//
+// Grammar: OPTIONS is a comma-separated list of items; an item is `key=value` or a bare
+// flag `key`. A value listing several things joins them with `+` (a comma would end the
+// item), e.g. a future `state=running+blocked`; splitList() is the one place that splits
+// such a value.
+//
+//   event=cpu|ctimer|itimer   sampling source (default cpu)
+//   interval=N[ns|us|ms|s]    sampling period in CPU time; bare N is ns (default 10ms, >= 10us)
+//   file=PATH                 output; %p = pid, %% = '%' (default jflame-%p.collapsed)
+//   depth=N                   frames kept per stack, leaf end (1..65536, default 2048)
+//   threads                   a `[NAME tid=N]` root frame per thread
+//   lines                     Java frames end in :LINE
+
+enum class EventKind { kCpu, kCtimer, kItimer };
+
+const char* eventName(EventKind event);
+
+struct Options {
+  EventKind event = EventKind::kCpu;
+  uint64_t intervalNs = 10'000'000;
+  std::string file = "jflame-%p.collapsed";  // as given; see expandFilePattern()
+  uint32_t depth = 2048;
+  bool threads = false;
+  bool lines = false;
+};
+
+constexpr uint64_t kMinIntervalNs = 10'000;           // 10us
+constexpr uint64_t kMaxIntervalNs = 60'000'000'000;   // 60s
+constexpr uint32_t kMaxDepth = 65536;
+
+// Parses the whole option string (nullptr or "" gives the defaults). On failure returns
+// false and sets *error to one complete line without a prefix, naming the offending
+// item and what is allowed, e.g.
+//   invalid option 'event=foo': event must be one of cpu, ctimer, itimer
+bool parseOptions(const char* text, Options* out, std::string* error);
+
+// "10ms" -> 10000000. Units ns, us, ms, s; a bare number is ns. Whole numbers only.
+bool parseDuration(const std::string& text, uint64_t* ns, std::string* why);
+
+// Splits a `+`-joined option value: "running+blocked" -> {"running", "blocked"}.
+std::vector<std::string> splitList(const std::string& value);
+
+// Expands %p to the pid and %% to '%'; any other % sequence is an error.
+bool expandFilePattern(const std::string& pattern, int pid, std::string* out, std::string* why);

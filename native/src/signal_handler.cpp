@@ -1,0 +1,239 @@
+#include "signal_handler.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstring>
+#include <memory>
+
+#include "crash_guard.h"
+#include "engine.h"
+#include "frame.h"
+#include "mapped_memory.h"
+#include "stats.h"
+#include "trace_store.h"
+
+namespace {
+
+// Buffers for one sample each, claimed with a CAS. Handlers on one thread never nest
+// (SIGPROF is blocked while its handler runs), so the pool needs about one buffer per
+// CPU; a handler that finds none drops its sample and counts it.
+class BufferPool {
+ public:
+  BufferPool(uint32_t buffers, uint32_t framesPerBuffer)
+      : buffers_(buffers),
+        framesPerBuffer_(framesPerBuffer),
+        busy_(buffers * sizeof(std::atomic<int>)),
+        agct_(static_cast<size_t>(buffers) * framesPerBuffer * sizeof(AgctFrame)),
+        frames_(static_cast<size_t>(buffers) * framesPerBuffer * sizeof(Frame)) {}
+
+  bool ok() const { return busy_.ok() && agct_.ok() && frames_.ok(); }
+
+  int acquire(int tid) {
+    std::atomic<int>* busy = static_cast<std::atomic<int>*>(busy_.data());
+    for (uint32_t i = 0; i < buffers_; ++i) {
+      uint32_t index = (static_cast<uint32_t>(tid) + i) % buffers_;
+      int expected = 0;
+      if (busy[index].compare_exchange_strong(expected, 1, std::memory_order_acquire)) {
+        return static_cast<int>(index);
+      }
+    }
+    return -1;
+  }
+
+  void release(int index) {
+    static_cast<std::atomic<int>*>(busy_.data())[index].store(0, std::memory_order_release);
+  }
+
+  AgctFrame* agctFrames(int index) {
+    return static_cast<AgctFrame*>(agct_.data()) + static_cast<size_t>(index) * framesPerBuffer_;
+  }
+  Frame* frames(int index) {
+    return static_cast<Frame*>(frames_.data()) + static_cast<size_t>(index) * framesPerBuffer_;
+  }
+
+ private:
+  const uint32_t buffers_;
+  const uint32_t framesPerBuffer_;
+  MappedMemory busy_;
+  MappedMemory agct_;
+  MappedMemory frames_;
+};
+
+struct Sampler {
+  SamplerConfig config;
+  std::unique_ptr<BufferPool> pool;
+  std::atomic<bool> enabled{false};
+  std::atomic<int> inHandler{0};
+};
+
+// Set once, never freed: a SIGPROF may still be pending when the JVM exits.
+std::atomic<Sampler*> g_sampler{nullptr};
+
+uint64_t nowNs() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);  // vDSO, async-signal-safe
+  return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000 + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+struct AgctCall {
+  AsyncGetCallTraceFn fn;
+  AgctTrace* trace;
+  jint depth;
+  void* ucontext;
+};
+
+void callAgct(void* arg) {
+  AgctCall* call = static_cast<AgctCall*>(arg);
+  call->fn(call->trace, call->depth, call->ucontext);
+}
+
+Frame pseudoFrame(FrameKind kind, uint64_t id) {
+  Frame f;
+  f.id = id;
+  f.bci = 0;
+  f.kind = kind;
+  return f;
+}
+
+// Fills `out` leaf first; returns the number of frames.
+uint32_t walk(Sampler& s, int tid, void* ucontext, int buffer) {
+  const SamplerConfig& config = s.config;
+  Frame* out = s.pool->frames(buffer);
+
+  JNIEnv* env = nullptr;
+  if (config.vm->GetEnv(reinterpret_cast<void**>(&env), JNI_VERSION_1_6) != JNI_OK ||
+      env == nullptr) {
+    // Not a Java thread (GC, VM thread, ...): no Java frame can exist.
+    config.stats->threadOnlySample();
+    out[0] = pseudoFrame(FrameKind::kThreadSelf, static_cast<uint64_t>(tid));
+    return 1;
+  }
+
+  AgctFrame* agct = s.pool->agctFrames(buffer);
+  AgctTrace trace;
+  trace.env = env;
+  trace.numFrames = 0;
+  trace.frames = agct;
+  // One frame more than wanted tells a stack of exactly `depth` from a deeper one.
+  AgctCall call{config.asyncGetCallTrace, &trace, static_cast<jint>(config.depth + 1), ucontext};
+  if (!config.guard->run(tid, callAgct, &call)) {
+    config.stats->walkFailed(WalkFailure::kCrashedWalk);
+    out[0] = pseudoFrame(FrameKind::kWalkFailure, static_cast<uint64_t>(WalkFailure::kCrashedWalk));
+    return 1;
+  }
+  if (trace.numFrames == 0) {
+    // A Java thread with no Java frame (a JIT compiler thread, a thread in native
+    // code before its first Java call): named after the thread, like non-Java threads.
+    config.stats->threadOnlySample();
+    out[0] = pseudoFrame(FrameKind::kThreadSelf, static_cast<uint64_t>(tid));
+    return 1;
+  }
+  if (trace.numFrames < 0) {
+    WalkFailure failure = walkFailureFromAgct(trace.numFrames);
+    config.stats->walkFailed(failure);
+    out[0] = pseudoFrame(FrameKind::kWalkFailure, static_cast<uint64_t>(failure));
+    return 1;
+  }
+  uint32_t n = static_cast<uint32_t>(trace.numFrames);
+  bool truncated = n > config.depth;
+  if (truncated) n = config.depth;
+  for (uint32_t i = 0; i < n; ++i) {
+    out[i].id = reinterpret_cast<uint64_t>(agct[i].method);
+    // Without `lines` all frames of one method are the same key.
+    out[i].bci = config.lines ? agct[i].bci : 0;
+    out[i].kind = FrameKind::kJava;
+  }
+  if (truncated) out[n++] = pseudoFrame(FrameKind::kTruncated, 0);
+  return n;
+}
+
+void sample(Sampler& s, int tid, void* ucontext) {
+  int buffer = s.pool->acquire(tid);
+  if (buffer < 0) {
+    s.config.stats->noBuffer();
+    return;
+  }
+  uint32_t n = walk(s, tid, ucontext, buffer);
+  Frame* frames = s.pool->frames(buffer);
+  if (s.config.threads) frames[n++] = pseudoFrame(FrameKind::kThreadRoot, static_cast<uint64_t>(tid));
+  if (s.config.store->add(frames, n) == TraceStore::Result::kCounted) s.config.stats->sampleRecorded();
+  s.pool->release(buffer);
+}
+
+void onSigprof(int, siginfo_t* info, void* ucontext) {
+  Sampler* s = g_sampler.load(std::memory_order_acquire);
+  if (s == nullptr) return;
+  int savedErrno = errno;
+  // Announce first, then check `enabled` (both seq_cst): disableAndDrain() clears
+  // `enabled` before it waits for the count to reach zero, so it cannot miss us.
+  s->inHandler.fetch_add(1, std::memory_order_seq_cst);
+  if (s->enabled.load(std::memory_order_seq_cst)) {
+    int tid = static_cast<int>(syscall(SYS_gettid));
+    if (s->config.engine->onSignal(info, tid)) {
+      uint64_t start = nowNs();
+      sample(*s, tid, ucontext);
+      s->config.stats->handlerTime(nowNs() - start);
+    }
+  }
+  s->inHandler.fetch_sub(1, std::memory_order_seq_cst);
+  errno = savedErrno;
+}
+
+}  // namespace
+
+namespace sampler {
+
+bool install(const SamplerConfig& config, std::string* error) {
+  if (g_sampler.load() != nullptr) {
+    *error = "the sampler is already installed";
+    return false;
+  }
+  // Leaked on purpose, see g_sampler.
+  Sampler* s = std::make_unique<Sampler>().release();
+  s->config = config;
+  long cpus = sysconf(_SC_NPROCESSORS_CONF);
+  uint32_t buffers = static_cast<uint32_t>(cpus > 0 ? cpus : 1) * 4;
+  if (buffers < 16) buffers = 16;
+  // depth + 1 for the probe frame, + 2 for the [truncated] and thread root frames.
+  s->pool = std::make_unique<BufferPool>(buffers, config.depth + 3);
+  if (!s->pool->ok()) {
+    *error = "cannot reserve memory for the sample buffers";
+    return false;
+  }
+  g_sampler.store(s, std::memory_order_release);
+
+  struct sigaction action;
+  std::memset(&action, 0, sizeof(action));
+  action.sa_sigaction = onSigprof;
+  action.sa_flags = SA_SIGINFO | SA_RESTART;
+  sigemptyset(&action.sa_mask);
+  if (sigaction(SIGPROF, &action, nullptr) != 0) {
+    *error = std::string("cannot install the SIGPROF handler: ") + std::strerror(errno);
+    return false;
+  }
+  return true;
+}
+
+void enable() {
+  Sampler* s = g_sampler.load(std::memory_order_acquire);
+  if (s != nullptr) s->enabled.store(true, std::memory_order_seq_cst);
+}
+
+bool disableAndDrain(int timeoutMs) {
+  Sampler* s = g_sampler.load(std::memory_order_acquire);
+  if (s == nullptr) return true;
+  s->enabled.store(false, std::memory_order_seq_cst);
+  for (int waited = 0; s->inHandler.load(std::memory_order_seq_cst) != 0; ++waited) {
+    if (waited >= timeoutMs * 10) return false;
+    timespec pause{0, 100'000};  // 100us
+    nanosleep(&pause, nullptr);
+  }
+  return true;
+}
+
+}  // namespace sampler

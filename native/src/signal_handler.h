@@ -1,0 +1,58 @@
+#pragma once
+
+#include <jni.h>
+
+#include <cstdint>
+#include <string>
+
+class CrashGuard;
+class Engine;
+class Stats;
+class TraceStore;
+
+// The sampler: the SIGPROF handler. On each signal from the engine it asks
+// AsyncGetCallTrace for the interrupted thread's Java stack and counts it in the trace
+// store. Everything slow (names, files) happens later on a normal thread.
+//
+// Signal-safety rules kept here: no malloc, no locks, no stdio, no exceptions, no JVMTI
+// or JNI besides JavaVM::GetEnv and AsyncGetCallTrace, no thread_local (its first touch
+// in a dlopen'ed library may allocate); per-thread state lives in tid-indexed tables and
+// frame buffers in a pool pre-allocated at install().
+
+// The unexported but long-standing HotSpot profiling entry point (forte.cpp).
+struct AgctFrame {
+  jint bci;  // "lineno": the bytecode index for Java frames, negative for native ones
+  jmethodID method;
+};
+struct AgctTrace {
+  JNIEnv* env;
+  jint numFrames;
+  AgctFrame* frames;
+};
+using AsyncGetCallTraceFn = void (*)(AgctTrace* trace, jint depth, void* ucontext);
+
+struct SamplerConfig {
+  JavaVM* vm = nullptr;
+  AsyncGetCallTraceFn asyncGetCallTrace = nullptr;
+  Engine* engine = nullptr;
+  TraceStore* store = nullptr;
+  Stats* stats = nullptr;
+  CrashGuard* guard = nullptr;
+  uint32_t depth = 2048;
+  bool threads = false;  // add a [thread] root frame
+  bool lines = false;    // keep bytecode indexes (otherwise frames of a method are one key)
+};
+
+namespace sampler {
+
+// Allocates the frame buffers and installs the SIGPROF handler (once per process).
+// Sampling stays disabled until enable().
+bool install(const SamplerConfig& config, std::string* error);
+
+void enable();
+
+// Stops recording, then waits (bounded) until no handler is running any more. True if
+// the handlers drained; after that the store may be read.
+bool disableAndDrain(int timeoutMs);
+
+}  // namespace sampler

@@ -1,0 +1,123 @@
+#include "symbols.h"
+
+#include <utility>
+
+namespace {
+
+// Frees JVMTI-allocated memory when leaving scope.
+class JvmtiString {
+ public:
+  explicit JvmtiString(jvmtiEnv* jvmti) : jvmti_(jvmti) {}
+  ~JvmtiString() {
+    if (p_ != nullptr) jvmti_->Deallocate(reinterpret_cast<unsigned char*>(p_));
+  }
+  JvmtiString(const JvmtiString&) = delete;
+  JvmtiString& operator=(const JvmtiString&) = delete;
+  char** out() { return &p_; }
+  const char* get() const { return p_ != nullptr ? p_ : ""; }
+
+ private:
+  jvmtiEnv* jvmti_;
+  char* p_ = nullptr;
+};
+
+}  // namespace
+
+Symbols::Symbols(jvmtiEnv* jvmti, JNIEnv* jni, bool lines, ThreadNamer threadName)
+    : jvmti_(jvmti), jni_(jni), lines_(lines), threadName_(std::move(threadName)) {}
+
+void Symbols::createMethodIds(jvmtiEnv* jvmti, jclass klass) {
+  jint count = 0;
+  jmethodID* methods = nullptr;
+  if (jvmti->GetClassMethods(klass, &count, &methods) == JVMTI_ERROR_NONE && methods != nullptr) {
+    jvmti->Deallocate(reinterpret_cast<unsigned char*>(methods));
+  }
+}
+
+std::string Symbols::javaClassName(const char* signature) {
+  std::string name = signature != nullptr ? signature : "";
+  if (name.size() >= 2 && name.front() == 'L' && name.back() == ';') {
+    name = name.substr(1, name.size() - 2);
+  }
+  for (char& c : name) {
+    if (c == '/') c = '.';
+  }
+  return name;
+}
+
+int Symbols::lineOf(const std::vector<std::pair<int64_t, int>>& table, int bci) {
+  int line = -1;
+  int64_t best = -1;
+  for (const auto& entry : table) {
+    if (entry.first <= bci && entry.first > best) {
+      best = entry.first;
+      line = entry.second;
+    }
+  }
+  return line;
+}
+
+const Symbols::Method& Symbols::method(jmethodID id) {
+  Method& m = methods_[id];
+  if (m.resolved) return m;
+  m.resolved = true;
+  if (id == nullptr) return m;
+  // Ids of methods whose class was unloaded are cleared by HotSpot: every call below
+  // then fails with JVMTI_ERROR_INVALID_METHODID, and the frame is [unknown_method].
+  JvmtiString methodName(jvmti_);
+  if (jvmti_->GetMethodName(id, methodName.out(), nullptr, nullptr) != JVMTI_ERROR_NONE) return m;
+  jclass klass = nullptr;
+  if (jvmti_->GetMethodDeclaringClass(id, &klass) != JVMTI_ERROR_NONE || klass == nullptr) return m;
+  JvmtiString signature(jvmti_);
+  jvmtiError error = jvmti_->GetClassSignature(klass, signature.out(), nullptr);
+  jni_->DeleteLocalRef(klass);
+  if (error != JVMTI_ERROR_NONE) return m;
+  m.name = javaClassName(signature.get()) + "." + methodName.get();
+  jboolean isNative = JNI_FALSE;
+  if (jvmti_->IsMethodNative(id, &isNative) == JVMTI_ERROR_NONE) m.isNative = isNative == JNI_TRUE;
+  if (lines_ && !m.isNative) {
+    jint count = 0;
+    jvmtiLineNumberEntry* table = nullptr;
+    // Absent for classes compiled without -g:lines (and for some generated classes).
+    if (jvmti_->GetLineNumberTable(id, &count, &table) == JVMTI_ERROR_NONE && table != nullptr) {
+      for (jint i = 0; i < count; ++i) m.lines.emplace_back(table[i].start_location, table[i].line_number);
+      jvmti_->Deallocate(reinterpret_cast<unsigned char*>(table));
+    }
+  }
+  return m;
+}
+
+std::string Symbols::threadFrameName(int tid) {
+  std::string name = threadName_(tid);
+  return name.empty() ? "tid=" + std::to_string(tid) : name;
+}
+
+std::string Symbols::frameName(const Frame& frame) {
+  switch (frame.kind) {
+    case FrameKind::kJava: {
+      const Method& m = method(reinterpret_cast<jmethodID>(frame.id));
+      if (m.name.empty()) {
+        ++unknownMethods_;
+        return "[unknown_method]";
+      }
+      if (m.isNative) return m.name + " [native]";
+      if (lines_ && frame.bci >= 0) {
+        int line = lineOf(m.lines, frame.bci);
+        if (line >= 0) return m.name + ":" + std::to_string(line);
+      }
+      return m.name;
+    }
+    case FrameKind::kThreadRoot: {
+      int tid = static_cast<int>(frame.id);
+      std::string name = threadName_(tid);
+      return "[" + (name.empty() ? std::string() : name + " ") + "tid=" + std::to_string(tid) + "]";
+    }
+    case FrameKind::kThreadSelf:
+      return "[" + threadFrameName(static_cast<int>(frame.id)) + "]";
+    case FrameKind::kTruncated:
+      return "[truncated]";
+    case FrameKind::kWalkFailure:
+      return std::string("[") + walkFailureName(static_cast<WalkFailure>(frame.id)) + "]";
+  }
+  return "[unknown_frame]";
+}

@@ -1,0 +1,210 @@
+#include "thread_registry.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+
+#include "engine.h"
+
+namespace {
+
+constexpr auto kRescanPeriod = std::chrono::milliseconds(100);
+constexpr int kNameReads = 3;  // re-read comm a few scans, until the JVM has named the thread
+
+}  // namespace
+
+ThreadRegistry::~ThreadRegistry() { stop(); }
+
+bool ThreadRegistry::parseTaskStat(const std::string& text, TaskStat* out) {
+  // "tid (comm) state ppid ...": comm may itself contain spaces and parentheses, so it
+  // runs to the LAST ')'. Start time is field 22, i.e. the 20th after the comm.
+  size_t open = text.find('(');
+  size_t close = text.rfind(')');
+  if (open == std::string::npos || close == std::string::npos || close < open) return false;
+  out->comm = text.substr(open + 1, close - open - 1);
+  const char* p = text.c_str() + close + 1;
+  for (int field = 3; field < 22; ++field) {
+    while (*p == ' ') ++p;
+    while (*p != ' ' && *p != '\0') ++p;
+  }
+  while (*p == ' ') ++p;
+  if (*p < '0' || *p > '9') return false;
+  out->startTime = std::strtoull(p, nullptr, 10);
+  return true;
+}
+
+bool ThreadRegistry::readTaskStat(int tid, TaskStat* out) {
+  char path[64];
+  snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  char buffer[1024];
+  ssize_t n = read(fd, buffer, sizeof(buffer) - 1);
+  close(fd);
+  if (n <= 0) return false;
+  return parseTaskStat(std::string(buffer, static_cast<size_t>(n)), out);
+}
+
+std::vector<int> ThreadRegistry::listTasks() {
+  std::vector<int> tids;
+  DIR* dir = opendir("/proc/self/task");
+  if (dir == nullptr) return tids;
+  while (dirent* entry = readdir(dir)) {
+    int tid = atoi(entry->d_name);
+    if (tid > 0) tids.push_back(tid);
+  }
+  closedir(dir);
+  return tids;
+}
+
+bool ThreadRegistry::start(Engine* engine, std::string* error) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (started_ || stopped_) {
+    *error = "the thread registry was already started";
+    return false;
+  }
+  engine_ = engine;
+  started_ = true;
+  scanLocked();
+  if (pthread_create(&scanner_, nullptr, scannerMain, this) != 0) {
+    *error = "cannot start the thread rescan thread";
+    return false;
+  }
+  scannerRunning_ = true;
+  return true;
+}
+
+void ThreadRegistry::stop() {
+  pthread_t scanner{};
+  bool join = false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (stopped_ || !started_) return;
+    stopping_ = true;
+    join = scannerRunning_;
+    scanner = scanner_;
+    scannerRunning_ = false;
+  }
+  wakeup_.notify_all();
+  if (join) pthread_join(scanner, nullptr);
+  std::lock_guard<std::mutex> lock(mutex_);
+  // Final names of the threads still alive: a writer cannot read /proc for dead ones.
+  for (auto& entry : live_) {
+    TaskStat stat;
+    if (!entry.second.ended && readTaskStat(entry.first, &stat)) osNames_[entry.first] = stat.comm;
+  }
+  engine_->stop();
+  stopped_ = true;
+}
+
+void* ThreadRegistry::scannerMain(void* self) {
+  pthread_setname_np(pthread_self(), "jflame-rescan");
+  ThreadRegistry& registry = *static_cast<ThreadRegistry*>(self);
+  std::unique_lock<std::mutex> lock(registry.mutex_);
+  while (!registry.stopping_) {
+    registry.wakeup_.wait_for(lock, kRescanPeriod);
+    if (registry.stopping_) break;
+    registry.scanLocked();
+  }
+  return nullptr;
+}
+
+void ThreadRegistry::armLocked(int tid, uint64_t startTime) {
+  Live& live = live_[tid];
+  live.startTime = startTime;
+  live.ended = false;
+  live.nameReads = kNameReads;
+  ++threadsSeen_;
+  engine_->threadStarted(tid);
+}
+
+void ThreadRegistry::scanLocked() {
+  // Listing under the lock: a thread announced by ThreadStart meanwhile cannot be
+  // mistaken for one that vanished.
+  std::vector<int> tids = listTasks();
+  std::unordered_map<int, bool> present;
+  present.reserve(tids.size());
+  for (int tid : tids) {
+    present[tid] = true;
+    auto it = live_.find(tid);
+    if (it == live_.end()) {
+      TaskStat stat;
+      if (!readTaskStat(tid, &stat)) continue;  // gone already
+      forgetStaleJavaNameLocked(tid, stat.startTime);
+      osNames_[tid] = stat.comm;
+      armLocked(tid, stat.startTime);
+    } else if (it->second.nameReads > 0 && !it->second.ended) {
+      TaskStat stat;
+      if (readTaskStat(tid, &stat)) {
+        if (stat.startTime != it->second.startTime) {
+          forgetStaleJavaNameLocked(tid, stat.startTime);  // tid reused between two scans
+          osNames_[tid] = stat.comm;
+          armLocked(tid, stat.startTime);
+          continue;
+        }
+        osNames_[tid] = stat.comm;
+      }
+      --it->second.nameReads;
+    }
+  }
+  for (auto it = live_.begin(); it != live_.end();) {
+    if (present.count(it->first) != 0) {
+      ++it;
+      continue;
+    }
+    if (!it->second.ended) engine_->threadEnded(it->first);
+    it = live_.erase(it);
+  }
+}
+
+void ThreadRegistry::forgetStaleJavaNameLocked(int tid, uint64_t startTime) {
+  auto it = javaNames_.find(tid);
+  if (it != javaNames_.end() && it->second.startTime != startTime) javaNames_.erase(it);
+}
+
+void ThreadRegistry::javaThreadStarted(int tid, const std::string& name) {
+  TaskStat stat;
+  bool known = readTaskStat(tid, &stat);
+  std::lock_guard<std::mutex> lock(mutex_);
+  uint64_t startTime = known ? stat.startTime : 0;
+  auto named = javaNames_.find(tid);
+  // The same OS thread attaching again (the launcher's main thread comes back as
+  // "DestroyJavaVM") keeps the name it had while it did the work.
+  if (named == javaNames_.end() || startTime == 0 || named->second.startTime != startTime) {
+    javaNames_[tid] = JavaName{name, startTime};
+  }
+  if (!started_ || stopped_ || stopping_) return;
+  auto it = live_.find(tid);
+  if (it != live_.end() && known && it->second.startTime == stat.startTime && !it->second.ended) {
+    return;  // the rescan got here first
+  }
+  armLocked(tid, known ? stat.startTime : 0);
+}
+
+void ThreadRegistry::javaThreadEnded(int tid) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!started_ || stopped_ || stopping_) return;
+  auto it = live_.find(tid);
+  if (it == live_.end() || it->second.ended) return;
+  // Kept as a tombstone until the tid leaves /proc, so the rescan does not re-arm a
+  // thread that is only finishing its exit.
+  it->second.ended = true;
+  engine_->threadEnded(tid);
+}
+
+std::string ThreadRegistry::nameOf(int tid) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto java = javaNames_.find(tid);
+  if (java != javaNames_.end()) return java->second.name;
+  auto os = osNames_.find(tid);
+  return os != osNames_.end() ? os->second : std::string();
+}
+
+uint64_t ThreadRegistry::threadsSeen() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return threadsSeen_;
+}

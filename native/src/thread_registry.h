@@ -1,0 +1,85 @@
+#pragma once
+
+#include <pthread.h>
+
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+class Engine;
+
+// Which threads the process has, and what they are called; keeps the engine armed for
+// each of them.
+//
+// Java threads announce themselves through JVMTI ThreadStart/ThreadEnd. Threads the JVM
+// hides from JVMTI (GC workers, JIT compilers, the VM thread, all started lazily) are
+// found by a plain pthread that rescans /proc/self/task every 100 ms. A tid is told apart
+// from an earlier thread with the same tid by its start time (/proc/.../stat field 22).
+// All engine calls happen under one mutex, never on the signal path.
+class ThreadRegistry {
+ public:
+  ThreadRegistry() = default;
+  ~ThreadRegistry();
+  ThreadRegistry(const ThreadRegistry&) = delete;
+  ThreadRegistry& operator=(const ThreadRegistry&) = delete;
+
+  // Arms `engine` for every thread alive now and starts the rescan thread. Before this,
+  // javaThreadStarted() only records names.
+  bool start(Engine* engine, std::string* error);
+
+  // Stops the rescan thread, records final names of live threads, then stops the engine.
+  // No engine call happens after it returns.
+  void stop();
+
+  // JVMTI ThreadStart / ThreadEnd, on the thread itself.
+  void javaThreadStarted(int tid, const std::string& name);
+  void javaThreadEnded(int tid);
+
+  // The Java name if the thread was a Java thread, otherwise its /proc comm (15 chars at
+  // most, as the kernel keeps it); empty if never seen.
+  std::string nameOf(int tid) const;
+
+  uint64_t threadsSeen() const;
+
+  // /proc/<pid>/task/<tid>/stat: the comm and start time (clock ticks since boot).
+  struct TaskStat {
+    std::string comm;
+    uint64_t startTime = 0;
+  };
+  static bool parseTaskStat(const std::string& text, TaskStat* out);
+  static bool readTaskStat(int tid, TaskStat* out);
+  static std::vector<int> listTasks();
+
+ private:
+  struct Live {
+    uint64_t startTime = 0;
+    bool ended = false;      // JVMTI ThreadEnd seen; the thread may linger in /proc a moment
+    int nameReads = 0;       // comm re-reads left (a new thread may not have its name yet)
+  };
+
+  static void* scannerMain(void* self);
+  void scanLocked();
+  void armLocked(int tid, uint64_t startTime);
+
+  Engine* engine_ = nullptr;
+  mutable std::mutex mutex_;
+  std::condition_variable wakeup_;
+  bool started_ = false;
+  bool stopping_ = false;
+  bool stopped_ = false;
+  bool scannerRunning_ = false;
+  pthread_t scanner_{};
+  std::unordered_map<int, Live> live_;
+  struct JavaName {
+    std::string name;
+    uint64_t startTime = 0;  // of the thread that had the name: tells a reused tid apart
+  };
+  void forgetStaleJavaNameLocked(int tid, uint64_t startTime);
+
+  std::unordered_map<int, JavaName> javaNames_;
+  std::unordered_map<int, std::string> osNames_;
+  uint64_t threadsSeen_ = 0;
+};

@@ -1,0 +1,137 @@
+#include "options.h"
+
+#include "check.h"
+
+namespace {
+
+std::string errorOf(const char* text) {
+  Options options;
+  std::string error;
+  if (parseOptions(text, &options, &error)) return "(accepted)";
+  return error;
+}
+
+Options parsed(const char* text) {
+  Options options;
+  std::string error;
+  bool ok = parseOptions(text, &options, &error);
+  if (!ok) check::fail(__FILE__, __LINE__, std::string("rejected '") + text + "': " + error);
+  return options;
+}
+
+void emptyOptionsGiveTheDefaults() {
+  for (const char* text : {static_cast<const char*>(nullptr), ""}) {
+    Options o = parsed(text);
+    CHECK(o.event == EventKind::kCpu);
+    CHECK_EQ(o.intervalNs, uint64_t{10'000'000});
+    CHECK_STR(o.file, "jflame-%p.collapsed");
+    CHECK_EQ(o.depth, 2048u);
+    CHECK(!o.threads);
+    CHECK(!o.lines);
+  }
+}
+
+void everyOptionIsParsed() {
+  Options o = parsed("event=ctimer,interval=250us,file=/tmp/x-%p.collapsed,depth=5,threads,lines");
+  CHECK(o.event == EventKind::kCtimer);
+  CHECK_EQ(o.intervalNs, uint64_t{250'000});
+  CHECK_STR(o.file, "/tmp/x-%p.collapsed");
+  CHECK_EQ(o.depth, 5u);
+  CHECK(o.threads);
+  CHECK(o.lines);
+  CHECK(parsed("event=itimer").event == EventKind::kItimer);
+  CHECK(parsed("event=cpu").event == EventKind::kCpu);
+  CHECK_STR(parsed("file=a=b").file, "a=b");  // only the first '=' separates
+}
+
+void intervalUnitsAndBareNanoseconds() {
+  CHECK_EQ(parsed("interval=20000").intervalNs, uint64_t{20'000});
+  CHECK_EQ(parsed("interval=15000ns").intervalNs, uint64_t{15'000});
+  CHECK_EQ(parsed("interval=10us").intervalNs, uint64_t{10'000});
+  CHECK_EQ(parsed("interval=1ms").intervalNs, uint64_t{1'000'000});
+  CHECK_EQ(parsed("interval=2s").intervalNs, uint64_t{2'000'000'000});
+}
+
+void badIntervalsAreRejectedWithTheReason() {
+  CHECK_STR(errorOf("interval=0"), "invalid option 'interval=0': interval must be at least 10us");
+  CHECK_STR(errorOf("interval=9us"), "invalid option 'interval=9us': interval must be at least 10us");
+  CHECK_STR(errorOf("interval=-5ms"),
+            "invalid option 'interval=-5ms': interval must be a whole number followed by ns, us, ms or s (e.g. 10ms)");
+  CHECK(errorOf("interval=abc").find("whole number") != std::string::npos);
+  CHECK(errorOf("interval=1.5ms").find("whole number") != std::string::npos);
+  CHECK(errorOf("interval=") .find("whole number") != std::string::npos);
+  CHECK(errorOf("interval=ms").find("whole number") != std::string::npos);
+  CHECK(errorOf("interval=99999999999999999999999").find("whole number") != std::string::npos);
+  CHECK(errorOf("interval=61s").find("at most 60s") != std::string::npos);
+}
+
+void badEventNamesTheChoices() {
+  CHECK_STR(errorOf("event=foo"), "invalid option 'event=foo': event must be one of cpu, ctimer, itimer");
+  CHECK_STR(errorOf("event"), "invalid option 'event': event must be one of cpu, ctimer, itimer");
+}
+
+void unknownOptionListsTheAllowedOnes() {
+  CHECK_STR(errorOf("interval=1ms,colour=red"),
+            "invalid option 'colour=red': unknown option 'colour'; allowed: event, interval, file, depth, threads, lines");
+}
+
+void depthIsBounded() {
+  CHECK_EQ(parsed("depth=1").depth, 1u);
+  CHECK_EQ(parsed("depth=65536").depth, 65536u);
+  for (const char* bad : {"depth=0", "depth=65537", "depth=-1", "depth=x", "depth="}) {
+    CHECK_STR(errorOf(bad), std::string("invalid option '") + bad + "': depth must be a whole number from 1 to 65536");
+  }
+}
+
+void flagsTakeNoValue() {
+  CHECK_STR(errorOf("threads=yes"), "invalid option 'threads=yes': threads is a flag and takes no value");
+  CHECK(errorOf("lines=1").find("lines is a flag") != std::string::npos);
+}
+
+void emptyItemsAndRepeatsAreRejected() {
+  CHECK(errorOf("threads,,lines").find("empty option") != std::string::npos);
+  CHECK(errorOf("threads,").find("empty option") != std::string::npos);
+  CHECK(errorOf(",threads").find("empty option") != std::string::npos);
+  CHECK_STR(errorOf("event=cpu,event=itimer"), "invalid option 'event=itimer': event is given more than once");
+}
+
+void fileEscapes() {
+  std::string out, why;
+  CHECK(expandFilePattern("/tmp/p-%p.collapsed", 4242, &out, &why));
+  CHECK_STR(out, "/tmp/p-4242.collapsed");
+  CHECK(expandFilePattern("100%%-%p-%p", 7, &out, &why));
+  CHECK_STR(out, "100%-7-7");
+  CHECK(!expandFilePattern("a%q", 1, &out, &why));
+  CHECK_STR(why, "unknown escape '%q' (use %p for the pid, %% for %)");
+  CHECK(!expandFilePattern("a%", 1, &out, &why));
+  CHECK(errorOf("file=x%y").find("invalid option 'file=x%y': file unknown escape") == 0);
+  CHECK(errorOf("file=").find("file must name a path") != std::string::npos);
+}
+
+void listValuesSplitOnPlus() {
+  std::vector<std::string> parts = splitList("running+blocked+io");
+  CHECK_EQ(parts.size(), size_t{3});
+  if (parts.size() == 3) {
+    CHECK_STR(parts[0], "running");
+    CHECK_STR(parts[1], "blocked");
+    CHECK_STR(parts[2], "io");
+  }
+  CHECK_EQ(splitList("one").size(), size_t{1});
+}
+
+}  // namespace
+
+int main() {
+  emptyOptionsGiveTheDefaults();
+  everyOptionIsParsed();
+  intervalUnitsAndBareNanoseconds();
+  badIntervalsAreRejectedWithTheReason();
+  badEventNamesTheChoices();
+  unknownOptionListsTheAllowedOnes();
+  depthIsBounded();
+  flagsTakeNoValue();
+  emptyItemsAndRepeatsAreRejected();
+  fileEscapes();
+  listValuesSplitOnPlus();
+  return check::finish("options_test");
+}
