@@ -8,14 +8,19 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.apache.commons.compress.compressors.CompressorException;
+import org.apache.commons.compress.compressors.CompressorStreamFactory;
 
 /**
- * Reads the line structure shared by the plain and differential collapsed formats: plain or
- * gzip input, {@code # key: value} metadata, other {@code #} comments, blank lines and CRLF
- * endings. Each remaining data line goes to a {@link DataLineHandler}.
+ * Reads the line structure shared by the plain and differential collapsed formats: plain,
+ * gzip, bzip2 or xz input (told apart by content, not by file name), {@code # key: value}
+ * metadata, other {@code #} comments, blank lines and CRLF endings. Each remaining data line
+ * goes to a {@link DataLineHandler}, one line at a time: nothing but the current line is held.
+ * Bytes that are not UTF-8 become U+FFFD.
  */
 final class CollapsedLines {
 
@@ -26,15 +31,24 @@ final class CollapsedLines {
 
     private static final Pattern METADATA = Pattern.compile("#\\s*([A-Za-z0-9_.\\-]+)\\s*:\\s?(.*)");
     private static final int ECHO_LIMIT = 80;
+    private static final Set<String> COMPRESSIONS = Set.of(
+            CompressorStreamFactory.GZIP, CompressorStreamFactory.BZIP2, CompressorStreamFactory.XZ);
 
     private CollapsedLines() {
     }
 
-    /** Reads all of {@code in} (not closed) and returns its metadata in file order. */
-    static Map<String, String> read(InputStream in, DataLineHandler handler) throws IOException {
+    /**
+     * Reads all of {@code in} (not closed) and returns its metadata in file order.
+     *
+     * @param badLines if not null, receives each line the handler rejects, and reading goes on;
+     *                 if null, the first rejected line ends the read with its exception
+     */
+    static Map<String, String> read(InputStream in, DataLineHandler handler,
+            Consumer<MalformedProfileException> badLines) throws IOException {
         Map<String, String> metadata = new LinkedHashMap<>();
+        // InputStreamReader replaces malformed UTF-8 with U+FFFD rather than failing.
         BufferedReader reader = new BufferedReader(
-                new InputStreamReader(decompressIfGzip(in), StandardCharsets.UTF_8), 1 << 16);
+                new InputStreamReader(decompressed(in), StandardCharsets.UTF_8), 1 << 16);
         long lineNumber = 0;
         String line;
         while ((line = reader.readLine()) != null) {
@@ -49,22 +63,37 @@ final class CollapsedLines {
                 }
                 continue;
             }
-            handler.accept(line, lineNumber);
+            if (badLines == null) {
+                handler.accept(line, lineNumber);
+            } else {
+                try {
+                    handler.accept(line, lineNumber);
+                } catch (MalformedProfileException bad) {
+                    badLines.accept(bad);
+                }
+            }
         }
         return metadata;
     }
 
-    private static InputStream decompressIfGzip(InputStream in) throws IOException {
+    private static InputStream decompressed(InputStream in) throws IOException {
         BufferedInputStream buffered = new BufferedInputStream(in, 1 << 16);
-        buffered.mark(2);
-        int first = buffered.read();
-        int second = buffered.read();
-        buffered.reset();
-        if (first == 0x1f && second == 0x8b) {
-            // gzip members may be concatenated (e.g. `cat a.gz b.gz`); read them all
-            return GzipCompressorInputStream.builder().setInputStream(buffered).setDecompressConcatenated(true).get();
+        String compression;
+        try {
+            compression = CompressorStreamFactory.detect(buffered);
+        } catch (CompressorException notCompressed) {
+            return buffered;
         }
-        return buffered;
+        if (!COMPRESSIONS.contains(compression)) {
+            // Other signatures (lzma, snappy, ...) are weak enough to match ordinary text.
+            return buffered;
+        }
+        try {
+            // Members may be concatenated (e.g. `cat a.gz b.gz`); read them all.
+            return new CompressorStreamFactory(true).createCompressorInputStream(compression, buffered);
+        } catch (CompressorException | LinkageError unreadable) {
+            throw new IOException("cannot decompress " + compression + " input: " + unreadable.getMessage(), unreadable);
+        }
     }
 
     /**

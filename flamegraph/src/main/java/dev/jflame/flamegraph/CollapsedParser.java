@@ -7,15 +7,21 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
- * Parses collapsed stacks ({@code root;caller;callee count} per line), plain or gzip.
+ * Parses collapsed stacks ({@code root;caller;callee count} per line), plain, gzip, bzip2 or xz.
  *
  * <p>The count is the last blank-separated token, so frame names may contain spaces. It is a
  * non-negative integer or decimal ({@code 12.5}); decimals are kept exactly, see
  * {@link Profile#countScale()}. {@code # key: value} lines become metadata, other {@code #}
  * lines and blank lines are skipped, and identical stacks on several lines are summed (unless
- * the parser is {@link #keepingEveryLine()}).
+ * the parser is {@link #keepingEveryLine()}). Lambda and hidden-class names are normalised
+ * ({@link HiddenClassNames}) unless the parser is {@link #keepingRawNames()}.
+ *
+ * <p>Input is read line by line: memory grows with the distinct stacks, not with the lines.
+ * Parsers are immutable; the {@code keeping...}/{@code skipping...} methods return new ones.
  */
 public final class CollapsedParser {
 
@@ -25,14 +31,19 @@ public final class CollapsedParser {
     static final String EXPECTED = "expected 'frame;frame;... count', got '";
 
     private final boolean mergeIdenticalStacks;
+    private final boolean normalizeNames;
+    private final Consumer<MalformedProfileException> badLines;
 
     /** A parser that sums identical stacks, keeping the order of first appearance. */
     public CollapsedParser() {
-        this(true);
+        this(true, true, null);
     }
 
-    private CollapsedParser(boolean mergeIdenticalStacks) {
+    private CollapsedParser(boolean mergeIdenticalStacks, boolean normalizeNames,
+            Consumer<MalformedProfileException> badLines) {
         this.mergeIdenticalStacks = mergeIdenticalStacks;
+        this.normalizeNames = normalizeNames;
+        this.badLines = badLines;
     }
 
     /**
@@ -40,7 +51,20 @@ public final class CollapsedParser {
      * where the sequence of samples is the x axis ({@link FlameGraphOptions#flamechart()}).
      */
     public static CollapsedParser keepingEveryLine() {
-        return new CollapsedParser(false);
+        return new CollapsedParser(false, true, null);
+    }
+
+    /** This parser, but frame names are kept exactly as recorded (no {@link HiddenClassNames} normalising). */
+    public CollapsedParser keepingRawNames() {
+        return new CollapsedParser(mergeIdenticalStacks, false, badLines);
+    }
+
+    /**
+     * This parser, but a malformed line is handed to {@code onBadLine} and skipped instead of
+     * ending the parse. Lines that cannot be added (a total overflowing 64 bits) are skipped too.
+     */
+    public CollapsedParser skippingBadLines(Consumer<MalformedProfileException> onBadLine) {
+        return new CollapsedParser(mergeIdenticalStacks, normalizeNames, Objects.requireNonNull(onBadLine));
     }
 
     /** Parses {@code file}; error messages name it as given. */
@@ -57,7 +81,7 @@ public final class CollapsedParser {
      * @throws MalformedProfileException naming {@code sourceName} and the line number
      */
     public Profile parse(InputStream in, String sourceName) throws IOException {
-        StackCounts counts = new StackCounts(1, mergeIdenticalStacks);
+        StackCounts counts = new StackCounts(1, mergeIdenticalStacks, normalizeNames);
         Map<String, String> metadata = CollapsedLines.read(in, (line, lineNumber) -> {
             int end = CollapsedLines.trimmedEnd(line, line.length());
             int blank = CollapsedLines.lastBlank(line, end);
@@ -72,7 +96,7 @@ public final class CollapsedParser {
             } catch (ArithmeticException overflow) {
                 throw new MalformedProfileException(sourceName, lineNumber, "sample count overflows a 64-bit total");
             }
-        });
+        }, badLines);
         List<Stack> stacks = new ArrayList<>(counts.size());
         for (int i = 0; i < counts.size(); i++) {
             stacks.add(new Stack(counts.frames(i), counts.count(i, 0)));

@@ -18,6 +18,22 @@ public final class DiffParser {
 
     private static final String EXPECTED = "expected 'frame;frame;... count1 count2', got '";
 
+    private final boolean normalizeNames;
+
+    /** A parser that normalises lambda and hidden-class names like {@link CollapsedParser}. */
+    public DiffParser() {
+        this(true);
+    }
+
+    private DiffParser(boolean normalizeNames) {
+        this.normalizeNames = normalizeNames;
+    }
+
+    /** This parser, but frame names are kept exactly as recorded. */
+    public DiffParser keepingRawNames() {
+        return new DiffParser(false);
+    }
+
     public DiffProfile parse(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             return parse(in, file.toString());
@@ -26,7 +42,7 @@ public final class DiffParser {
 
     /** Parses {@code in} (not closed); {@code sourceName} names it in error messages. */
     public DiffProfile parse(InputStream in, String sourceName) throws IOException {
-        StackCounts counts = new StackCounts(2, true);
+        StackCounts counts = new StackCounts(2, true, normalizeNames);
         Map<String, String> metadata = CollapsedLines.read(in, (line, lineNumber) -> {
             int end = CollapsedLines.trimmedEnd(line, line.length());
             int secondBlank = CollapsedLines.lastBlank(line, end);
@@ -46,7 +62,7 @@ public final class DiffParser {
             } catch (ArithmeticException overflow) {
                 throw new MalformedProfileException(sourceName, lineNumber, "sample count overflows a 64-bit total");
             }
-        });
+        }, null);
         List<DiffStack> stacks = new ArrayList<>(counts.size());
         for (int i = 0; i < counts.size(); i++) {
             stacks.add(new DiffStack(counts.frames(i), counts.count(i, 0), counts.count(i, 1)));

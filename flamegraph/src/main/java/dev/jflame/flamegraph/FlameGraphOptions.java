@@ -3,6 +3,7 @@ package dev.jflame.flamegraph;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -87,23 +88,58 @@ public record FlameGraphOptions(
     }
 
     /**
-     * Defaults adapted to a jflame profile's metadata: the count name from {@code units}
-     * (e.g. "samples") and a subtitle such as "event: cpu, interval: 10 ms, 12,345 samples"
-     * from {@code event}, {@code interval_ns} and {@code samples}.
+     * Defaults adapted to a jflame profile's {@code # key: value} metadata; a profile without
+     * any (flamegraph.pl input) gets {@link #defaults()}.
+     * <ul>
+     * <li>title: {@code title}, else one naming the {@code event} ("CPU Flame Graph" for
+     *     {@code cpu}/{@code ctimer}/{@code itimer}, "Allocation Flame Graph" for {@code alloc}, ...)</li>
+     * <li>count name and palette from {@code units}: {@code bytes} counts bytes in the
+     *     {@link Palette#MEM} palette, {@code ns} counts nanoseconds in {@link Palette#IO},
+     *     anything else (normally {@code samples}) is the count name with {@link Palette#JAVA}</li>
+     * <li>subtitle such as "event: cpu, interval: 10 ms, 12,345 samples" from {@code event},
+     *     {@code interval_ns} and {@code samples}</li>
+     * </ul>
      */
     public static FlameGraphOptions forProfile(Profile profile) {
         Builder builder = builder();
-        profile.meta("units").filter(units -> !units.isBlank()).ifPresent(builder::countName);
+        Optional<String> event = profile.meta("event").map(String::strip).filter(e -> !e.isEmpty());
+        Optional<String> title = profile.meta("title").map(String::strip).filter(t -> !t.isEmpty());
+        if (title.isPresent()) {
+            builder.title(title.get());
+        } else {
+            event.map(FlameGraphOptions::titleForEvent).ifPresent(builder::title);
+        }
+        Optional<String> units = profile.meta("units").map(String::strip).filter(u -> !u.isEmpty());
+        units.ifPresent(builder::countName);
+        units.map(FlameGraphOptions::paletteForUnits).ifPresent(builder::palette);
         List<String> parts = new ArrayList<>();
-        profile.meta("event").filter(e -> !e.isBlank()).ifPresent(event -> parts.add("event: " + event));
+        event.ifPresent(e -> parts.add("event: " + e));
         profile.meta("interval_ns").flatMap(FlameGraphOptions::parseLong)
                 .ifPresent(ns -> parts.add("interval: " + describeNanos(ns)));
         profile.meta("samples").flatMap(FlameGraphOptions::parseLong)
-                .ifPresent(n -> parts.add(CountText.grouped(n, 0) + " " + profile.meta("units").orElse("samples")));
+                .ifPresent(n -> parts.add(CountText.grouped(n, 0) + " " + units.orElse("samples")));
         if (!parts.isEmpty()) {
             builder.subtitle(String.join(", ", parts));
         }
         return builder.build();
+    }
+
+    private static String titleForEvent(String event) {
+        return switch (event.toLowerCase(Locale.ROOT)) {
+            case "cpu", "ctimer", "itimer" -> "CPU Flame Graph";
+            case "alloc" -> "Allocation Flame Graph";
+            case "wall" -> "Wall-Clock Flame Graph";
+            case "lock" -> "Lock Contention Flame Graph";
+            default -> "Flame Graph";
+        };
+    }
+
+    private static Palette paletteForUnits(String units) {
+        return switch (units.toLowerCase(Locale.ROOT)) {
+            case "bytes" -> Palette.MEM;
+            case "ns" -> Palette.IO;
+            default -> Palette.JAVA;
+        };
     }
 
     private static Optional<Long> parseLong(String text) {
@@ -153,6 +189,7 @@ public record FlameGraphOptions(
         private Pattern include;
         private Pattern exclude;
         private boolean diffWidthsFromBefore;
+        private double minWidthPercent = -1;
 
         private Builder() {
         }
@@ -184,7 +221,19 @@ public record FlameGraphOptions(
         public Builder frameHeight(int value) { frameHeight = value; return this; }
         public Builder fontType(String value) { fontType = value; return this; }
         public Builder fontSize(double value) { fontSize = value; return this; }
-        public Builder minWidth(double value) { minWidth = value; return this; }
+        public Builder minWidth(double value) { minWidth = value; minWidthPercent = -1; return this; }
+
+        /**
+         * Prune frames narrower than {@code percent} % of the whole graph (async-profiler's
+         * {@code --minwidth}); converted to pixels against the final width when built.
+         */
+        public Builder minWidthPercent(double percent) {
+            if (!(percent >= 0 && percent <= 100)) {
+                throw new IllegalArgumentException("minWidth percentage must be between 0 and 100: " + percent);
+            }
+            minWidthPercent = percent;
+            return this;
+        }
         public Builder countName(String value) { countName = value; return this; }
         public Builder nameType(String value) { nameType = value; return this; }
         public Builder palette(Palette value) { palette = value; return this; }
@@ -199,7 +248,9 @@ public record FlameGraphOptions(
 
         /** @throws IllegalArgumentException naming the first invalid setting */
         public FlameGraphOptions build() {
-            return new FlameGraphOptions(title, subtitle, width, frameHeight, fontType, fontSize, minWidth,
+            double minPixels = minWidthPercent < 0 ? minWidth
+                    : minWidthPercent / 100 * Math.max(0, width - 2 * SvgLayout.SIDE_PAD);
+            return new FlameGraphOptions(title, subtitle, width, frameHeight, fontType, fontSize, minPixels,
                     countName, nameType, palette, inverted, reverse, notes, flamechart, total, include, exclude,
                     diffWidthsFromBefore);
         }

@@ -10,9 +10,9 @@ import java.util.Map;
  * One box of a flame graph: a frame name reached along one path from the root.
  *
  * <p>{@link #total()} counts every sample whose stack passes through this box (it decides the
- * width), {@link #self()} those where it is the leaf. In a differential tree {@link #delta()}
- * and {@link #selfDelta()} are the changes in those from the "before" profile to the "after"
- * profile; elsewhere they are 0.
+ * width), {@link #self()} those where it is the leaf. In a differential tree {@link #before()}
+ * and {@link #after()} are the frame's samples in each profile, and {@link #delta()} and
+ * {@link #selfDelta()} the changes from "before" to "after"; elsewhere they are 0.
  * Frames are built by {@link FrameTree} and read-only afterwards.
  */
 public final class Frame {
@@ -24,6 +24,7 @@ public final class Frame {
     private final String name;
     private long total;
     private long self;
+    private long before;
     private long delta;
     private long selfDelta;
     // A plain array: trees of large profiles have millions of frames, most with 0 or 1 child,
@@ -49,7 +50,17 @@ public final class Frame {
         return self;
     }
 
-    /** Change of {@link #total()}, after minus before (differential trees). */
+    /** Samples through this frame in the "before" profile (differential trees; 0 elsewhere). */
+    public long before() {
+        return before;
+    }
+
+    /** Samples through this frame in the "after" profile (differential trees; 0 elsewhere). */
+    public long after() {
+        return before + delta;
+    }
+
+    /** Change of the frame's samples, {@link #after()} minus {@link #before()} (differential trees). */
     public long delta() {
         return delta;
     }
@@ -69,8 +80,9 @@ public final class Frame {
         return FrameKind.of(name);
     }
 
-    void add(long count, long countDelta) {
+    void add(long count, long countBefore, long countDelta) {
         total = Math.addExact(total, count);
+        before = Math.addExact(before, countBefore);
         delta = Math.addExact(delta, countDelta);
     }
 

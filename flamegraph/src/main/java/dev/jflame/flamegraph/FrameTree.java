@@ -41,7 +41,7 @@ public final class FrameTree {
         Shaper shaper = new Shaper(options);
         for (Stack stack : profile.stacks()) {
             if (options.stackFilter().keeps(stack.frames())) {
-                shaper.add(stack.frames(), stack.count(), 0);
+                shaper.add(stack.frames(), stack.count(), 0, 0);
             }
         }
         return shaper.finish(profile.countScale(), false);
@@ -49,15 +49,20 @@ public final class FrameTree {
 
     /**
      * A differential tree: widths from the "after" counts (or "before" when
-     * {@link FlameGraphOptions#diffWidthsFromBefore()}), each frame's {@link Frame#delta()}
-     * being after minus before.
+     * {@link FlameGraphOptions#diffWidthsFromBefore()}; a stack with no samples on that side is
+     * sized by the other, so it is not lost), each frame's {@link Frame#delta()} being after
+     * minus before.
      */
     public static FrameTree of(DiffProfile profile, FlameGraphOptions options) {
         Shaper shaper = new Shaper(options);
         for (DiffStack stack : profile.stacks()) {
             if (options.stackFilter().keeps(stack.frames())) {
-                long width = options.diffWidthsFromBefore() ? stack.before() : stack.after();
-                shaper.add(stack.frames(), width, Math.subtractExact(stack.after(), stack.before()));
+                long preferred = options.diffWidthsFromBefore() ? stack.before() : stack.after();
+                long other = options.diffWidthsFromBefore() ? stack.after() : stack.before();
+                // A stack missing on the sized side keeps the other side's width, so that what
+                // disappeared (or appeared) is still drawn, in full blue (or red).
+                long width = preferred > 0 ? preferred : other;
+                shaper.add(stack.frames(), width, stack.before(), Math.subtractExact(stack.after(), stack.before()));
             }
         }
         return shaper.finish(profile.countScale(), true);
@@ -103,14 +108,14 @@ public final class FrameTree {
             this.flamechart = options.flamechart();
         }
 
-        void add(List<String> frames, long count, long delta) {
+        void add(List<String> frames, long count, long before, long delta) {
             Frame node = root;
-            node.add(count, delta);
+            node.add(count, before, delta);
             int size = frames.size();
             for (int i = 0; i < size; i++) {
                 String name = frames.get(reverse ? size - 1 - i : i);
                 node = flamechart ? node.adjacentChild(name) : node.mergedChild(name);
-                node.add(count, delta);
+                node.add(count, before, delta);
             }
             node.addSelf(count, delta);
             maxDepth = Math.max(maxDepth, size);

@@ -17,12 +17,13 @@ final class StackCounts {
     private final Map<List<String>, long[]> merged;
     private final List<List<String>> stacks = new ArrayList<>();
     private final List<long[]> counts = new ArrayList<>();
-    private final FrameNames names = new FrameNames();
+    private final FrameNames names;
     private int scale;
 
-    StackCounts(int width, boolean merge) {
+    StackCounts(int width, boolean merge, boolean normalizeNames) {
         this.width = width;
         this.merged = merge ? new HashMap<>() : null;
+        this.names = new FrameNames(normalizeNames);
     }
 
     /** Splits {@code line[0, end)} on ';' into frames, sharing equal frame names. */

@@ -36,11 +36,7 @@ final class SvgFrameWriter {
         SvgNumbers.percent(out, frame.total() / layout.scaleTotal());
         out.append('%');
         if (tree.differential()) {
-            String sign = frame.delta() >= 0 ? "+" : "";
-            out.append("; ").append(sign).append(CountText.grouped(frame.delta(), tree.countScale()))
-                    .append(' ').append(countName).append(", ").append(sign);
-            SvgNumbers.percent(out, frame.delta() / layout.scaleTotal());
-            out.append('%');
+            appendChange(out, frame);
         }
         out.append(")</title><rect x=\"");
         SvgNumbers.hundredths(out, left);
@@ -60,6 +56,27 @@ final class SvgFrameWriter {
             out.append("..");
         }
         out.append("</text></g>\n");
+    }
+
+    /**
+     * "; before 10, after 50: +40 samples, +400.00%": both counts, the change and the change
+     * relative to "before" ("new" when there was nothing before). No " (" may appear here: the
+     * script finds the start of the suffix by the last one.
+     */
+    private void appendChange(StringBuilder out, Frame frame) {
+        int scale = tree.countScale();
+        String sign = frame.delta() >= 0 ? "+" : "";
+        out.append("; before ").append(CountText.grouped(frame.before(), scale))
+                .append(", after ").append(CountText.grouped(frame.after(), scale))
+                .append(": ").append(sign).append(CountText.grouped(frame.delta(), scale)).append(' ').append(countName)
+                .append(", ");
+        if (frame.before() == 0) {
+            out.append(frame.delta() == 0 ? "+0.00%" : "new");
+        } else {
+            out.append(sign);
+            SvgNumbers.percent(out, (double) frame.delta() / frame.before());
+            out.append('%');
+        }
     }
 
     private String fill(Frame frame, boolean isRoot) {

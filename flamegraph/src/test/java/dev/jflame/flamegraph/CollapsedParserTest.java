@@ -1,6 +1,7 @@
 package dev.jflame.flamegraph;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,8 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.ArrayList;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
+import org.apache.commons.compress.compressors.xz.XZCompressorOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -148,5 +152,46 @@ class CollapsedParserTest {
         Profile profile = parser.parse(new ByteArrayInputStream(bytes), "bad.collapsed");
         assertEquals(1, profile.totalSamples());
         assertEquals("\uFFFD(", profile.stacks().get(0).frames().get(1));
+    }
+
+    @Test
+    void bzip2AndXzAreRecognisedByContentWhateverTheFileName() throws IOException {
+        byte[] text = "# units: bytes\nmain;alloc 4\n".getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream bzip2 = new ByteArrayOutputStream();
+        try (BZip2CompressorOutputStream out = new BZip2CompressorOutputStream(bzip2)) {
+            out.write(text);
+        }
+        ByteArrayOutputStream xz = new ByteArrayOutputStream();
+        try (XZCompressorOutputStream out = new XZCompressorOutputStream(xz)) {
+            out.write(text);
+        }
+        for (byte[] compressed : List.of(bzip2.toByteArray(), xz.toByteArray())) {
+            Profile profile = parser.parse(new ByteArrayInputStream(compressed), "profile.txt");
+            assertEquals("bytes", profile.meta("units").orElseThrow());
+            assertEquals(List.of(new Stack(List.of("main", "alloc"), 4)), profile.stacks());
+        }
+    }
+
+    @Test
+    void skippingBadLinesReportsEachAndKeepsTheRest() throws IOException {
+        List<MalformedProfileException> skipped = new ArrayList<>();
+        Profile profile = parser.skippingBadLines(skipped::add).parse(new ByteArrayInputStream(
+                "a;b 1\nno count\na;b 2\nc -3\n".getBytes(StandardCharsets.UTF_8)), "in");
+        assertEquals(List.of(new Stack(List.of("a", "b"), 3)), profile.stacks());
+        assertEquals(List.of(2L, 4L), skipped.stream().map(MalformedProfileException::lineNumber).toList());
+        assertTrue(skipped.get(0).getMessage().startsWith("in:2: expected"), skipped.get(0).getMessage());
+    }
+
+    @Test
+    void onlyDistinctStacksAreKeptNotLines() throws IOException {
+        // A million lines over three stacks: the model holds three, and the frames are shared.
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 1_000_000; i++) {
+            text.append("main;work;leaf").append(i % 3).append(" 1\n");
+        }
+        Profile profile = parse(text.toString());
+        assertEquals(3, profile.stacks().size());
+        assertEquals(1_000_000, profile.totalSamples());
+        assertSame(profile.stacks().get(0).frames().get(1), profile.stacks().get(2).frames().get(1));
     }
 }

@@ -60,8 +60,11 @@ class DiffProfileTest {
 
         FrameTree tree = FrameTree.of(diff, FlameGraphOptions.defaults());
         Frame main = tree.root().children().get(0);
-        assertEquals(5, tree.total());
-        assertEquals(2, main.children().size(), "b shrank to nothing but keeps its (empty) box");
+        assertEquals(7, tree.total(), "a by its after count, b (gone) by its before count");
+        assertEquals(2, main.children().size(), "b shrank to nothing but keeps a box");
+        assertEquals(2, main.children().get(1).total());
+        assertEquals(2, main.children().get(1).before());
+        assertEquals(0, main.children().get(1).after());
         assertEquals(2, main.children().get(0).delta());
         assertEquals(-2, main.children().get(1).delta());
         assertEquals(0, main.delta());

@@ -53,14 +53,25 @@ class DifferentialRenderingTest {
         SvgDocument doc = render("main;caller;hot 0 40\nmain;caller 10 10\n");
         assertEquals(0, green(doc.frame("hot").fill()));
         assertTrue(green(doc.frame("caller").fill()) > 240, doc.frame("caller").fill());
-        assertTrue(doc.frame("caller").tooltip().endsWith("; +40 samples, +80.00%)"), doc.frame("caller").tooltip());
+        assertTrue(doc.frame("caller").tooltip().endsWith("; before 10, after 50: +40 samples, +400.00%)"), doc.frame("caller").tooltip());
     }
 
     @Test
     void tooltipShowsTheChange() {
         SvgDocument doc = render("main;grew 10 50\nmain;shrank 50 10\n");
-        assertEquals("grew (50 samples, 83.33%; +40 samples, +66.67%)", doc.frame("grew").tooltip());
-        assertEquals("shrank (10 samples, 16.67%; -40 samples, -66.67%)", doc.frame("shrank").tooltip());
+        assertEquals("grew (50 samples, 83.33%; before 10, after 50: +40 samples, +400.00%)", doc.frame("grew").tooltip());
+        assertEquals("shrank (10 samples, 16.67%; before 50, after 10: -40 samples, -80.00%)",
+                doc.frame("shrank").tooltip());
+    }
+
+    @Test
+    void aFrameInOnlyOneProfileIsStillDrawnSizedByThatProfile() {
+        SvgDocument doc = render("main;kept 10 10\nmain;gone 20 0\nmain;new 0 5\n");
+        assertEquals("gone (20 samples, 57.14%; before 20, after 0: -20 samples, -100.00%)", doc.frame("gone").tooltip());
+        assertEquals("new (5 samples, 14.29%; before 0, after 5: +5 samples, new)", doc.frame("new").tooltip());
+        assertEquals(255, blue(doc.frame("gone").fill()));
+        assertEquals(255, red(doc.frame("new").fill()));
+        assertTrue(doc.frame("gone").width() > doc.frame("kept").width());
     }
 
     @Test

@@ -33,16 +33,34 @@ class FlameGraphOptionsTest {
         FlameGraphOptions options = FlameGraphOptions.forProfile(profile);
         assertEquals("samples", options.countName());
         assertEquals("event: cpu, interval: 10 ms, 12,345 samples", options.subtitle());
-        assertEquals("Flame Graph", options.title());
+        assertEquals("CPU Flame Graph", options.title());
+        assertEquals(Palette.JAVA, options.palette());
 
         FlameGraphOptions bare = FlameGraphOptions.forProfile(Profiles.collapsed("a 1\n"));
         assertNull(bare.subtitle());
         assertEquals("samples", bare.countName());
+        assertEquals(FlameGraphOptions.defaults(), bare);
 
         FlameGraphOptions allocation = FlameGraphOptions.forProfile(
                 Profiles.collapsed("# event: alloc\n# units: bytes\n# interval_ns: 1500\na 1\n"));
         assertEquals("bytes", allocation.countName());
         assertEquals("event: alloc, interval: 1.5 us", allocation.subtitle());
+        assertEquals("Allocation Flame Graph", allocation.title());
+        assertEquals(Palette.MEM, allocation.palette());
+
+        FlameGraphOptions wall = FlameGraphOptions.forProfile(
+                Profiles.collapsed("# title: nightly run\n# units: ns\na 1\n"));
+        assertEquals("nightly run", wall.title());
+        assertEquals("ns", wall.countName());
+        assertEquals(Palette.IO, wall.palette());
+    }
+
+    @Test
+    void minWidthInPercentIsMeasuredAgainstTheDrawableWidth() {
+        FlameGraphOptions options = FlameGraphOptions.builder().width(1020).minWidthPercent(1).build();
+        assertEquals(10.0, options.minWidth(), 1e-9);
+        assertEquals(0.5, FlameGraphOptions.builder().minWidthPercent(1).minWidth(0.5).build().minWidth());
+        assertThrows(IllegalArgumentException.class, () -> FlameGraphOptions.builder().minWidthPercent(101));
     }
 
     @Test

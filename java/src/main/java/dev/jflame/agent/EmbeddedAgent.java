@@ -28,7 +28,8 @@ import java.util.Set;
  * else, since a library another user could swap would run code inside the profiled JVM.
  */
 public final class EmbeddedAgent {
-    static final String RESOURCE = "/dev/jflame/agent/linux-x86_64/libjflame.so";
+    /** Named by {@code os.arch} of the JVM that built it: linux-amd64, linux-aarch64. */
+    static final String RESOURCE = "/dev/jflame/agent/linux-" + System.getProperty("os.arch") + "/libjflame.so";
     private static final String LIBRARY_NAME = "libjflame.so";
     private static final Set<PosixFilePermission> DIR_PERMISSIONS = PosixFilePermissions.fromString("rwxr-xr-x");
     private static final Set<PosixFilePermission> LIB_PERMISSIONS = PosixFilePermissions.fromString("r-xr-xr-x");
@@ -80,8 +81,8 @@ public final class EmbeddedAgent {
     private static void checkPlatform() throws IOException {
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
         String arch = System.getProperty("os.arch", "");
-        if (!os.contains("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
-            throw new IOException("the jflame agent runs on Linux x86-64 only, this is " + os + "/" + arch
+        if (!os.contains("linux")) {
+            throw new IOException("the jflame agent runs on Linux only, this is " + os + "/" + arch
                     + "; on other systems use the Docker image (see README)");
         }
     }
@@ -89,8 +90,8 @@ public final class EmbeddedAgent {
     private static byte[] readLibrary() throws IOException {
         try (InputStream in = EmbeddedAgent.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
-                throw new IOException("this jflame build carries no native agent (" + RESOURCE
-                        + " missing): rebuild with 'mvn -B package'");
+                throw new IOException("this jflame build carries no native agent for linux-"
+                        + System.getProperty("os.arch") + " (" + RESOURCE + "): build jflame on this machine with 'mvn -B package'");
             }
             return in.readAllBytes();
         }

@@ -33,6 +33,9 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output = new OutputOptions();
 
+    @Mixin
+    GraphOptions graph = new GraphOptions();
+
     @Option(names = "--seconds", defaultValue = "3", paramLabel = "N",
             description = "How long the demo runs (default: ${DEFAULT-VALUE}).")
     int seconds;

@@ -1,19 +1,54 @@
 package dev.jflame.cli;
 
 import java.nio.file.Path;
+import java.util.Locale;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
-/** Where the graph goes and how it is titled: shared by every command that writes one. */
+/** Where the graph goes and in which format: shared by every command that writes one. */
 final class OutputOptions {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
-            description = "Write here instead of stdout. A name ending in .collapsed (or .txt) writes collapsed "
-                    + "stacks; any other name an SVG flame graph. Written atomically: a file is complete or absent.")
+            description = "Write here instead of stdout, atomically: a file is complete or absent. The format follows "
+                    + "the name unless --format is given: .collapsed or .txt collapsed stacks, .html or .htm the HTML "
+                    + "graph, anything else an SVG flame graph.")
     Path output;
 
-    @Option(names = "--title", paramLabel = "TEXT", description = "Title of the flame graph.")
-    String title;
+    @Option(names = "--format", paramLabel = "FORMAT", converter = FormatConverter.class,
+            description = "svg (the interactive SVG flame graph), html (async-profiler's canvas flame graph, for "
+                    + "profiles too large for SVG) or collapsed (collapsed stacks). Default: from the -o name, else svg.")
+    ProfileOutput.Format format;
 
+    /**
+     * The output, drawn with the command's {@link GraphOptions} mixin if it has one (every
+     * command that draws a graph should), else with the profile's defaults.
+     */
     ProfileOutput target() {
-        return ProfileOutput.of(output, title);
+        GraphOptions graph = null;
+        if (mixee != null) {
+            for (CommandSpec mixin : mixee.mixins().values()) {
+                if (mixin.userObject() instanceof GraphOptions options) {
+                    graph = options;
+                }
+            }
+        }
+        return ProfileOutput.of(output, format, graph != null ? graph : new GraphOptions());
+    }
+
+    /** {@code --format html}, case-insensitive. */
+    static final class FormatConverter implements ITypeConverter<ProfileOutput.Format> {
+        @Override
+        public ProfileOutput.Format convert(String value) {
+            try {
+                return ProfileOutput.Format.valueOf(value.strip().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException unknown) {
+                throw new TypeConversionException("expected svg, html or collapsed, got '" + value + "'");
+            }
+        }
     }
 }

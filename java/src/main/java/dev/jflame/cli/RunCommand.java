@@ -38,6 +38,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output = new OutputOptions();
 
+    @Mixin
+    GraphOptions graph = new GraphOptions();
+
     @Option(names = {"-cp", "--classpath", "--class-path"}, paramLabel = "CLASSPATH",
             description = "Run MainClass from this class path instead of a jar.")
     String classpath;

@@ -1,12 +1,11 @@
 package dev.jflame.cli;
 
-import dev.jflame.flamegraph.CollapsedParser;
 import dev.jflame.flamegraph.Profile;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -15,29 +14,42 @@ import picocli.CommandLine.Spec;
         name = "svg",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
+        sortOptions = false,
         description = {
-            "Render collapsed stacks ('root;caller;callee count' per line, plain or gzip) as an interactive",
-            "SVG flame graph.",
+            "Render collapsed stacks ('root;caller;callee count' per line) as an",
+            "interactive SVG flame graph, or as async-profiler's HTML flame graph",
+            "(--format html, or -o NAME.html).",
+            "Input may be plain, gzip, bzip2 or xz (recognised by content). The",
+            "'# key: value' header lines jflame writes give the title, units and",
+            "colours; input without them is read as flamegraph.pl input. Frames may",
+            "contain spaces: the count is the last field.",
             "",
             "  jflame svg profile.collapsed -o flame.svg",
+            "  jflame svg --minwidth 0 --colors hot profile.collapsed.gz > flame.svg",
             "  some-tool | jflame svg - > flame.svg",
         })
 final class SvgCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Parameters(index = "0", paramLabel = "IN", description = "Collapsed stacks file, or - for stdin.")
+    String input;
+
     @Mixin
     OutputOptions output = new OutputOptions();
 
-    @Parameters(index = "0", paramLabel = "IN", description = "Collapsed stacks file, or - for stdin.")
-    String input;
+    @Mixin
+    GraphOptions graph = new GraphOptions();
+
+    @Option(names = "--skip-bad-lines",
+            description = "Skip malformed lines instead of failing on the first; they are counted on stderr.")
+    boolean skipBadLines;
 
     @Override
     public Integer call() throws Exception {
         ProfileOutput target = output.target();
         target.checkWritable();
-        CollapsedParser parser = new CollapsedParser();
-        Profile profile = "-".equals(input) ? parser.parse(System.in, "<stdin>") : parser.parse(Path.of(input));
+        Profile profile = ProfileInput.read(input, target.parser(), skipBadLines, spec.commandLine().getErr());
         target.write(profile, spec.commandLine().getOut());
         return ExitCodes.OK;
     }

@@ -33,9 +33,13 @@ class SamplingAccuracyIT {
         assertEquals(10, shares.get("ten"), 3, () -> "shares " + shares);
     }
 
+    /**
+     * Both threads spin for the same wall time, but on a shared machine they need not get the
+     * same CPU; the truth each share is held to is the thread's own CPU time.
+     */
     @ParameterizedTest
     @ValueSource(strings = {"cpu", "ctimer", "itimer"})
-    void twoBusyThreadsShareSamplesEvenly(String event) throws Exception {
+    void twoBusyThreadsGetSamplesInProportionToTheirCpuTime(String event) throws Exception {
         AgentRun run = AgentRun.run(dir, "event=" + event + ",interval=2ms", TwoThreadsWorkload.class, "2500");
         assertEquals(0, run.exitCode(), run.stderr());
         Profile profile = run.profile();
@@ -43,17 +47,24 @@ class SamplingAccuracyIT {
         long samples = Shares.samplesIn(profile, "burnAlpha", "burnBeta").values().stream()
                 .mapToLong(Long::longValue).sum();
         assertTrue(samples > 500, event + ": too few samples: " + samples + "\n" + run.stderr());
-        assertEquals(50, shares.get("burnAlpha"), 5, () -> event + " shares " + shares);
+        long[] cpu = threadCpuNanos(run);
+        double alphaTruth = 100.0 * cpu[0] / (cpu[0] + cpu[1]);
+        assertEquals(alphaTruth, shares.get("burnAlpha"), 5, () -> event + " shares " + shares);
         assertEquals(event, profile.meta("event").orElse(""), "the event actually used is recorded");
+    }
+
+    private static long[] threadCpuNanos(AgentRun run) {
+        Matcher m = Pattern.compile("cpu_ns alpha=(\\d+) beta=(\\d+)").matcher(run.stdout());
+        assertTrue(m.find(), run.stdout());
+        return new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))};
     }
 
     @Test
     void cpuEventAtOneMillisecondRecordsNinetyFivePercentOfExpectedSamples() throws Exception {
         AgentRun run = AgentRun.run(dir, "event=cpu,interval=1ms", TwoThreadsWorkload.class, "3000");
         assertEquals(0, run.exitCode(), run.stderr());
-        Matcher m = Pattern.compile("cpu_ns alpha=(\\d+) beta=(\\d+)").matcher(run.stdout());
-        assertTrue(m.find(), run.stdout());
-        long cpuNanos = Long.parseLong(m.group(1)) + Long.parseLong(m.group(2));
+        long[] cpu = threadCpuNanos(run);
+        long cpuNanos = cpu[0] + cpu[1];
         double expected = cpuNanos / 1_000_000.0;
         long recorded = Shares.samplesIn(run.profile(), "burnAlpha", "burnBeta").values().stream()
                 .mapToLong(Long::longValue).sum();

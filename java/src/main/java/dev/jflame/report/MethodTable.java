@@ -1,0 +1,100 @@
+package dev.jflame.report;
+
+import dev.jflame.flamegraph.Profile;
+import dev.jflame.flamegraph.Stack;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Self and total samples per method, computed from collapsed stacks. */
+public final class MethodTable {
+    /** The root frame the agent adds per thread with the {@code threads} option. */
+    private static final Pattern THREAD_ROOT = Pattern.compile("\\[.* tid=\\d+\\]");
+    private static final Pattern LINE_SUFFIX = Pattern.compile(":\\d+$");
+    private static final String TRUNCATED = "[truncated]";
+    private static final String ALL_THREADS = "";
+
+    /** How the table is sorted. */
+    public enum Order {
+        self(Comparator.comparingLong(MethodStats::self).reversed().thenComparing(MethodStats::method)),
+        total(Comparator.comparingLong(MethodStats::total).reversed().thenComparing(MethodStats::method)),
+        name(Comparator.comparing(MethodStats::method).thenComparing(MethodStats::thread));
+
+        private final Comparator<MethodStats> comparator;
+
+        Order(Comparator<MethodStats> comparator) {
+            this.comparator = comparator;
+        }
+    }
+
+    private final long totalSamples;
+    private final List<MethodStats> rows;
+
+    private MethodTable(long totalSamples, List<MethodStats> rows) {
+        this.totalSamples = totalSamples;
+        this.rows = rows;
+    }
+
+    /**
+     * @param byLine   keep {@code :LINE} suffixes apart (otherwise the lines of a method merge)
+     * @param byThread a row per thread and method; needs a profile recorded with thread frames
+     */
+    public static MethodTable of(Profile profile, boolean byLine, boolean byThread) {
+        Map<String, Map<String, long[]>> perThread = new HashMap<>();
+        Set<String> seenInStack = new HashSet<>();
+        boolean sawThreadFrame = false;
+        for (Stack stack : profile.stacks()) {
+            List<String> frames = stack.frames();
+            int first = 0;
+            String thread = ALL_THREADS;
+            if (!frames.isEmpty() && THREAD_ROOT.matcher(frames.get(0)).matches()) {
+                sawThreadFrame = true;
+                first = 1;
+                if (byThread) {
+                    thread = frames.get(0);
+                }
+            }
+            Map<String, long[]> methods = perThread.computeIfAbsent(thread, t -> new HashMap<>());
+            seenInStack.clear();
+            for (int i = first; i < frames.size(); i++) {
+                String frame = frames.get(i);
+                if (frame.equals(TRUNCATED)) {
+                    continue;
+                }
+                String method = byLine ? frame : LINE_SUFFIX.matcher(frame).replaceFirst("");
+                long[] counts = methods.computeIfAbsent(method, m -> new long[2]);
+                if (i == frames.size() - 1) {
+                    counts[0] += stack.count();
+                }
+                if (seenInStack.add(method)) {
+                    counts[1] += stack.count();
+                }
+            }
+        }
+        if (byThread && !sawThreadFrame && !profile.stacks().isEmpty()) {
+            throw new IllegalArgumentException("the profile has no thread frames: record it with --threads");
+        }
+        List<MethodStats> rows = new ArrayList<>();
+        perThread.forEach((thread, methods) -> methods.forEach(
+                (method, c) -> rows.add(new MethodStats(thread, method, c[0], c[1]))));
+        return new MethodTable(profile.totalSamples(), rows);
+    }
+
+    public long totalSamples() {
+        return totalSamples;
+    }
+
+    /** The first {@code limit} rows in the given order. */
+    public List<MethodStats> top(Order order, int limit) {
+        return rows.stream().sorted(order.comparator).limit(limit).toList();
+    }
+
+    public double percent(long samples) {
+        return totalSamples == 0 ? 0 : 100.0 * samples / totalSamples;
+    }
+}

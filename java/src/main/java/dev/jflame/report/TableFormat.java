@@ -1,0 +1,83 @@
+package dev.jflame.report;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+
+/** Writes the top-methods table as aligned text, CSV or JSON. */
+public enum TableFormat {
+    text {
+        @Override
+        public void write(MethodTable table, List<MethodStats> rows, String units, boolean withThread, PrintWriter out) {
+            int width = Math.max(9, Long.toString(table.totalSamples()).length());
+            String number = "%" + width + "d";
+            out.printf(Locale.ROOT, "%" + width + "s  %6s  %" + width + "s  %6s  %s%n",
+                    "SELF", "SELF%", "TOTAL", "TOTAL%", withThread ? "THREAD  METHOD" : "METHOD");
+            for (MethodStats r : rows) {
+                out.printf(Locale.ROOT, number + "  %5.2f%%  " + number + "  %5.2f%%  %s%n",
+                        r.self(), table.percent(r.self()), r.total(), table.percent(r.total()),
+                        withThread ? r.thread() + "  " + r.method() : r.method());
+            }
+            out.printf(Locale.ROOT, "%d %s in all%n", table.totalSamples(), units);
+        }
+    },
+    csv {
+        @Override
+        public void write(MethodTable table, List<MethodStats> rows, String units, boolean withThread, PrintWriter out) {
+            out.print(withThread ? "thread," : "");
+            out.println("method,self,self_percent,total,total_percent");
+            for (MethodStats r : rows) {
+                if (withThread) {
+                    out.print(quote(r.thread()) + ",");
+                }
+                out.printf(Locale.ROOT, "%s,%d,%.4f,%d,%.4f%n", quote(r.method()), r.self(), table.percent(r.self()),
+                        r.total(), table.percent(r.total()));
+            }
+        }
+
+        private String quote(String field) {
+            return "\"" + field.replace("\"", "\"\"") + "\"";
+        }
+    },
+    json {
+        @Override
+        public void write(MethodTable table, List<MethodStats> rows, String units, boolean withThread, PrintWriter out) {
+            out.printf(Locale.ROOT, "{\"units\":%s,\"total\":%d,\"methods\":[", string(units), table.totalSamples());
+            String separator = "";
+            for (MethodStats r : rows) {
+                out.print(separator);
+                separator = ",";
+                out.print("{");
+                if (withThread) {
+                    out.print("\"thread\":" + string(r.thread()) + ",");
+                }
+                out.printf(Locale.ROOT, "\"method\":%s,\"self\":%d,\"self_percent\":%.4f,\"total\":%d,\"total_percent\":%.4f}",
+                        string(r.method()), r.self(), table.percent(r.self()), r.total(), table.percent(r.total()));
+            }
+            out.println("]}");
+        }
+
+        /** A JSON string literal; frame names are untrusted, so every control character is escaped. */
+        private String string(String s) {
+            StringBuilder b = new StringBuilder(s.length() + 2).append('"');
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                switch (c) {
+                    case '"' -> b.append("\\\"");
+                    case '\\' -> b.append("\\\\");
+                    default -> {
+                        if (c < 0x20 || c == 0x2028 || c == 0x2029) {
+                            b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                        } else {
+                            b.append(c);
+                        }
+                    }
+                }
+            }
+            return b.append('"').toString();
+        }
+    };
+
+    public abstract void write(MethodTable table, List<MethodStats> rows, String units, boolean withThread,
+            PrintWriter out);
+}
