@@ -1,11 +1,27 @@
-// JVMTI entry points and the profile's lifecycle:
-//   Agent_OnLoad   parse options, request capabilities and events (nothing is sampled yet)
-//   VMInit         create jmethodIDs for loaded classes, install the crash guard and the
-//                  SIGPROF handler, arm the engine for every thread
-//   ThreadStart/End, ClassPrepare   keep threads armed and method ids complete
-//   VMDeath        stop, drain handlers, resolve names, write the collapsed file
-// VMDeath is posted on every orderly exit: return from main, System.exit (also from a
-// worker thread), Runtime.halt and SIGTERM/SIGINT (all reach before_exit()).
+// JVMTI entry points and the profile's lifecycle.
+//
+// Loaded at start (-agentpath, Agent_OnLoad): options are parsed and events requested;
+// VMInit starts the profile, VMDeath stops it and writes the collapsed file.
+//
+// Loaded into a running JVM (Agent_OnAttach), any number of times: the JVM hands every
+// load of the same library path to the one copy already in the process, so there is one
+// agent, one SIGPROF handler and one trace store however often jflame attaches. Each load
+// is a request, `start` (the default), `stop`, `dump` or `status`, answered through a
+// status file (`statusfile=`): Agent_OnAttach can only return an int.
+//
+// A profile runs from a start to its stop:
+//   start  enable ClassLoad/ClassPrepare/CompiledMethodLoad, create method ids for the
+//          classes already loaded (off the signal path, before any timer is armed), arm
+//          the engine for every thread
+//   stop   disarm every timer, wait for handlers in flight, write the profile, disable
+//          the events again: the JVM then runs as if no agent were there
+// VMDeath stops a running profile and writes it. It is posted on every orderly exit:
+// return from main, System.exit (also from a worker thread), Runtime.halt and
+// SIGTERM/SIGINT (all reach before_exit()).
+//
+// VMInit, the attach listener thread and VMDeath are serialised by one mutex. The signal
+// handler never takes it: stopping clears the sampler's `enabled` flag and waits for
+// handlers in flight before anything they use is freed (signal_handler.h).
 
 #include <dlfcn.h>
 #include <jni.h>
@@ -18,9 +34,11 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
+#include "atomic_file.h"
 #include "collapsed_writer.h"
 #include "crash_guard.h"
 #include "ctimer_engine.h"
@@ -50,30 +68,50 @@ uint64_t monotonicNs() {
 
 int currentTid() { return static_cast<int>(syscall(SYS_gettid)); }
 
+std::string formatMs(uint64_t ns) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof(buffer), "%.1f", static_cast<double>(ns) / 1e6);
+  return buffer;
+}
+
+// One profile: what a start asked for and what it recorded.
+struct Profile {
+  Options options;
+  std::string optionText;
+  std::string outputPath;   // where VMDeath writes it
+  bool verbose = true;      // messages to the JVM's stderr (no status file to carry them)
+  std::unique_ptr<TraceStore> store;
+  std::unique_ptr<Engine> engine;
+  std::string fallback;     // why event=cpu became ctimer, if it did
+  uint64_t startNs = 0;
+  uint64_t earlierNs = 0;   // sampled time of earlier starts accumulated into this profile
+  uint64_t classes = 0;     // loaded classes walked for method ids at the last start
+  uint64_t methodIdsNs = 0; // time that walk took
+  uint64_t startRequestNs = 0;
+};
+
 struct Agent {
   Agent() : jitter(monotonicNs() ^ (static_cast<uint64_t>(getpid()) << 32)) {}
 
-  std::string optionText;
-  Options options;
-  std::string outputPath;
+  std::mutex lifecycle;
   JavaVM* vm = nullptr;
   jvmtiEnv* jvmti = nullptr;
   AsyncGetCallTraceFn asyncGetCallTrace = nullptr;
+  bool compiledMethodLoad = false;  // the capability was granted
   Jitter jitter;
   Stats stats;
   CrashGuard guard;
-  ThreadRegistry registry;
-  std::unique_ptr<TraceStore> store;
-  std::unique_ptr<Engine> engine;
-  std::string jvmName;
-  std::string fallback;  // why event=cpu became ctimer, if it did
+  bool guardInstalled = false;
   std::string guardScope;
-  uint64_t startNs = 0;
-  std::atomic<bool> started{false};
-  std::atomic<bool> finished{false};
+  ThreadRegistry registry;
+  std::string jvmName;
+  Profile profile;
+  bool running = false;
+  bool vmDead = false;
 };
 
-// Leaked on purpose: signal handlers and JVM threads may outlive static destructors.
+// Leaked on purpose: signal handlers and JVM threads may outlive static destructors, and
+// the library is linked -z nodelete for the same reason.
 Agent* g_agent = nullptr;
 
 void report(const std::string& line) { std::fprintf(stderr, "jflame: %s\n", line.c_str()); }
@@ -118,6 +156,16 @@ std::string absolutePath(const std::string& path) {
   return std::string(cwd) + "/" + path;
 }
 
+bool resolveOutputPath(const std::string& pattern, std::string* path, std::string* error) {
+  std::string expanded, why;
+  if (!expandFilePattern(pattern, getpid(), &expanded, &why)) {
+    *error = "invalid option 'file=" + pattern + "': file " + why;
+    return false;
+  }
+  *path = absolutePath(expanded);
+  return true;
+}
+
 void warnIfUnwritable(const std::string& path) {
   size_t slash = path.rfind('/');
   std::string dir = slash == 0 ? "/" : path.substr(0, slash);
@@ -129,16 +177,17 @@ void warnIfUnwritable(const std::string& path) {
 
 // --- Starting ------------------------------------------------------------------------
 
-void createIdsForLoadedClasses(jvmtiEnv* jvmti, JNIEnv* jni) {
+uint64_t createIdsForLoadedClasses(jvmtiEnv* jvmti, JNIEnv* jni) {
   jint count = 0;
   jclass* classes = nullptr;
-  if (jvmti->GetLoadedClasses(&count, &classes) != JVMTI_ERROR_NONE) return;
+  if (jvmti->GetLoadedClasses(&count, &classes) != JVMTI_ERROR_NONE) return 0;
   for (jint i = 0; i < count; ++i) {
     // Classes not yet prepared fail here and come through ClassPrepare later.
     Symbols::createMethodIds(jvmti, classes[i]);
     if (jni != nullptr) jni->DeleteLocalRef(classes[i]);
   }
   jvmti->Deallocate(reinterpret_cast<unsigned char*>(classes));
+  return static_cast<uint64_t>(count);
 }
 
 // Narrows crash recovery to faults in libjvm's code, except its SafeFetch probes, which
@@ -160,90 +209,174 @@ void narrowCrashGuard(Agent& agent) {
                                                                 : ", SafeFetch symbols not found");
 }
 
-std::unique_ptr<Engine> makeEngine(Agent& agent, EventKind event) {
+std::unique_ptr<Engine> makeEngine(Agent& agent, EventKind event, uint64_t intervalNs) {
   switch (event) {
-    case EventKind::kCpu: return std::make_unique<PerfEngine>(agent.options.intervalNs, &agent.jitter);
-    case EventKind::kCtimer: return std::make_unique<CtimerEngine>(agent.options.intervalNs, &agent.jitter);
-    case EventKind::kItimer: return std::make_unique<ItimerEngine>(agent.options.intervalNs);
+    case EventKind::kCpu: return std::make_unique<PerfEngine>(intervalNs, &agent.jitter);
+    case EventKind::kCtimer: return std::make_unique<CtimerEngine>(intervalNs, &agent.jitter);
+    case EventKind::kItimer: return std::make_unique<ItimerEngine>(intervalNs);
   }
   return nullptr;
 }
 
-bool startEngine(Agent& agent) {
-  EventKind event = agent.options.event;
+// The events a running profile needs. ClassLoad: AsyncGetCallTrace reports
+// ticks_no_class_load unless it is enabled. ClassPrepare: method ids for new classes.
+// CompiledMethodLoad: while it is enabled HotSpot records debug information at
+// non-safepoint pcs too (as -XX:+DebugNonSafepoints does), so that code compiled from
+// now on charges inlined frames correctly; code compiled before stays less precise.
+bool setProfileEvents(Agent& agent, jvmtiEventMode mode, std::string* error) {
+  const jvmtiEvent events[] = {JVMTI_EVENT_CLASS_PREPARE, JVMTI_EVENT_CLASS_LOAD,
+                               JVMTI_EVENT_COMPILED_METHOD_LOAD};
+  for (jvmtiEvent event : events) {
+    if (event == JVMTI_EVENT_COMPILED_METHOD_LOAD && !agent.compiledMethodLoad) continue;
+    jvmtiError jerr = agent.jvmti->SetEventNotificationMode(mode, event, nullptr);
+    if (jerr != JVMTI_ERROR_NONE && mode == JVMTI_ENABLE) {
+      *error = "cannot enable JVMTI event " + std::to_string(event) + ": " + jvmtiErrorText(agent.jvmti, jerr);
+      return false;
+    }
+  }
+  return true;
+}
+
+bool startEngine(Agent& agent, Profile& profile, std::string* error) {
+  EventKind event = profile.options.event;
+  profile.fallback.clear();
   if (event == EventKind::kCpu) {
     std::string why;
     if (!PerfEngine::available(&why)) {
-      agent.fallback = why;
-      report(why + "; falling back to event=ctimer");
+      profile.fallback = why;
+      if (profile.verbose) report(why + "; falling back to event=ctimer");
       event = EventKind::kCtimer;
     }
   }
-  agent.engine = makeEngine(agent, event);
-  std::string error;
-  if (!agent.engine->start(&error)) {
-    report("cannot start event=" + std::string(agent.engine->name()) + ": " + error + "; not profiling");
+  profile.engine = makeEngine(agent, event, profile.options.intervalNs);
+  std::string why;
+  if (!profile.engine->start(&why)) {
+    *error = "cannot start event=" + std::string(profile.engine->name()) + ": " + why;
+    profile.engine.reset();
     return false;
   }
   return true;
 }
 
-void startProfiling(jvmtiEnv* jvmti, JNIEnv* jni, jthread thread) {
-  Agent& agent = *g_agent;
-  createIdsForLoadedClasses(jvmti, jni);
-  agent.jvmName = systemProperty(jvmti, "java.vm.name") + " " + systemProperty(jvmti, "java.vm.version");
-  if (thread != nullptr) agent.registry.javaThreadStarted(currentTid(), threadName(jvmti, jni, thread));
-
-  // Installed now rather than at load: the JVM has installed its own handlers by VMInit,
-  // and ours must sit in front of them to chain to them.
-  if (!agent.guard.install()) {
-    report("cannot install the SIGSEGV/SIGBUS crash guard; not profiling");
-    return;
+// Once per process: the crash guard in front of the JVM's handlers (installed by now,
+// whether at VMInit or at attach) and the SIGPROF handler.
+bool installHandlers(Agent& agent, std::string* error) {
+  if (!agent.guardInstalled) {
+    if (!agent.guard.install()) {
+      *error = "cannot install the SIGSEGV/SIGBUS crash guard";
+      return false;
+    }
+    narrowCrashGuard(agent);
+    agent.guardInstalled = true;
   }
-  narrowCrashGuard(agent);
+  return sampler::install(error);
+}
 
-  agent.store = std::make_unique<TraceStore>(kMaxTraces, kMaxFrames);
-  if (!agent.store->ok()) {
-    report("cannot reserve memory for the trace store; not profiling");
-    return;
+// Starts sampling as `options` say. Called with the lifecycle mutex held, not running.
+bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::string& optionText,
+                  const std::string& outputPath, bool verbose, std::string* error) {
+  uint64_t requestStart = monotonicNs();
+  if (agent.jvmName.empty()) {
+    agent.jvmName = systemProperty(agent.jvmti, "java.vm.name") + " " +
+                    systemProperty(agent.jvmti, "java.vm.version");
   }
-  if (!startEngine(agent)) return;
+  if (!installHandlers(agent, error)) return false;
+
+  Profile& profile = agent.profile;
+  bool keep = options.accumulate && profile.store != nullptr;
+  if (keep && !sameSampling(profile.options, options)) {
+    *error = "accumulate needs the sampling options of the previous profile (" +
+             describeSampling(profile.options) + "), got " + describeSampling(options);
+    return false;
+  }
+  // Events first, then the walk: a class prepared meanwhile is covered by one or the other.
+  if (!setProfileEvents(agent, JVMTI_ENABLE, error)) {
+    setProfileEvents(agent, JVMTI_DISABLE, error);
+    return false;
+  }
+  uint64_t walkStart = monotonicNs();
+  uint64_t classes = createIdsForLoadedClasses(agent.jvmti, jni);
+  uint64_t walkNs = monotonicNs() - walkStart;
+
+  if (!keep) {
+    auto store = std::make_unique<TraceStore>(kMaxTraces, kMaxFrames);
+    if (!store->ok()) {
+      *error = "cannot reserve memory for the trace store";
+      setProfileEvents(agent, JVMTI_DISABLE, error);
+      return false;
+    }
+    profile.store = std::move(store);  // the previous one is unused: handlers drained at its stop
+    agent.stats.reset();
+    profile.earlierNs = 0;
+  }
+  profile.options = options;
+  profile.optionText = optionText;
+  profile.outputPath = outputPath;
+  profile.verbose = verbose;
+  profile.classes = classes;
+  profile.methodIdsNs = walkNs;
+  if (!startEngine(agent, profile, error)) {
+    setProfileEvents(agent, JVMTI_DISABLE, error);
+    return false;
+  }
 
   SamplerConfig config;
   config.vm = agent.vm;
   config.asyncGetCallTrace = agent.asyncGetCallTrace;
-  config.engine = agent.engine.get();
-  config.store = agent.store.get();
+  config.engine = profile.engine.get();
+  config.store = profile.store.get();
   config.stats = &agent.stats;
   config.guard = &agent.guard;
-  config.depth = agent.options.depth;
-  config.threads = agent.options.threads;
-  config.lines = agent.options.lines;
-  std::string error;
-  if (!sampler::install(config, &error)) {
-    agent.engine->stop();
-    report(error + "; not profiling");
-    return;
+  config.depth = options.depth;
+  config.threads = options.threads;
+  config.lines = options.lines;
+  if (!sampler::configure(config, error)) {
+    profile.engine->stop();
+    setProfileEvents(agent, JVMTI_DISABLE, error);
+    return false;
   }
   sampler::enable();
-  agent.startNs = monotonicNs();
-  if (!agent.registry.start(agent.engine.get(), &error)) {
+  profile.startNs = monotonicNs();
+  if (!agent.registry.start(profile.engine.get(), error)) {
     sampler::disableAndDrain(kDrainTimeoutMs);
-    agent.engine->stop();
-    report(error + "; not profiling");
-    return;
+    profile.engine->stop();
+    setProfileEvents(agent, JVMTI_DISABLE, error);
+    return false;
   }
-  agent.started.store(true);
+  profile.startRequestNs = monotonicNs() - requestStart;
+  agent.running = true;
+  return true;
 }
 
-// --- Finishing -----------------------------------------------------------------------
+// --- Stopping and writing ------------------------------------------------------------
+
+// Disarms every timer and waits for the handlers in flight. False if they did not drain:
+// then the store must not be read, nor anything freed, and no new start is allowed.
+bool stopSampling(Agent& agent, std::string* error) {
+  agent.registry.stop();  // no new signals: engine disarmed for every thread
+  bool drained = sampler::disableAndDrain(kDrainTimeoutMs);
+  agent.running = false;
+  agent.profile.earlierNs += monotonicNs() - agent.profile.startNs;
+  std::string ignored;
+  setProfileEvents(agent, JVMTI_DISABLE, &ignored);
+  if (!drained) {
+    *error = "signal handlers still running after " + std::to_string(kDrainTimeoutMs) +
+             " ms; not reading the trace store";
+    agent.vmDead = true;  // refuse any later request: the store and engine stay as they are
+  }
+  return drained;
+}
+
+uint64_t sampledNs(const Agent& agent) {
+  return agent.profile.earlierNs + (agent.running ? monotonicNs() - agent.profile.startNs : 0);
+}
 
 CollapsedWriter collectStacks(Agent& agent, JNIEnv* jni, uint64_t* unknownMethods) {
-  Symbols symbols(agent.jvmti, jni, agent.options.lines,
+  Symbols symbols(agent.jvmti, jni, agent.profile.options.lines,
                   [&agent](int tid) { return agent.registry.nameOf(tid); });
   CollapsedWriter writer;
   std::vector<std::string> names;
-  agent.store->forEach([&](const Frame* frames, uint32_t count, uint64_t samples) {
+  agent.profile.store->forEach([&](const Frame* frames, uint32_t count, uint64_t samples) {
     names.clear();
     for (uint32_t i = count; i > 0; --i) names.push_back(symbols.frameName(frames[i - 1]));
     writer.add(names, samples);
@@ -252,41 +385,27 @@ CollapsedWriter collectStacks(Agent& agent, JNIEnv* jni, uint64_t* unknownMethod
   return writer;
 }
 
-std::string formatMs(uint64_t ns) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof(buffer), "%.1f", static_cast<double>(ns) / 1e6);
-  return buffer;
-}
-
-void finishProfiling(JNIEnv* jni) {
-  Agent& agent = *g_agent;
-  if (!agent.started.load() || agent.finished.exchange(true)) return;
-  uint64_t durationNs = monotonicNs() - agent.startNs;
-
-  agent.registry.stop();  // no new signals: engine disarmed for every thread
-  if (!sampler::disableAndDrain(kDrainTimeoutMs)) {
-    report("signal handlers still running after " + std::to_string(kDrainTimeoutMs) +
-           " ms; not reading the trace store");
-    return;
-  }
-
+// Writes the profile so far to `path`; *summary gets the one-line account of it.
+bool writeProfile(Agent& agent, JNIEnv* jni, const std::string& path, std::string* summary,
+                  std::string* error) {
+  const Profile& profile = agent.profile;
   uint64_t unknownMethods = 0;
   CollapsedWriter writer = collectStacks(agent, jni, &unknownMethods);
-  const TraceStore& store = *agent.store;
+  const TraceStore& store = *profile.store;
   const Stats& stats = agent.stats;
   uint64_t drops = store.droppedTotal() + stats.noBuffers();
 
   CollapsedWriter::Header header;
-  header.event = agent.engine->name();
-  header.intervalNs = agent.options.intervalNs;
-  header.durationMs = durationNs / 1'000'000;
+  header.event = profile.engine != nullptr ? profile.engine->name() : eventName(profile.options.event);
+  header.intervalNs = profile.options.intervalNs;
+  header.durationMs = sampledNs(agent) / 1'000'000;
   header.jvm = agent.jvmName;
   header.drops = drops;
   header.failedWalks = stats.failedWalksSummary();
   header.handlerNsMean = stats.handlerNsMean();
   header.extra.emplace_back("pid", std::to_string(getpid()));
-  header.extra.emplace_back("options", agent.optionText.empty() ? "(defaults)" : agent.optionText);
-  if (!agent.fallback.empty()) header.extra.emplace_back("fallback", agent.fallback + "; used ctimer");
+  header.extra.emplace_back("options", profile.optionText.empty() ? "(defaults)" : profile.optionText);
+  if (!profile.fallback.empty()) header.extra.emplace_back("fallback", profile.fallback + ", used ctimer");
   header.extra.emplace_back("non_java_samples", std::to_string(stats.threadOnly()));
   if (drops != 0) {
     header.extra.emplace_back(
@@ -298,30 +417,172 @@ void finishProfiling(JNIEnv* jni) {
   header.extra.emplace_back("handler_ns_max", std::to_string(stats.handlerNsMax()));
   header.extra.emplace_back("distinct_traces", std::to_string(store.distinctTraces()));
   header.extra.emplace_back("threads_seen", std::to_string(agent.registry.threadsSeen()));
-  if (agent.engine->armFailures() != 0) {
-    header.extra.emplace_back("arm_failures", std::to_string(agent.engine->armFailures()));
+  if (profile.engine != nullptr && profile.engine->armFailures() != 0) {
+    header.extra.emplace_back("arm_failures", std::to_string(profile.engine->armFailures()));
   }
   if (unknownMethods != 0) header.extra.emplace_back("unknown_methods", std::to_string(unknownMethods));
   header.extra.emplace_back("crash_guard", agent.guardScope);
 
   char mean[32];
   std::snprintf(mean, sizeof(mean), "%.1f", static_cast<double>(stats.handlerNsMean()) / 1000.0);
-  std::string summary = std::to_string(writer.samples()) + " samples, " + std::to_string(drops) +
-                        " dropped, failed walks: " + header.failedWalks + ", handler " + mean +
-                        " us/sample mean (" + formatMs(stats.handlerNsTotal()) + " ms total), ";
-  std::string error;
-  if (writer.write(agent.outputPath, header, &error)) {
-    report(summary + "wrote " + agent.outputPath);
-  } else {
-    report(summary + "NOT written: " + error);
+  *summary = std::to_string(writer.samples()) + " samples, " + std::to_string(drops) +
+             " dropped, failed walks: " + header.failedWalks + ", handler " + mean + " us/sample mean (" +
+             formatMs(stats.handlerNsTotal()) + " ms total)";
+  return writer.write(path, header, error);
+}
+
+void finishAtExit(JNIEnv* jni) {
+  Agent& agent = *g_agent;
+  std::lock_guard<std::mutex> lock(agent.lifecycle);
+  bool wasRunning = agent.running && !agent.vmDead;
+  agent.vmDead = true;
+  if (!wasRunning) return;
+  const bool verbose = agent.profile.verbose;
+  std::string error, summary;
+  if (!stopSampling(agent, &error)) {
+    if (verbose) report(error);
+    return;
   }
+  const std::string& path = agent.profile.outputPath;
+  bool written = writeProfile(agent, jni, path, &summary, &error);
+  if (verbose) report(summary + ", " + (written ? "wrote " + path : "NOT written: " + error));
+}
+
+// --- Attach requests -----------------------------------------------------------------
+
+// The answer to one attach request, as `key: value` lines for the CLI.
+struct Reply {
+  bool ok = true;
+  std::string message;
+  std::vector<std::pair<std::string, std::string>> facts;
+
+  void fail(const std::string& why) {
+    ok = false;
+    message = why;
+  }
+  void add(const std::string& key, const std::string& value) { facts.emplace_back(key, value); }
+
+  std::string render() const {
+    std::string out = "# jflame attach status\n";
+    out += std::string("result: ") + (ok ? "ok" : "error") + "\n";
+    out += "message: " + CollapsedWriter::oneLine(message) + "\n";
+    for (const auto& kv : facts) out += kv.first + ": " + CollapsedWriter::oneLine(kv.second) + "\n";
+    return out;
+  }
+};
+
+void describeState(Agent& agent, Reply* reply) {
+  reply->add("state", agent.running ? "running" : agent.profile.store != nullptr ? "stopped" : "idle");
+  if (agent.profile.store == nullptr) return;
+  const Profile& profile = agent.profile;
+  reply->add("sampling", describeSampling(profile.options));
+  if (profile.engine != nullptr) reply->add("event", profile.engine->name());
+  if (!profile.fallback.empty()) reply->add("warning", profile.fallback + "; used event=ctimer");
+  reply->add("samples", std::to_string(agent.stats.recorded()));
+  reply->add("sampled_ms", std::to_string(sampledNs(agent) / 1'000'000));
+  reply->add("file", profile.outputPath);
+  reply->add("classes", std::to_string(profile.classes));
+  reply->add("method_ids_ms", formatMs(profile.methodIdsNs));
+  reply->add("start_ms", formatMs(profile.startRequestNs));
+}
+
+void handleStart(Agent& agent, JNIEnv* jni, const Options& options, const std::string& optionText,
+                 Reply* reply) {
+  if (agent.running) {
+    if (sameSampling(agent.profile.options, options)) {
+      reply->message = "already profiling with the same options (" + describeSampling(options) + ")";
+    } else {
+      reply->fail("already profiling with other options (" + describeSampling(agent.profile.options) +
+                  "); stop that profile first, or start with the same options");
+    }
+    return;
+  }
+  std::string path, error;
+  if (!resolveOutputPath(options.file, &path, &error)) return reply->fail(error);
+  if (!startProfile(agent, jni, options, optionText, path, options.statusFile.empty(), &error)) {
+    return reply->fail(error + "; not profiling");
+  }
+  reply->message = "profiling with " + describeSampling(options) + " (event " +
+                   agent.profile.engine->name() + ")";
+}
+
+void handleStopOrDump(Agent& agent, JNIEnv* jni, const Options& options, const std::string& optionText,
+                      bool stop, Reply* reply) {
+  if (!agent.running) {
+    return reply->fail(agent.profile.store != nullptr ? "not profiling: the profile was stopped already"
+                                                      : "not profiling: nothing was started");
+  }
+  // A file= given with this request wins over the one named at start.
+  std::string path = agent.profile.outputPath, error;
+  if (!findOptionValue(optionText.c_str(), "file").empty() && !resolveOutputPath(options.file, &path, &error)) {
+    return reply->fail(error);
+  }
+  if (stop && !stopSampling(agent, &error)) return reply->fail(error);
+  std::string summary;
+  if (!writeProfile(agent, jni, path, &summary, &error)) return reply->fail(summary + "; NOT written: " + error);
+  reply->message = std::string(stop ? "stopped, " : "dumped, ") + summary + ", wrote " + path;
+  reply->add("written", path);
+}
+
+// Loads the agent's process-wide part: JVMTI environment, capabilities, callbacks.
+bool createAgent(JavaVM* vm, std::string* error);
+
+jint handleAttach(JavaVM* vm, const char* optionText) {
+  std::string text = optionText != nullptr ? optionText : "";
+  std::string statusFile = findOptionValue(optionText, "statusfile");
+  Reply reply;
+  Options options;
+  std::string error;
+  if (!parseOptions(optionText, &options, &error)) {
+    reply.fail(error);
+  } else if (g_agent == nullptr && !createAgent(vm, &error)) {
+    reply.fail(error);
+  } else {
+    Agent& agent = *g_agent;
+    std::lock_guard<std::mutex> lock(agent.lifecycle);
+    JNIEnv* jni = nullptr;
+    vm->GetEnv(reinterpret_cast<void**>(&jni), JNI_VERSION_1_6);
+    if (agent.vmDead) {
+      reply.fail("the JVM is shutting down");
+    } else {
+      switch (options.action) {
+        case Action::kStart: handleStart(agent, jni, options, text, &reply); break;
+        case Action::kStop: handleStopOrDump(agent, jni, options, text, true, &reply); break;
+        case Action::kDump: handleStopOrDump(agent, jni, options, text, false, &reply); break;
+        case Action::kStatus:
+          reply.message = agent.running ? "profiling" : "not profiling";
+          break;
+      }
+      describeState(agent, &reply);
+    }
+  }
+  reply.add("pid", std::to_string(getpid()));
+  if (statusFile.empty()) {
+    report(reply.message);
+  } else if (!writeFileAtomically(statusFile, reply.render(), &error)) {
+    report(reply.message + " (and the status file could not be written: " + error + ")");
+  }
+  return reply.ok ? JNI_OK : JNI_ERR;
 }
 
 // --- JVMTI callbacks -----------------------------------------------------------------
 
-void JNICALL onVMInit(jvmtiEnv* jvmti, JNIEnv* jni, jthread thread) { startProfiling(jvmti, jni, thread); }
+void JNICALL onVMInit(jvmtiEnv* jvmti, JNIEnv* jni, jthread thread) {
+  Agent& agent = *g_agent;
+  agent.registry.javaThreadStarted(currentTid(), threadName(jvmti, jni, thread));
+  std::lock_guard<std::mutex> lock(agent.lifecycle);
+  if (agent.running || agent.vmDead) return;
+  Options options;
+  std::string error, path;
+  // Validated by Agent_OnLoad already.
+  parseOptions(agent.profile.optionText.c_str(), &options, &error);
+  if (!resolveOutputPath(options.file, &path, &error) ||
+      !startProfile(agent, jni, options, agent.profile.optionText, path, true, &error)) {
+    report(error + "; not profiling");
+  }
+}
 
-void JNICALL onVMDeath(jvmtiEnv*, JNIEnv* jni) { finishProfiling(jni); }
+void JNICALL onVMDeath(jvmtiEnv*, JNIEnv* jni) { finishAtExit(jni); }
 
 void JNICALL onThreadStart(jvmtiEnv* jvmti, JNIEnv* jni, jthread thread) {
   g_agent->registry.javaThreadStarted(currentTid(), threadName(jvmti, jni, thread));
@@ -329,39 +590,26 @@ void JNICALL onThreadStart(jvmtiEnv* jvmti, JNIEnv* jni, jthread thread) {
 
 void JNICALL onThreadEnd(jvmtiEnv*, JNIEnv*, jthread) { g_agent->registry.javaThreadEnded(currentTid()); }
 
-// AsyncGetCallTrace reports ticks_no_class_load unless ClassLoad events are enabled.
 void JNICALL onClassLoad(jvmtiEnv*, JNIEnv*, jthread, jclass) {}
 
 void JNICALL onClassPrepare(jvmtiEnv* jvmti, JNIEnv*, jthread, jclass klass) {
   Symbols::createMethodIds(jvmti, klass);
 }
 
-jint load(JavaVM* vm, const char* optionText) {
-  if (g_agent != nullptr) {
-    report("already loaded in this JVM; ignoring the second -agentpath");
-    return JNI_OK;
-  }
-  Options options;
-  std::string error;
-  if (!parseOptions(optionText, &options, &error)) {
-    report(error);
-    return JNI_ERR;
-  }
-  std::string path;
-  if (!expandFilePattern(options.file, getpid(), &path, &error)) {
-    report("invalid option 'file=" + options.file + "': file " + error);
-    return JNI_ERR;
-  }
+// Enabled only for what enabling it makes HotSpot do (see setProfileEvents).
+void JNICALL onCompiledMethodLoad(jvmtiEnv*, jmethodID, jint, const void*, jint, const jvmtiAddrLocationMap*,
+                                  const void*) {}
 
+bool createAgent(JavaVM* vm, std::string* error) {
   jvmtiEnv* jvmti = nullptr;
   if (vm->GetEnv(reinterpret_cast<void**>(&jvmti), JVMTI_VERSION_1_2) != JNI_OK || jvmti == nullptr) {
-    report("this JVM offers no JVMTI 1.2 environment");
-    return JNI_ERR;
+    *error = "this JVM offers no JVMTI 1.2 environment";
+    return false;
   }
   auto asyncGetCallTrace = reinterpret_cast<AsyncGetCallTraceFn>(dlsym(RTLD_DEFAULT, "AsyncGetCallTrace"));
   if (asyncGetCallTrace == nullptr) {
-    report("this JVM does not export AsyncGetCallTrace (jflame needs a HotSpot JVM)");
-    return JNI_ERR;
+    *error = "this JVM does not export AsyncGetCallTrace (jflame needs a HotSpot JVM)";
+    return false;
   }
 
   jvmtiCapabilities capabilities;
@@ -370,9 +618,14 @@ jint load(JavaVM* vm, const char* optionText) {
   capabilities.can_get_source_file_name = 1;
   jvmtiError jerr = jvmti->AddCapabilities(&capabilities);
   if (jerr != JVMTI_ERROR_NONE) {
-    report("cannot add JVMTI capabilities: " + jvmtiErrorText(jvmti, jerr));
-    return JNI_ERR;
+    *error = "cannot add JVMTI capabilities: " + jvmtiErrorText(jvmti, jerr);
+    return false;
   }
+  // Asked for on its own: without it only inlined frames lose precision.
+  std::memset(&capabilities, 0, sizeof(capabilities));
+  capabilities.can_generate_compiled_method_load_events = 1;
+  bool compiledMethodLoad = jvmti->AddCapabilities(&capabilities) == JVMTI_ERROR_NONE;
+
   jvmtiEventCallbacks callbacks;
   std::memset(&callbacks, 0, sizeof(callbacks));
   callbacks.VMInit = onVMInit;
@@ -381,31 +634,57 @@ jint load(JavaVM* vm, const char* optionText) {
   callbacks.ThreadEnd = onThreadEnd;
   callbacks.ClassLoad = onClassLoad;
   callbacks.ClassPrepare = onClassPrepare;
+  callbacks.CompiledMethodLoad = onCompiledMethodLoad;
   jerr = jvmti->SetEventCallbacks(&callbacks, sizeof(callbacks));
   if (jerr != JVMTI_ERROR_NONE) {
-    report("cannot set JVMTI callbacks: " + jvmtiErrorText(jvmti, jerr));
-    return JNI_ERR;
+    *error = "cannot set JVMTI callbacks: " + jvmtiErrorText(jvmti, jerr);
+    return false;
   }
 
+  // From here on the agent exists, whatever happens next: callbacks point into it.
   g_agent = std::make_unique<Agent>().release();
   Agent& agent = *g_agent;
-  agent.optionText = optionText != nullptr ? optionText : "";
-  agent.options = options;
-  agent.outputPath = absolutePath(path);
   agent.vm = vm;
   agent.jvmti = jvmti;
   agent.asyncGetCallTrace = asyncGetCallTrace;
-  warnIfUnwritable(agent.outputPath);
+  agent.compiledMethodLoad = compiledMethodLoad;
 
-  const jvmtiEvent events[] = {JVMTI_EVENT_VM_INIT,     JVMTI_EVENT_VM_DEATH,   JVMTI_EVENT_THREAD_START,
-                               JVMTI_EVENT_THREAD_END,  JVMTI_EVENT_CLASS_LOAD, JVMTI_EVENT_CLASS_PREPARE};
+  // Thread events stay on for good, cheap as they are: they name threads and keep the
+  // engine armed for new ones. VMInit matters only when loaded at start.
+  const jvmtiEvent events[] = {JVMTI_EVENT_VM_INIT, JVMTI_EVENT_VM_DEATH, JVMTI_EVENT_THREAD_START,
+                               JVMTI_EVENT_THREAD_END};
   for (jvmtiEvent event : events) {
     jerr = jvmti->SetEventNotificationMode(JVMTI_ENABLE, event, nullptr);
     if (jerr != JVMTI_ERROR_NONE) {
-      report("cannot enable JVMTI event " + std::to_string(event) + ": " + jvmtiErrorText(jvmti, jerr));
-      return JNI_ERR;
+      *error = "cannot enable JVMTI event " + std::to_string(event) + ": " + jvmtiErrorText(jvmti, jerr);
+      return false;
     }
   }
+  return true;
+}
+
+jint load(JavaVM* vm, const char* optionText) {
+  if (g_agent != nullptr) {
+    report("already loaded in this JVM; ignoring the second -agentpath");
+    return JNI_OK;
+  }
+  Options options;
+  std::string error, path;
+  if (!parseOptions(optionText, &options, &error) || !resolveOutputPath(options.file, &path, &error)) {
+    report(error);
+    return JNI_ERR;
+  }
+  if (options.actionGiven && options.action != Action::kStart) {
+    report(std::string("invalid option '") + actionName(options.action) +
+           "': only an agent loaded into a running JVM takes stop, dump or status");
+    return JNI_ERR;
+  }
+  if (!createAgent(vm, &error)) {
+    report(error);
+    return JNI_ERR;
+  }
+  g_agent->profile.optionText = optionText != nullptr ? optionText : "";
+  warnIfUnwritable(path);
   return JNI_OK;
 }
 
@@ -415,16 +694,7 @@ extern "C" {
 
 JNIEXPORT jint JNICALL Agent_OnLoad(JavaVM* vm, char* options, void*) { return load(vm, options); }
 
-// Loaded into a running JVM: VMInit has passed, so start at once.
-JNIEXPORT jint JNICALL Agent_OnAttach(JavaVM* vm, char* options, void*) {
-  bool fresh = g_agent == nullptr;
-  jint rc = load(vm, options);
-  if (rc != JNI_OK || !fresh) return rc;
-  JNIEnv* jni = nullptr;
-  vm->GetEnv(reinterpret_cast<void**>(&jni), JNI_VERSION_1_6);
-  startProfiling(g_agent->jvmti, jni, nullptr);
-  return JNI_OK;
-}
+JNIEXPORT jint JNICALL Agent_OnAttach(JavaVM* vm, char* options, void*) { return handleAttach(vm, options); }
 
 // Nothing to release: the JVM is exiting, and handlers may still fire.
 JNIEXPORT void JNICALL Agent_OnUnload(JavaVM*) {}

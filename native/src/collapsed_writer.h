@@ -40,6 +40,9 @@ class CollapsedWriter {
 
   static std::string sanitize(const std::string& frame);
 
+  // Header values only need to stay on their line.
+  static std::string oneLine(const std::string& value);
+
  private:
   std::map<std::string, uint64_t> stacks_;  // sorted: the output is deterministic
   uint64_t samples_ = 0;

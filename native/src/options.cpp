@@ -11,9 +11,58 @@ const char* eventName(EventKind event) {
   return "cpu";
 }
 
+const char* actionName(Action action) {
+  switch (action) {
+    case Action::kStart: return "start";
+    case Action::kStop: return "stop";
+    case Action::kDump: return "dump";
+    case Action::kStatus: return "status";
+  }
+  return "start";
+}
+
+bool sameSampling(const Options& a, const Options& b) {
+  return a.event == b.event && a.intervalNs == b.intervalNs && a.depth == b.depth && a.threads == b.threads &&
+         a.lines == b.lines;
+}
+
 namespace {
 
-const char* const kAllowed = "event, interval, file, depth, threads, lines";
+std::string formatInterval(uint64_t ns) {
+  if (ns % 1'000'000'000 == 0) return std::to_string(ns / 1'000'000'000) + "s";
+  if (ns % 1'000'000 == 0) return std::to_string(ns / 1'000'000) + "ms";
+  if (ns % 1'000 == 0) return std::to_string(ns / 1'000) + "us";
+  return std::to_string(ns) + "ns";
+}
+
+}  // namespace
+
+std::string describeSampling(const Options& options) {
+  std::string out = std::string("event=") + eventName(options.event) + ",interval=" +
+                    formatInterval(options.intervalNs) + ",depth=" + std::to_string(options.depth);
+  if (options.threads) out += ",threads";
+  if (options.lines) out += ",lines";
+  return out;
+}
+
+std::string findOptionValue(const char* text, const std::string& key) {
+  std::string all = text != nullptr ? text : "";
+  std::string prefix = key + "=";
+  size_t start = 0;
+  while (start < all.size()) {
+    size_t comma = all.find(',', start);
+    std::string item = all.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (item.compare(0, prefix.size(), prefix) == 0) return item.substr(prefix.size());
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return std::string();
+}
+
+namespace {
+
+const char* const kAllowed =
+    "event, interval, file, depth, threads, lines, start, stop, dump, status, statusfile, accumulate";
 
 bool parseUnsigned(const std::string& digits, uint64_t limit, uint64_t* out) {
   if (digits.empty()) return false;
@@ -137,7 +186,11 @@ bool parseOptions(const char* text, Options* out, std::string* error) {
       uint64_t ns = 0;
       std::string why;
       if (!parseDuration(value, &ns, &why)) return fail(error, item, "interval " + why);
-      if (ns < kMinIntervalNs) return fail(error, item, "interval must be at least 10us");
+      if (ns < kMinIntervalNs) {
+        bool bare = !value.empty() && value.back() >= '0' && value.back() <= '9';
+        return fail(error, item, std::string("interval must be at least 10us") +
+                                     (bare ? " (a bare number means nanoseconds)" : ""));
+      }
       if (ns > kMaxIntervalNs) return fail(error, item, "interval must be at most 60s");
       options.intervalNs = ns;
     } else if (key == "file") {
@@ -151,9 +204,23 @@ bool parseOptions(const char* text, Options* out, std::string* error) {
         return fail(error, item, "depth must be a whole number from 1 to 65536");
       }
       options.depth = static_cast<uint32_t>(depth);
-    } else if (key == "threads" || key == "lines") {
+    } else if (key == "threads" || key == "lines" || key == "accumulate") {
       if (hasValue) return fail(error, item, key + " is a flag and takes no value");
-      (key == "threads" ? options.threads : options.lines) = true;
+      (key == "threads" ? options.threads : key == "lines" ? options.lines : options.accumulate) = true;
+    } else if (key == "start" || key == "stop" || key == "dump" || key == "status") {
+      if (hasValue) return fail(error, item, key + " is an action and takes no value");
+      if (options.actionGiven) {
+        return fail(error, item, std::string("only one action is allowed, ") + actionName(options.action) +
+                                     " was given already");
+      }
+      options.actionGiven = true;
+      options.action = key == "start" ? Action::kStart
+                       : key == "stop" ? Action::kStop
+                       : key == "dump" ? Action::kDump
+                                       : Action::kStatus;
+    } else if (key == "statusfile") {
+      if (value.empty()) return fail(error, item, "statusfile must name a path");
+      options.statusFile = value;
     } else {
       return fail(error, item, "unknown option '" + key + "'; allowed: " + kAllowed);
     }

@@ -17,8 +17,16 @@
 //   depth=N                   frames kept per stack, leaf end (1..65536, default 2048)
 //   threads                   a `[NAME tid=N]` root frame per thread
 //   lines                     Java frames end in :LINE
+//
+// Only when loaded into a running JVM (Agent_OnAttach), which may happen many times:
+//   start|stop|dump|status    what to do (default start); at most one of them
+//   statusfile=PATH           where to write the outcome of this request (see agent.cpp)
+//   accumulate                start: add to the profile of the previous start instead of
+//                             beginning a fresh one
 
 enum class EventKind { kCpu, kCtimer, kItimer };
+
+enum class Action { kStart, kStop, kDump, kStatus };
 
 const char* eventName(EventKind event);
 
@@ -29,7 +37,24 @@ struct Options {
   uint32_t depth = 2048;
   bool threads = false;
   bool lines = false;
+  Action action = Action::kStart;
+  bool actionGiven = false;
+  std::string statusFile;  // empty: no status file
+  bool accumulate = false;
 };
+
+const char* actionName(Action action);
+
+// Whether two option sets sample the same way (event, interval, depth, threads, lines):
+// the profiles they record can be added up, and a second `start` is not a conflict.
+bool sameSampling(const Options& a, const Options& b);
+
+// "event=cpu,interval=10ms,depth=2048" plus the flags: the sampling part, for messages.
+std::string describeSampling(const Options& options);
+
+// The value of `key=` in an option string without validating the rest: the status file
+// must be found even when another option is invalid, to report that error through it.
+std::string findOptionValue(const char* text, const std::string& key);
 
 constexpr uint64_t kMinIntervalNs = 10'000;           // 10us
 constexpr uint64_t kMaxIntervalNs = 60'000'000'000;   // 60s

@@ -89,14 +89,14 @@ bool PerfEngine::available(std::string* why) {
   switch (err) {
     case EACCES:
     case EPERM:
-      *why += "; check /proc/sys/kernel/perf_event_paranoid or the container's seccomp profile";
+      *why += ", check /proc/sys/kernel/perf_event_paranoid or the container's seccomp profile";
       break;
     case ENOSYS:
-      *why += "; the kernel has no perf events, or a seccomp filter hides them";
+      *why += ", the kernel has no perf events or a seccomp filter hides them";
       break;
     case ENOENT:
     case EOPNOTSUPP:
-      *why += "; the kernel lacks the software task-clock event";
+      *why += ", the kernel lacks the software task-clock event";
       break;
     default:
       break;

@@ -67,6 +67,7 @@ class BufferPool {
 struct Sampler {
   SamplerConfig config;
   std::unique_ptr<BufferPool> pool;
+  uint32_t poolFrames = 0;
   std::atomic<bool> enabled{false};
   std::atomic<int> inHandler{0};
 };
@@ -173,9 +174,11 @@ void onSigprof(int, siginfo_t* info, void* ucontext) {
   // `enabled` before it waits for the count to reach zero, so it cannot miss us.
   s->inHandler.fetch_add(1, std::memory_order_seq_cst);
   if (s->enabled.load(std::memory_order_seq_cst)) {
+    uint64_t start = nowNs();
     int tid = static_cast<int>(syscall(SYS_gettid));
+    // The engine re-arms first, so the time this sample takes is not lost to the next
+    // period; its system calls are part of the handler's cost.
     if (s->config.engine->onSignal(info, tid)) {
-      uint64_t start = nowNs();
       sample(*s, tid, ucontext);
       s->config.stats->handlerTime(nowNs() - start);
     }
@@ -188,23 +191,10 @@ void onSigprof(int, siginfo_t* info, void* ucontext) {
 
 namespace sampler {
 
-bool install(const SamplerConfig& config, std::string* error) {
-  if (g_sampler.load() != nullptr) {
-    *error = "the sampler is already installed";
-    return false;
-  }
+bool install(std::string* error) {
+  if (g_sampler.load() != nullptr) return true;
   // Leaked on purpose, see g_sampler.
   Sampler* s = std::make_unique<Sampler>().release();
-  s->config = config;
-  long cpus = sysconf(_SC_NPROCESSORS_CONF);
-  uint32_t buffers = static_cast<uint32_t>(cpus > 0 ? cpus : 1) * 4;
-  if (buffers < 16) buffers = 16;
-  // depth + 1 for the probe frame, + 2 for the [truncated] and thread root frames.
-  s->pool = std::make_unique<BufferPool>(buffers, config.depth + 3);
-  if (!s->pool->ok()) {
-    *error = "cannot reserve memory for the sample buffers";
-    return false;
-  }
   g_sampler.store(s, std::memory_order_release);
 
   struct sigaction action;
@@ -216,6 +206,31 @@ bool install(const SamplerConfig& config, std::string* error) {
     *error = std::string("cannot install the SIGPROF handler: ") + std::strerror(errno);
     return false;
   }
+  return true;
+}
+
+bool configure(const SamplerConfig& config, std::string* error) {
+  Sampler* s = g_sampler.load(std::memory_order_acquire);
+  if (s == nullptr || s->enabled.load()) {
+    *error = "the sampler is not installed, or still enabled";
+    return false;
+  }
+  long cpus = sysconf(_SC_NPROCESSORS_CONF);
+  uint32_t buffers = static_cast<uint32_t>(cpus > 0 ? cpus : 1) * 4;
+  if (buffers < 16) buffers = 16;
+  // depth + 1 for the probe frame, + 2 for the [truncated] and thread root frames.
+  uint32_t frames = config.depth + 3;
+  if (s->pool == nullptr || s->poolFrames < frames) {
+    auto pool = std::make_unique<BufferPool>(buffers, frames);
+    if (!pool->ok()) {
+      *error = "cannot reserve memory for the sample buffers";
+      return false;
+    }
+    s->pool = std::move(pool);
+    s->poolFrames = frames;
+  }
+  // Published to handlers by enable()'s seq_cst store of `enabled`.
+  s->config = config;
   return true;
 }
 

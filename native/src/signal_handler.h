@@ -45,14 +45,21 @@ struct SamplerConfig {
 
 namespace sampler {
 
-// Allocates the frame buffers and installs the SIGPROF handler (once per process).
-// Sampling stays disabled until enable().
-bool install(const SamplerConfig& config, std::string* error);
+// Installs the SIGPROF handler, once per process. It stays installed for good: a signal
+// raised before a stop may still arrive after it, and SIGPROF's default action would end
+// the process. Sampling stays disabled until configure() and enable().
+bool install(std::string* error);
+
+// Sets what the handler samples with, (re)allocating the frame buffers for its depth.
+// Only while disabled and drained (before the first enable(), or after disableAndDrain()
+// returned true): no handler reads the configuration then, so the previous engine, store
+// and buffers may be freed once this returns.
+bool configure(const SamplerConfig& config, std::string* error);
 
 void enable();
 
 // Stops recording, then waits (bounded) until no handler is running any more. True if
-// the handlers drained; after that the store may be read.
+// the handlers drained; after that the store may be read and the engine freed.
 bool disableAndDrain(int timeoutMs);
 
 }  // namespace sampler

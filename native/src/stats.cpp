@@ -14,6 +14,16 @@ void Stats::handlerTime(uint64_t ns) {
   }
 }
 
+void Stats::reset() {
+  recorded_.store(0, std::memory_order_relaxed);
+  threadOnly_.store(0, std::memory_order_relaxed);
+  noBuffer_.store(0, std::memory_order_relaxed);
+  for (auto& failed : failed_) failed.store(0, std::memory_order_relaxed);
+  handlerCalls_.store(0, std::memory_order_relaxed);
+  handlerNs_.store(0, std::memory_order_relaxed);
+  handlerNsMax_.store(0, std::memory_order_relaxed);
+}
+
 uint64_t Stats::walkFailures(WalkFailure failure) const {
   uint32_t i = static_cast<uint32_t>(failure);
   return i < kWalkFailureKinds ? failed_[i].load(std::memory_order_relaxed) : 0;

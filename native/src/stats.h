@@ -17,6 +17,9 @@ class Stats {
   void noBuffer() { noBuffer_.fetch_add(1, std::memory_order_relaxed); }
   void handlerTime(uint64_t ns);
 
+  // Back to zero for a fresh profile; only while no handler records (sampling drained).
+  void reset();
+
   uint64_t recorded() const { return recorded_.load(std::memory_order_relaxed); }
   uint64_t threadOnly() const { return threadOnly_.load(std::memory_order_relaxed); }
   uint64_t noBuffers() const { return noBuffer_.load(std::memory_order_relaxed); }

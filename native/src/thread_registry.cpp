@@ -63,12 +63,16 @@ std::vector<int> ThreadRegistry::listTasks() {
 
 bool ThreadRegistry::start(Engine* engine, std::string* error) {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (started_ || stopped_) {
-    *error = "the thread registry was already started";
+  if (started_ && !stopped_) {
+    *error = "the thread registry is already running";
     return false;
   }
   engine_ = engine;
   started_ = true;
+  stopping_ = false;
+  stopped_ = false;
+  live_.clear();  // armed by the previous engine, which is stopped
+  threadsSeen_ = 0;
   scanLocked();
   if (pthread_create(&scanner_, nullptr, scannerMain, this) != 0) {
     *error = "cannot start the thread rescan thread";

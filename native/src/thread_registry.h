@@ -27,11 +27,12 @@ class ThreadRegistry {
   ThreadRegistry& operator=(const ThreadRegistry&) = delete;
 
   // Arms `engine` for every thread alive now and starts the rescan thread. Before this,
-  // javaThreadStarted() only records names.
+  // javaThreadStarted() only records names. May be called again after stop(), with a new
+  // engine (a profile started again by a later attach).
   bool start(Engine* engine, std::string* error);
 
   // Stops the rescan thread, records final names of live threads, then stops the engine.
-  // No engine call happens after it returns.
+  // No engine call happens after it returns. Names stay known.
   void stop();
 
   // JVMTI ThreadStart / ThreadEnd, on the thread itself.
@@ -42,7 +43,7 @@ class ThreadRegistry {
   // most, as the kernel keeps it); empty if never seen.
   std::string nameOf(int tid) const;
 
-  uint64_t threadsSeen() const;
+  uint64_t threadsSeen() const;  // since the last start()
 
   // /proc/<pid>/task/<tid>/stat: the comm and start time (clock ticks since boot).
   struct TaskStat {

@@ -47,7 +47,10 @@ class TraceStore {
   size_t framesUsed() const { return arenaUsed_.load(std::memory_order_relaxed); }
 
   // Visits every published trace: fn(const Frame* frames, uint32_t count, uint64_t samples).
-  // Only meaningful once no add() is running any more (sampling stopped, handlers drained).
+  // Exact once no add() is running any more (sampling stopped, handlers drained). While
+  // handlers still add (a `dump`), it is a consistent snapshot minus the samples in
+  // flight: a published trace's frames never change after its release-store, and a slot
+  // claimed but not yet published reads as empty.
   template <typename Fn>
   void forEach(Fn&& fn) const {
     for (size_t i = 0; i < slotCount_; ++i) {

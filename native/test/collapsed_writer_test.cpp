@@ -76,6 +76,7 @@ void frameNamesCannotBreakTheFormat() {
   CollapsedWriter::Header h = sampleHeader();
   h.jvm = "vm\n# samples: 999";
   CHECK(writer.render(h).find("\n# samples: 999") == std::string::npos);
+  CHECK(writer.render(h).find("# jvm: vm # samples: 999\n") != std::string::npos);
 }
 
 void writeReplacesTheFileAtomically() {

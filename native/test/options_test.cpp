@@ -53,7 +53,10 @@ void intervalUnitsAndBareNanoseconds() {
 }
 
 void badIntervalsAreRejectedWithTheReason() {
-  CHECK_STR(errorOf("interval=0"), "invalid option 'interval=0': interval must be at least 10us");
+  CHECK_STR(errorOf("interval=0"),
+            "invalid option 'interval=0': interval must be at least 10us (a bare number means nanoseconds)");
+  CHECK_STR(errorOf("interval=5000"),
+            "invalid option 'interval=5000': interval must be at least 10us (a bare number means nanoseconds)");
   CHECK_STR(errorOf("interval=9us"), "invalid option 'interval=9us': interval must be at least 10us");
   CHECK_STR(errorOf("interval=-5ms"),
             "invalid option 'interval=-5ms': interval must be a whole number followed by ns, us, ms or s (e.g. 10ms)");
@@ -72,7 +75,8 @@ void badEventNamesTheChoices() {
 
 void unknownOptionListsTheAllowedOnes() {
   CHECK_STR(errorOf("interval=1ms,colour=red"),
-            "invalid option 'colour=red': unknown option 'colour'; allowed: event, interval, file, depth, threads, lines");
+            "invalid option 'colour=red': unknown option 'colour'; allowed: event, interval, file, depth, threads, "
+            "lines, start, stop, dump, status, statusfile, accumulate");
 }
 
 void depthIsBounded() {
@@ -121,7 +125,38 @@ void listValuesSplitOnPlus() {
 
 }  // namespace
 
+void attachActionsAndTheirOptions() {
+  CHECK(parsed("").action == Action::kStart);
+  CHECK(!parsed("").actionGiven);
+  Options o = parsed("stop,statusfile=/tmp/s,file=/tmp/p");
+  CHECK(o.action == Action::kStop);
+  CHECK_STR(o.statusFile, "/tmp/s");
+  CHECK(parsed("dump").action == Action::kDump);
+  CHECK(parsed("status").action == Action::kStatus);
+  CHECK(parsed("start,accumulate").accumulate);
+  CHECK_STR(errorOf("start,stop"), "invalid option 'stop': only one action is allowed, start was given already");
+  CHECK_STR(errorOf("stop=now"), "invalid option 'stop=now': stop is an action and takes no value");
+  CHECK_STR(errorOf("statusfile="), "invalid option 'statusfile=': statusfile must name a path");
+}
+
+void theStatusFileIsFoundInAnInvalidOptionString() {
+  CHECK_STR(findOptionValue("event=nope,statusfile=/tmp/st,bogus", "statusfile"), "/tmp/st");
+  CHECK_STR(findOptionValue("event=cpu", "statusfile"), "");
+  CHECK_STR(findOptionValue(nullptr, "file"), "");
+}
+
+void samplingIsComparedAndDescribed() {
+  CHECK(sameSampling(parsed("event=cpu,file=a,stop"), parsed("interval=10ms,file=b")));
+  CHECK(!sameSampling(parsed("event=cpu"), parsed("event=itimer")));
+  CHECK(!sameSampling(parsed("threads"), parsed("")));
+  CHECK_STR(describeSampling(parsed("event=ctimer,interval=250us,threads,lines")),
+            "event=ctimer,interval=250us,depth=2048,threads,lines");
+}
+
 int main() {
+  attachActionsAndTheirOptions();
+  theStatusFileIsFoundInAnInvalidOptionString();
+  samplingIsComparedAndDescribed();
   emptyOptionsGiveTheDefaults();
   everyOptionIsParsed();
   intervalUnitsAndBareNanoseconds();

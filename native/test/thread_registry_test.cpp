@@ -114,11 +114,33 @@ void existingAndLaterThreadsAreArmedAndDisarmed() {
   CHECK(engine.stopped);
 }
 
+// A later attach starts the profile again: the registry arms every live thread for the
+// new engine, and the stopped engine is never called again.
+void aStoppedRegistryStartsAgainWithANewEngine() {
+  ThreadRegistry registry;
+  RecordingEngine first;
+  std::string error;
+  CHECK(registry.start(&first, &error));
+  CHECK(!registry.start(&first, &error));  // running: refused
+  registry.stop();
+  CHECK(first.stopped);
+  int firstStarts = first.starts();
+
+  RecordingEngine second;
+  CHECK(registry.start(&second, &error));
+  CHECK(second.isArmed(gettidNow()));
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  CHECK_EQ(first.starts(), firstStarts);
+  registry.stop();
+  CHECK(second.stopped);
+}
+
 }  // namespace
 
 int main() {
   statLinesWithOddCommsParse();
   ownThreadIsListedAndReadable();
   existingAndLaterThreadsAreArmedAndDisarmed();
+  aStoppedRegistryStartsAgainWithANewEngine();
   return check::finish("thread_registry_test");
 }

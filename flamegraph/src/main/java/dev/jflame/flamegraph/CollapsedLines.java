@@ -40,19 +40,34 @@ final class CollapsedLines {
     /**
      * Reads all of {@code in} (not closed) and returns its metadata in file order.
      *
+     * @param sourceName names the input in errors: a corrupt or truncated compressed stream is
+     *                 reported as {@code source:line: ...} like any other bad input
      * @param badLines if not null, receives each line the handler rejects, and reading goes on;
      *                 if null, the first rejected line ends the read with its exception
      */
-    static Map<String, String> read(InputStream in, DataLineHandler handler,
+    static Map<String, String> read(InputStream in, String sourceName, DataLineHandler handler,
             Consumer<MalformedProfileException> badLines) throws IOException {
+        long[] lineNumber = {0};
+        try {
+            return readLines(in, handler, badLines, lineNumber);
+        } catch (MalformedProfileException bad) {
+            throw bad;
+        } catch (IOException | RuntimeException unreadable) {
+            // A corrupt or truncated compressed stream: the decompressor names no input or line.
+            throw new MalformedProfileException(sourceName, lineNumber[0] + 1,
+                    "unreadable input: " + unreadable.getMessage());
+        }
+    }
+
+    private static Map<String, String> readLines(InputStream in, DataLineHandler handler,
+            Consumer<MalformedProfileException> badLines, long[] lineNumber) throws IOException {
         Map<String, String> metadata = new LinkedHashMap<>();
         // InputStreamReader replaces malformed UTF-8 with U+FFFD rather than failing.
         BufferedReader reader = new BufferedReader(
                 new InputStreamReader(decompressed(in), StandardCharsets.UTF_8), 1 << 16);
-        long lineNumber = 0;
         String line;
         while ((line = reader.readLine()) != null) {
-            lineNumber++;
+            lineNumber[0]++;
             if (line.isBlank()) {
                 continue;
             }
@@ -64,10 +79,10 @@ final class CollapsedLines {
                 continue;
             }
             if (badLines == null) {
-                handler.accept(line, lineNumber);
+                handler.accept(line, lineNumber[0]);
             } else {
                 try {
-                    handler.accept(line, lineNumber);
+                    handler.accept(line, lineNumber[0]);
                 } catch (MalformedProfileException bad) {
                     badLines.accept(bad);
                 }

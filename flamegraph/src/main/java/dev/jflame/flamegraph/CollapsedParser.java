@@ -82,7 +82,7 @@ public final class CollapsedParser {
      */
     public Profile parse(InputStream in, String sourceName) throws IOException {
         StackCounts counts = new StackCounts(1, mergeIdenticalStacks, normalizeNames);
-        Map<String, String> metadata = CollapsedLines.read(in, (line, lineNumber) -> {
+        Map<String, String> metadata = CollapsedLines.read(in, sourceName, (line, lineNumber) -> {
             int end = CollapsedLines.trimmedEnd(line, line.length());
             int blank = CollapsedLines.lastBlank(line, end);
             int stackEnd = blank < 0 ? 0 : CollapsedLines.trimmedEnd(line, blank);

@@ -43,7 +43,7 @@ public final class DiffParser {
     /** Parses {@code in} (not closed); {@code sourceName} names it in error messages. */
     public DiffProfile parse(InputStream in, String sourceName) throws IOException {
         StackCounts counts = new StackCounts(2, true, normalizeNames);
-        Map<String, String> metadata = CollapsedLines.read(in, (line, lineNumber) -> {
+        Map<String, String> metadata = CollapsedLines.read(in, sourceName, (line, lineNumber) -> {
             int end = CollapsedLines.trimmedEnd(line, line.length());
             int secondBlank = CollapsedLines.lastBlank(line, end);
             int firstEnd = secondBlank < 0 ? 0 : CollapsedLines.trimmedEnd(line, secondBlank);

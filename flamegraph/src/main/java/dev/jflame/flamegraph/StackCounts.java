@@ -18,10 +18,13 @@ final class StackCounts {
     private final List<List<String>> stacks = new ArrayList<>();
     private final List<long[]> counts = new ArrayList<>();
     private final FrameNames names;
+    /** Per column, the sum over all stacks: kept so that a profile's total always fits a long. */
+    private final long[] grandTotals;
     private int scale;
 
     StackCounts(int width, boolean merge, boolean normalizeNames) {
         this.width = width;
+        this.grandTotals = new long[width];
         this.merged = merge ? new HashMap<>() : null;
         this.names = new FrameNames(normalizeNames);
     }
@@ -45,13 +48,18 @@ final class StackCounts {
     /**
      * Adds {@code values} (one per count column) for {@code frames}.
      *
-     * @throws ArithmeticException if a total no longer fits in a long
+     * @throws ArithmeticException if a stack's total or the profile's total no longer fits in a
+     *                             long; nothing is added then
      */
     void add(List<String> frames, DecimalCount... values) {
         for (DecimalCount value : values) {
             if (value.scale() > scale) {
                 rescale(value.scale());
             }
+        }
+        long[] newGrandTotals = new long[width];
+        for (int i = 0; i < width; i++) {
+            newGrandTotals[i] = Math.addExact(grandTotals[i], values[i].at(scale));
         }
         long[] totals = merged == null ? null : merged.get(frames);
         if (totals == null) {
@@ -65,6 +73,7 @@ final class StackCounts {
         for (int i = 0; i < width; i++) {
             totals[i] = Math.addExact(totals[i], values[i].at(scale));
         }
+        System.arraycopy(newGrandTotals, 0, grandTotals, 0, width);
     }
 
     private void rescale(int newScale) {
@@ -73,6 +82,9 @@ final class StackCounts {
             for (int i = 0; i < width; i++) {
                 totals[i] = Math.multiplyExact(totals[i], factor);
             }
+        }
+        for (int i = 0; i < width; i++) {
+            grandTotals[i] = Math.multiplyExact(grandTotals[i], factor);
         }
         scale = newScale;
     }

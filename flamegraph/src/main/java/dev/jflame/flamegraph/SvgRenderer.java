@@ -102,7 +102,7 @@ public final class SvgRenderer {
         out.append("\"> </text>\n");
         textElement(out, "unzoom", SvgLayout.SIDE_PAD, layout.titleY(), 0, "Reset Zoom", true);
         textElement(out, "search", layout.width() - SvgLayout.SIDE_PAD, layout.titleY(), 0, "Search", false);
-        textElement(out, "ignorecase", layout.width() - SvgLayout.SIDE_PAD - options.fontSize() * 5, layout.titleY(), 0, "ic", false);
+        textElement(out, "ignorecase", layout.width() - SvgLayout.SIDE_PAD - options.fontSize() * 8, layout.titleY(), 0, "ic", false);
         textElement(out, "matched", layout.width() - SvgLayout.SIDE_PAD, layout.detailsY(), 0, " ", true);
     }
 

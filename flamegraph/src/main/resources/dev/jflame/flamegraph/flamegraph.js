@@ -31,7 +31,7 @@
   // Every drawn frame with the geometry it was rendered at; zooming always starts from these.
   var frames = [];
   var frameByGroup = new Map();
-  Array.prototype.forEach.call(framesGroup.children, function (group) {
+  Array.prototype.forEach.call(framesGroup.children, function (group, index) {
     var tooltip = group.children[0].textContent;
     var rect = group.children[1];
     var label = group.children[2];
@@ -40,6 +40,7 @@
     var y = Number(rect.getAttribute("y"));
     var frame = {
       group: group,
+      index: index,
       rect: rect,
       label: label,
       tooltip: tooltip,
@@ -51,6 +52,7 @@
       // 0 for the root, growing towards the leaves whichever way the graph is drawn
       level: Math.round((inverted ? y - rootY : rootY - y) / frameHeight),
       fill: rect.getAttribute("fill"),
+      highlighted: false,
       // exactly as rendered, so resetting the zoom restores the original document
       original: [rect.getAttribute("x"), rect.getAttribute("width"), label.getAttribute("x"), label.textContent]
     };
@@ -91,42 +93,62 @@
     frame.label.textContent = labelText;
   }
 
+  // The renderer writes frames depth-first, parents before children, so a frame's subtree is
+  // the run of frames after it that lie deeper, and its parent the nearest earlier frame one
+  // level up. Zooming therefore touches only the subtree and its ancestors; everything else
+  // is hidden at once by the "zoomed" class on the frames group (see the stylesheet). With
+  // tens of thousands of frames, touching each one would take seconds.
+  var placed = [];
+
   function zoom(target) {
     if (target.level === 0) {
       unzoom();
       return;
     }
+    restorePlaced();
     var left = target.x;
-    var right = target.x + target.width;
     var scale = usableWidth / target.width;
-    frames.forEach(function (frame) {
-      frame.group.classList.remove("hide", "ancestor");
-      var inside = frame.x >= left - EPSILON && frame.x + frame.width <= right + EPSILON;
-      var covers = frame.x <= left + EPSILON && frame.x + frame.width >= right - EPSILON;
-      if (frame.level >= target.level && inside) {
-        var x = sidePad + (frame.x - left) * scale;
-        var width = frame.width * scale;
-        place(frame, x, width, fitLabel(frame.name, width));
-      } else if (frame.level < target.level && covers) {
-        frame.group.classList.add("ancestor");
-        place(frame, sidePad, usableWidth, fitLabel(frame.name, usableWidth));
-      } else {
-        frame.group.classList.add("hide");
+    for (var i = target.index; i < frames.length; i++) {
+      var frame = frames[i];
+      if (i > target.index && frame.level <= target.level) {
+        break;
       }
-    });
+      var x = sidePad + (frame.x - left) * scale;
+      var width = frame.width * scale;
+      place(frame, x, width, fitLabel(frame.name, width));
+      frame.group.classList.add("zoom");
+      placed.push(frame);
+    }
+    var level = target.level;
+    for (var j = target.index - 1; j >= 0 && level > 0; j--) {
+      var ancestor = frames[j];
+      if (ancestor.level === level - 1) {
+        place(ancestor, sidePad, usableWidth, fitLabel(ancestor.name, usableWidth));
+        ancestor.group.classList.add("ancestor");
+        placed.push(ancestor);
+        level--;
+      }
+    }
+    framesGroup.classList.add("zoomed");
     zoomed = target;
     unzoomButton.classList.remove("hide");
     saveState();
   }
 
-  function unzoom() {
-    frames.forEach(function (frame) {
-      frame.group.classList.remove("hide", "ancestor");
+  function restorePlaced() {
+    placed.forEach(function (frame) {
+      frame.group.classList.remove("zoom", "ancestor");
       frame.rect.setAttribute("x", frame.original[0]);
       frame.rect.setAttribute("width", frame.original[1]);
       frame.label.setAttribute("x", frame.original[2]);
       frame.label.textContent = frame.original[3];
     });
+    placed = [];
+  }
+
+  function unzoom() {
+    restorePlaced();
+    framesGroup.classList.remove("zoomed");
     zoomed = null;
     unzoomButton.classList.add("hide");
     saveState();
@@ -169,11 +191,14 @@
     searchTerm = term;
     var ranges = [];
     frames.forEach(function (frame) {
-      if (regex.test(frame.name)) {
-        frame.rect.setAttribute("fill", searchColor);
+      var match = regex.test(frame.name);
+      if (match) {
         ranges.push([frame.x, frame.x + frame.width]);
-      } else {
-        frame.rect.setAttribute("fill", frame.fill);
+      }
+      if (match !== frame.highlighted) {
+        // only frames whose colour changes are touched: a search over 50,000 frames stays fast
+        frame.rect.setAttribute("fill", match ? searchColor : frame.fill);
+        frame.highlighted = match;
       }
     });
     matchedText.textContent = "Matched: " + matchedPercent(ranges).toFixed(1) + "%";
@@ -185,7 +210,10 @@
 
   function resetSearch() {
     frames.forEach(function (frame) {
-      frame.rect.setAttribute("fill", frame.fill);
+      if (frame.highlighted) {
+        frame.rect.setAttribute("fill", frame.fill);
+        frame.highlighted = false;
+      }
     });
     searchTerm = null;
     matchedText.classList.add("hide");

@@ -93,7 +93,14 @@ const helpers = {
   },
   rect(name) { return helpers.frame(name).children[1]; },
   label(name) { return helpers.frame(name).children[2].textContent; },
-  state(name) { return helpers.frame(name).getAttribute("class") || ""; },
+  // What the stylesheet makes of a frame: "ancestor", "hide" (outside the zoomed subtree) or "".
+  state(name) {
+    const group = helpers.frame(name);
+    const own = (group.getAttribute("class") || "").split(" ");
+    if (own.includes("ancestor")) { return "ancestor"; }
+    const zoomed = (document.getElementById("frames").getAttribute("class") || "").split(" ").includes("zoomed");
+    return zoomed && !own.includes("zoom") ? "hide" : "";
+  },
   click(element) { dispatch(element, "click"); },
   hover(element) { dispatch(element, "mouseover"); },
   key(properties) { return dispatch(windowListeners, "keydown", properties); },

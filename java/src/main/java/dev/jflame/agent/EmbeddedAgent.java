@@ -42,8 +42,12 @@ public final class EmbeddedAgent {
 
     /** The default location, under {@code java.io.tmpdir}. */
     public static EmbeddedAgent inTempDirectory() {
-        String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_");
-        return new EmbeddedAgent(Path.of(System.getProperty("java.io.tmpdir"), "jflame-" + user));
+        return new EmbeddedAgent(Path.of(System.getProperty("java.io.tmpdir"), "jflame-" + userName()));
+    }
+
+    /** This user's name, made safe for a file name. */
+    public static String userName() {
+        return System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
     /** Extracts the library if needed and returns its path. */

@@ -149,7 +149,7 @@ class CommandLineIT {
         assertEquals(0, top.exitCode(), top.stderr());
         java.util.List<String> lines = top.stdoutText().lines().toList();
         assertTrue(lines.get(0).contains("SELF") && lines.get(0).contains("TOTAL%"), top.stdoutText());
-        assertTrue(lines.get(1).endsWith("dev.jflame.workload.Spin.until"), top.stdoutText());
+        assertTrue(lines.get(1).endsWith("dev.jflame.workload.Spin.forCpu"), top.stdoutText());
         Jflame json = Jflame.run(dir, "top", "--format", "json", "--sort", "total", profile.toString());
         assertEquals(0, json.exitCode(), json.stderr());
         assertTrue(json.stdoutText().startsWith("{\"units\":\"samples\""), json.stdoutText());

@@ -40,16 +40,22 @@ class SamplingAccuracyIT {
     @ParameterizedTest
     @ValueSource(strings = {"cpu", "ctimer", "itimer"})
     void twoBusyThreadsGetSamplesInProportionToTheirCpuTime(String event) throws Exception {
-        AgentRun run = AgentRun.run(dir, "event=" + event + ",interval=2ms", TwoThreadsWorkload.class, "2500");
+        // ctimer and itimer fire at most once per kernel tick (4 ms here): ask no faster.
+        String interval = event.equals("cpu") ? "1ms" : "4ms";
+        AgentRun run = AgentRun.run(dir, "event=" + event + ",interval=" + interval, TwoThreadsWorkload.class, "3000");
         assertEquals(0, run.exitCode(), run.stderr());
         Profile profile = run.profile();
         Map<String, Double> shares = Shares.percentAmong(profile, "burnAlpha", "burnBeta");
         long samples = Shares.samplesIn(profile, "burnAlpha", "burnBeta").values().stream()
                 .mapToLong(Long::longValue).sum();
-        assertTrue(samples > 500, event + ": too few samples: " + samples + "\n" + run.stderr());
+        assertTrue(samples > 150, event + ": too few samples: " + samples + "\n" + run.stderr());
         long[] cpu = threadCpuNanos(run);
         double alphaTruth = 100.0 * cpu[0] / (cpu[0] + cpu[1]);
-        assertEquals(alphaTruth, shares.get("burnAlpha"), 5, () -> event + " shares " + shares);
+        // 5 points, or three standard errors of a sample this size if that is more: a busy
+        // machine gives the threads less CPU and so fewer samples to judge by.
+        double tolerance = Math.max(5, 3 * 100 * Math.sqrt(0.25 / samples));
+        assertEquals(alphaTruth, shares.get("burnAlpha"), tolerance,
+                () -> event + " shares " + shares + " from " + samples + " samples, CPU truth " + alphaTruth);
         assertEquals(event, profile.meta("event").orElse(""), "the event actually used is recorded");
     }
 

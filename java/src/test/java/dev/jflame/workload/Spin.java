@@ -2,6 +2,8 @@ package dev.jflame.workload;
 
 /** Busy work that the JIT cannot remove: spins on the clock until a deadline. */
 final class Spin {
+    private static final java.lang.management.ThreadMXBean THREAD_CPU =
+            java.lang.management.ManagementFactory.getThreadMXBean();
     private Spin() {
     }
 
@@ -10,6 +12,23 @@ final class Spin {
         long acc = 0;
         while (System.nanoTime() < deadlineNanos) {
             for (int i = 0; i < 64; i++) {
+                acc = acc * 6364136223846793005L + 1442695040888963407L;
+            }
+        }
+        return acc;
+    }
+
+    /**
+     * Burns {@code cpuNanos} of this thread's CPU time. Slicing by CPU time rather than by the
+     * wall clock keeps a split exact even when the machine is busy and the thread is
+     * descheduled mid-slice. The clock is read between chunks of about 20 us of work, so the
+     * system calls it costs stay a small part of the time.
+     */
+    static long forCpu(long cpuNanos) {
+        long end = THREAD_CPU.getCurrentThreadCpuTime() + cpuNanos;
+        long acc = 0;
+        while (THREAD_CPU.getCurrentThreadCpuTime() < end) {
+            for (int i = 0; i < 20_000; i++) {
                 acc = acc * 6364136223846793005L + 1442695040888963407L;
             }
         }

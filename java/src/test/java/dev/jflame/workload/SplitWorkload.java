@@ -3,11 +3,11 @@ package dev.jflame.workload;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Time split 60/30/10 by construction between three methods. Each round has a random length,
- * so no test result depends on the sampler's phase; within a round the methods spin for
- * exactly 60%, 30% and 10% of it.
+ * CPU time split 60/30/10 by construction between three methods. Each round has a random
+ * length, so no test result depends on the sampler's phase; within a round the methods spin
+ * for exactly 60%, 30% and 10% of it, measured on the thread's CPU clock.
  *
- * <p>Usage: {@code SplitWorkload time MILLIS} spins for that long;
+ * <p>Usage: {@code SplitWorkload time MILLIS} spins for that much CPU time;
  * {@code SplitWorkload work UNITS} does a fixed amount of work (for overhead measurements).
  */
 public final class SplitWorkload {
@@ -17,15 +17,15 @@ public final class SplitWorkload {
     }
 
     static void sixty(long nanos) {
-        sink ^= Spin.until(System.nanoTime() + nanos);
+        sink ^= Spin.forCpu(nanos);
     }
 
     static void thirty(long nanos) {
-        sink ^= Spin.until(System.nanoTime() + nanos);
+        sink ^= Spin.forCpu(nanos);
     }
 
     static void ten(long nanos) {
-        sink ^= Spin.until(System.nanoTime() + nanos);
+        sink ^= Spin.forCpu(nanos);
     }
 
     static void sixtyWork(long units) {
@@ -44,12 +44,12 @@ public final class SplitWorkload {
         long amount = Long.parseLong(args[1]);
         long start = System.nanoTime();
         if (args[0].equals("time")) {
-            long end = start + amount * 1_000_000L;
-            while (System.nanoTime() < end) {
+            for (long spent = 0; spent < amount * 1_000_000L; ) {
                 long round = ThreadLocalRandom.current().nextLong(10_000_000L, 50_000_000L);
                 sixty(round * 6 / 10);
                 thirty(round * 3 / 10);
                 ten(round / 10);
+                spent += round;
             }
         } else {
             for (long done = 0; done < amount; done += 100) {

@@ -1,0 +1,239 @@
+package dev.jflame.cli;
+
+import dev.jflame.agent.AgentStatus;
+import dev.jflame.agent.AttachedJvm;
+import dev.jflame.agent.Interval;
+import dev.jflame.flamegraph.Profile;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+
+/** {@code jflame attach}: profiles a JVM that is already running, through the JDK Attach API. */
+@Command(
+        name = "attach",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+            "Profile a running JVM without restarting it, and write its flame graph (to stdout unless -o is given).",
+            "",
+            "  jflame attach PID [-d 30s] [OPTIONS]      profile for a while (Ctrl-C stops early), then draw",
+            "  jflame attach PID start [OPTIONS]        start sampling and return",
+            "  jflame attach PID dump [-o FILE]         draw the profile so far; sampling goes on",
+            "  jflame attach PID stop [-o FILE]         stop sampling and draw the profile",
+            "  jflame attach PID status                 is it sampling, how many samples so far",
+            "",
+            "The agent stays loaded in the JVM; after stop it samples nothing and costs nothing. Code the JIT",
+            "compiled before the first attach lacks debug information between safepoints, so samples in code",
+            "inlined there may be charged to the caller; code compiled while sampling is exact. JDK 21 and",
+            "later print a warning about a dynamically loaded agent on the JVM's stderr; start the JVM with",
+            "-XX:+EnableDynamicAgentLoading to silence it. 'jflame list' shows the JVMs to attach to.",
+        },
+        footerHeading = "%nExit code:%n",
+        footer = "  0 success; 1 the JVM cannot be profiled (the message says why) or an error; 2 a bad command line.")
+final class AttachCommand implements Callable<Integer> {
+    enum Action { start, stop, dump, status }
+
+    private static final long SHUTDOWN_GRACE_SECONDS = 30;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ProfilerOptions profiler = new ProfilerOptions();
+
+    @Mixin
+    OutputOptions output = new OutputOptions();
+
+    @Mixin
+    GraphOptions graph = new GraphOptions();
+
+    @Parameters(index = "0", paramLabel = "PID", description = "The JVM's process id (see 'jflame list').")
+    long pid;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "ACTION",
+            description = "start, stop, dump or status; without one, profile for --duration and draw.")
+    Action action;
+
+    @Option(names = {"-d", "--duration"}, defaultValue = "30s", paramLabel = "TIME",
+            converter = DurationConverter.class,
+            description = "How long to profile, with a unit: ms, s (default: ${DEFAULT-VALUE}). Ctrl-C stops "
+                    + "early and still draws the graph.")
+    Interval duration;
+
+    @Option(names = "--accumulate",
+            description = "start: add to the profile of the previous start (same sampling options) instead of "
+                    + "beginning a fresh one.")
+    boolean accumulate;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        if (action == null) {
+            return profileFor(err);
+        }
+        if (action == Action.stop || action == Action.dump) {
+            output.target().checkWritable();
+        }
+        try (AttachedJvm jvm = AttachedJvm.attach(pid)) {
+            return switch (action) {
+                case start -> start(jvm, err);
+                case stop, dump -> draw(jvm, action.name(), err);
+                case status -> status(jvm);
+            };
+        }
+    }
+
+    private int start(AttachedJvm jvm, PrintWriter err) throws IOException {
+        // Where the agent writes the profile should the JVM exit before a stop.
+        Path atExit = jvm.inTarget(jvm.tmpFile("jflame-" + pid + ".collapsed"));
+        AgentStatus status = answered(jvm.request("start", agentOptions(atExit)));
+        err.println("jflame: JVM " + pid + ": " + status.message() + attachCost(status));
+        err.println("jflame: 'jflame attach " + pid + " stop -o flame.svg' stops and draws it; should the JVM exit "
+                + "first, the profile goes to " + atExit + (jvm.sharesFiles() ? "" : " in its own file system"));
+        return ExitCodes.OK;
+    }
+
+    private int draw(AttachedJvm jvm, String request, PrintWriter err) throws IOException {
+        Path profile = jvm.workFile("profile.collapsed");
+        AgentStatus status = answered(jvm.request(request, "file=" + jvm.inTarget(profile)));
+        render(profile, err);
+        err.println("jflame: JVM " + pid + ": " + status.message().replace(jvm.inTarget(profile).toString(), "jflame"));
+        return ExitCodes.OK;
+    }
+
+    private int status(AttachedJvm jvm) throws IOException {
+        AgentStatus status = answered(jvm.request("status", ""));
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("pid: " + pid);
+        out.println("java: " + jvm.javaVersion());
+        out.println("message: " + status.message());
+        for (Map.Entry<String, String> fact : status.facts().entrySet()) {
+            if (!fact.getKey().equals("pid")) {
+                out.println(fact.getKey() + ": " + fact.getValue());
+            }
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    /** The default: start, wait for --duration (or Ctrl-C, or the JVM's exit), stop, draw. */
+    private int profileFor(PrintWriter err) throws IOException, InterruptedException {
+        ProfileOutput target = output.target();
+        target.checkWritable();
+        CountDownLatch interrupted = new CountDownLatch(1);
+        CountDownLatch finished = new CountDownLatch(1);
+        // Ctrl-C ends the wait; jflame's exit is held back until the graph is written.
+        Thread hook = new Thread(() -> {
+            interrupted.countDown();
+            awaitQuietly(finished);
+        }, "jflame-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (AttachedJvm jvm = AttachedJvm.attach(pid)) {
+            Path profile = jvm.workFile("profile.collapsed");
+            Path profileInTarget = jvm.inTarget(profile);
+            AgentStatus started = answered(jvm.request("start", agentOptions(profileInTarget)));
+            // Someone else's profile with the same options: read it, but leave it running.
+            boolean ours = !started.message().startsWith("already profiling");
+            err.println("jflame: profiling JVM " + pid + " (Java " + jvm.javaVersion() + ") for " + duration
+                    + ", Ctrl-C stops early" + attachCost(started));
+            err.flush();
+            long deadline = System.nanoTime() + duration.nanos();
+            while (System.nanoTime() < deadline && AttachedJvm.isAlive(pid)) {
+                long left = Math.min(deadline - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(100));
+                if (interrupted.await(Math.max(left, 0), TimeUnit.NANOSECONDS)) {
+                    break;
+                }
+            }
+            if (!AttachedJvm.isAlive(pid)) {
+                // The agent wrote what it had at the JVM's exit.
+                if (Files.isRegularFile(profile)) {
+                    render(profile, err);
+                }
+                throw new UserError("JVM " + pid + " exited during the attach"
+                        + (Files.isRegularFile(profile) ? "; the graph shows what ran until then" : ""));
+            }
+            AgentStatus stopped = answered(jvm.request(ours ? "stop" : "dump", "file=" + profileInTarget));
+            render(profile, err);
+            err.println("jflame: JVM " + pid + ": " + stopped.message().replace(", wrote " + profileInTarget, "")
+                    + (ours ? "" : "; the profile was started by someone else and keeps running"));
+            return ExitCodes.OK;
+        } finally {
+            finished.countDown();
+            removeHook(hook);
+        }
+    }
+
+    private String agentOptions(Path fileInTarget) {
+        String options = profiler.toAgentOptions(fileInTarget).toAgentArgument();
+        return accumulate ? options + ",accumulate" : options;
+    }
+
+    private AgentStatus answered(AgentStatus status) {
+        if (!status.ok()) {
+            throw new UserError("JVM " + pid + ": " + status.message());
+        }
+        return status;
+    }
+
+    private static String attachCost(AgentStatus status) {
+        String ms = status.fact("method_ids_ms");
+        return ms.isEmpty() ? "" : " (method ids for " + status.fact("classes") + " classes in " + ms + " ms)";
+    }
+
+    private void render(Path profileFile, PrintWriter err) throws IOException {
+        ProfileOutput target = output.target();
+        Profile profile = target.read(profileFile);
+        if (profile.stacks().isEmpty()) {
+            err.println("jflame: the profile holds no samples (was the JVM using the CPU?)");
+        }
+        target.write(profile, spec.commandLine().getOut());
+        if (target.file() != null) {
+            err.println("jflame: wrote " + target.file());
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // Already shutting down: the hook is running and returns now that we are done.
+        }
+    }
+
+    /** {@code -d 30s}: the interval grammar, named as a duration in errors. */
+    static final class DurationConverter implements ITypeConverter<Interval> {
+        @Override
+        public Interval convert(String value) {
+            try {
+                Interval d = Interval.parse(value);
+                if (d.nanos() < 10_000_000L) {
+                    throw new TypeConversionException("duration must be at least 10ms, got " + value);
+                }
+                return d;
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage().replace("interval", "duration"));
+            }
+        }
+    }
+}
