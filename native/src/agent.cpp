@@ -53,6 +53,7 @@
 #include "symbols.h"
 #include "thread_registry.h"
 #include "trace_store.h"
+#include "wall_engine.h"
 
 namespace {
 
@@ -209,8 +210,10 @@ void narrowCrashGuard(Agent& agent) {
                                                                 : ", SafeFetch symbols not found");
 }
 
-std::unique_ptr<Engine> makeEngine(Agent& agent, EventKind event, uint64_t intervalNs) {
+std::unique_ptr<Engine> makeEngine(Agent& agent, EventKind event, const Options& options) {
+  uint64_t intervalNs = options.intervalNs;
   switch (event) {
+    case EventKind::kWall: return std::make_unique<WallEngine>(intervalNs, wallSignal(options), &agent.jitter);
     case EventKind::kCpu: return std::make_unique<PerfEngine>(intervalNs, &agent.jitter);
     case EventKind::kCtimer: return std::make_unique<CtimerEngine>(intervalNs, &agent.jitter);
     case EventKind::kItimer: return std::make_unique<ItimerEngine>(intervalNs);
@@ -248,7 +251,7 @@ bool startEngine(Agent& agent, Profile& profile, std::string* error) {
       event = EventKind::kCtimer;
     }
   }
-  profile.engine = makeEngine(agent, event, profile.options.intervalNs);
+  profile.engine = makeEngine(agent, event, profile.options);
   std::string why;
   if (!profile.engine->start(&why)) {
     *error = "cannot start event=" + std::string(profile.engine->name()) + ": " + why;
@@ -259,8 +262,8 @@ bool startEngine(Agent& agent, Profile& profile, std::string* error) {
 }
 
 // Once per process: the crash guard in front of the JVM's handlers (installed by now,
-// whether at VMInit or at attach) and the SIGPROF handler.
-bool installHandlers(Agent& agent, std::string* error) {
+// whether at VMInit or at attach); once per signal: the sampling handler.
+bool installHandlers(Agent& agent, int signo, std::string* error) {
   if (!agent.guardInstalled) {
     if (!agent.guard.install()) {
       *error = "cannot install the SIGSEGV/SIGBUS crash guard";
@@ -269,7 +272,7 @@ bool installHandlers(Agent& agent, std::string* error) {
     narrowCrashGuard(agent);
     agent.guardInstalled = true;
   }
-  return sampler::install(error);
+  return sampler::install(signo, error);
 }
 
 // Starts sampling as `options` say. Called with the lifecycle mutex held, not running.
@@ -280,7 +283,8 @@ bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::
     agent.jvmName = systemProperty(agent.jvmti, "java.vm.name") + " " +
                     systemProperty(agent.jvmti, "java.vm.version");
   }
-  if (!installHandlers(agent, error)) return false;
+  int signo = options.event == EventKind::kWall ? wallSignal(options) : SIGPROF;
+  if (!installHandlers(agent, signo, error)) return false;
 
   Profile& profile = agent.profile;
   bool keep = options.accumulate && profile.store != nullptr;
@@ -376,9 +380,21 @@ CollapsedWriter collectStacks(Agent& agent, JNIEnv* jni, uint64_t* unknownMethod
                   [&agent](int tid) { return agent.registry.nameOf(tid); });
   CollapsedWriter writer;
   std::vector<std::string> names;
+  const Options& options = agent.profile.options;
   agent.profile.store->forEach([&](const Frame* frames, uint32_t count, uint64_t samples) {
     names.clear();
-    for (uint32_t i = count; i > 0; --i) names.push_back(symbols.frameName(frames[i - 1]));
+    // A wall sample's leaf is its [state]: named from the kernel's letter and the leaf
+    // Java frame together, filtered by state=, left out with nostate.
+    uint32_t leaf = 0;
+    std::string state;
+    if (count > 0 && frames[0].kind == FrameKind::kThreadState) {
+      ThreadState s = symbols.threadState(frames, count);
+      if ((options.states & (1u << static_cast<uint32_t>(s))) == 0) return;
+      if (!options.noState) state = std::string("[") + threadStateName(s) + "]";
+      leaf = 1;
+    }
+    for (uint32_t i = count; i > leaf; --i) names.push_back(symbols.frameName(frames[i - 1]));
+    if (!state.empty()) names.push_back(state);
     writer.add(names, samples);
   });
   *unknownMethods = symbols.unknownMethods();

@@ -5,8 +5,10 @@
 #include <cstdint>
 #include <string>
 
-// A sampling source: makes the kernel deliver SIGPROF to the thread that is using the
-// CPU, once per `interval` of that CPU. The sampler (signal_handler.*) does the rest.
+// A sampling source: makes the kernel deliver a signal (SIGPROF for the CPU sources) to a
+// thread to be sampled: the thread using the CPU, once per `interval` of that CPU, or for
+// event=wall each thread in turn by wall-clock time. The sampler (signal_handler.*) does
+// the rest.
 //
 // start/stop/threadStarted/threadEnded run on ordinary threads and are serialised by
 // the caller (ThreadRegistry); onSignal runs inside the SIGPROF handler.
@@ -31,6 +33,26 @@ class Engine {
   // Signal-safe. Re-arms the source for this thread if it needs that, and says whether
   // this SIGPROF is one of ours (anything else is not sampled).
   virtual bool onSignal(const siginfo_t* info, int tid) = 0;
+
+  // The signal this source raises; the handler ignores any other while it is active.
+  virtual int signal() const { return SIGPROF; }
+
+  // What one accepted signal stands for. CPU sources take the defaults.
+  struct Sample {
+    uint64_t weight = 1;          // samples it counts as (a sampler that skips threads scales up)
+    char state = 0;               // /proc state letter to end the stack with, 0 for none
+    bool javaThreadsOnly = false; // drop it if the thread turns out to have no Java frames
+  };
+
+  // Signal-safe, right after onSignal accepted the signal.
+  virtual void describeSample(int tid, Sample* sample) {
+    (void)tid;
+    (void)sample;
+  }
+
+  // Signal-safe: the handler found that `tid` is not a Java thread (no JNIEnv); a source
+  // that only wants Java threads may stop signalling it.
+  virtual void notJavaThread(int tid) { (void)tid; }
 
   // Threads that could not be armed for a reason other than having exited already.
   virtual uint64_t armFailures() const { return 0; }

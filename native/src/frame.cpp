@@ -18,6 +18,16 @@ const char* walkFailureName(WalkFailure failure) {
   return "unknown_failure";
 }
 
+const char* threadStateName(ThreadState state) {
+  switch (state) {
+    case ThreadState::kRunning: return "running";
+    case ThreadState::kSleeping: return "sleeping";
+    case ThreadState::kWaiting: return "waiting";
+    case ThreadState::kBlocked: return "blocked";
+  }
+  return "running";
+}
+
 WalkFailure walkFailureFromAgct(int numFrames) {
   if (numFrames <= -1 && numFrames >= -10) return static_cast<WalkFailure>(-numFrames);
   return WalkFailure::kUnknownFailure;

@@ -10,6 +10,8 @@ enum class FrameKind : uint32_t {
   kThreadSelf = 3,   // id = tid: a thread with no Java frame at all (GC, JIT, VM threads)
   kTruncated = 4,    // the stack was deeper than `depth`
   kWalkFailure = 5,  // id = a WalkFailure: why there is no Java stack for this sample
+  kThreadState = 6,  // id = the /proc state letter (R, S, D, ...) read just before the
+                     // signal (event=wall); named [running], [sleeping], ... when written
 };
 
 struct Frame {
@@ -36,6 +38,13 @@ enum class WalkFailure : uint32_t {
   kUnknownFailure = 12,  // a code this agent does not know (a newer JVM)
 };
 constexpr int kWalkFailureKinds = 13;  // indices 1..12 are used
+
+// What a thread was doing when a wall-clock sample caught it: the leaf `[state]` frame.
+enum class ThreadState : uint32_t { kRunning = 0, kSleeping = 1, kWaiting = 2, kBlocked = 3 };
+constexpr int kThreadStates = 4;
+
+// "running", "sleeping", "waiting", "blocked": the frame name and the `state=` value.
+const char* threadStateName(ThreadState state);
 
 // The name used both in `[name]` frames and in the `# failed_walks:` header.
 const char* walkFailureName(WalkFailure failure);

@@ -1,5 +1,7 @@
 #include "options.h"
 
+#include <signal.h>
+
 #include <cstring>
 
 const char* eventName(EventKind event) {
@@ -7,6 +9,7 @@ const char* eventName(EventKind event) {
     case EventKind::kCpu: return "cpu";
     case EventKind::kCtimer: return "ctimer";
     case EventKind::kItimer: return "itimer";
+    case EventKind::kWall: return "wall";
   }
   return "cpu";
 }
@@ -23,8 +26,10 @@ const char* actionName(Action action) {
 
 bool sameSampling(const Options& a, const Options& b) {
   return a.event == b.event && a.intervalNs == b.intervalNs && a.depth == b.depth && a.threads == b.threads &&
-         a.lines == b.lines;
+         a.lines == b.lines && wallSignal(a) == wallSignal(b) && a.noState == b.noState && a.states == b.states;
 }
+
+int wallSignal(const Options& options) { return options.signal != 0 ? options.signal : SIGVTALRM; }
 
 namespace {
 
@@ -42,6 +47,18 @@ std::string describeSampling(const Options& options) {
                     formatInterval(options.intervalNs) + ",depth=" + std::to_string(options.depth);
   if (options.threads) out += ",threads";
   if (options.lines) out += ",lines";
+  if (options.event == EventKind::kWall) {
+    if (options.signal != 0) out += ",signal=" + std::to_string(options.signal);
+    if (options.noState) out += ",nostate";
+    if (options.states != kAllThreadStates) {
+      std::string kept;
+      for (int i = 0; i < kThreadStates; ++i) {
+        if ((options.states & (1u << i)) == 0) continue;
+        kept += (kept.empty() ? "" : "+") + std::string(threadStateName(static_cast<ThreadState>(i)));
+      }
+      out += ",state=" + kept;
+    }
+  }
   return out;
 }
 
@@ -62,7 +79,8 @@ std::string findOptionValue(const char* text, const std::string& key) {
 namespace {
 
 const char* const kAllowed =
-    "event, interval, file, depth, threads, lines, start, stop, dump, status, statusfile, accumulate";
+    "event, interval, signal, state, nostate, file, depth, threads, lines, start, stop, dump, status, statusfile, "
+    "accumulate";
 
 bool parseUnsigned(const std::string& digits, uint64_t limit, uint64_t* out) {
   if (digits.empty()) return false;
@@ -179,8 +197,10 @@ bool parseOptions(const char* text, Options* out, std::string* error) {
         options.event = EventKind::kCtimer;
       } else if (value == "itimer") {
         options.event = EventKind::kItimer;
+      } else if (value == "wall") {
+        options.event = EventKind::kWall;
       } else {
-        return fail(error, item, "event must be one of cpu, ctimer, itimer");
+        return fail(error, item, "event must be one of cpu, ctimer, itimer, wall");
       }
     } else if (key == "interval") {
       uint64_t ns = 0;
@@ -193,6 +213,39 @@ bool parseOptions(const char* text, Options* out, std::string* error) {
       }
       if (ns > kMaxIntervalNs) return fail(error, item, "interval must be at most 60s");
       options.intervalNs = ns;
+    } else if (key == "signal") {
+      uint64_t signo = 0;
+      if (!parseUnsigned(value, 1000, &signo) || signo < 1 || signo > 63) {
+        return fail(error, item, "signal must be a signal number from 1 to 63");
+      }
+      // Signals the JVM or the kernel give a meaning that a sampling handler must not take.
+      const int kReserved[] = {SIGKILL, SIGSTOP, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGQUIT, SIGPIPE,
+                               SIGPROF, SIGCHLD, SIGTRAP, SIGUSR2, SIGINT, SIGTERM, SIGHUP};
+      for (int reserved : kReserved) {
+        if (static_cast<int>(signo) == reserved) {
+          return fail(error, item, "signal " + value + " is used by the JVM, the CPU events or the kernel; "
+                                   "pick another (the default is SIGVTALRM, " + std::to_string(SIGVTALRM) + ")");
+        }
+      }
+      options.signal = static_cast<int>(signo);
+    } else if (key == "state") {
+      uint32_t states = 0;
+      for (const std::string& name : splitList(value)) {
+        bool known = false;
+        for (int i = 0; i < kThreadStates; ++i) {
+          if (name == threadStateName(static_cast<ThreadState>(i))) {
+            states |= 1u << i;
+            known = true;
+          }
+        }
+        if (!known) {
+          return fail(error, item, "state must list states joined by '+', from running, sleeping, waiting, blocked");
+        }
+      }
+      options.states = states;
+    } else if (key == "nostate") {
+      if (hasValue) return fail(error, item, "nostate is a flag and takes no value");
+      options.noState = true;
     } else if (key == "file") {
       if (value.empty()) return fail(error, item, "file must name a path (%p = pid, %% = %)");
       std::string expanded, why;
@@ -225,6 +278,20 @@ bool parseOptions(const char* text, Options* out, std::string* error) {
       return fail(error, item, "unknown option '" + key + "'; allowed: " + kAllowed);
     }
   }
+  bool intervalGiven = false, wallOnly = false;
+  std::string wallOption;
+  for (const std::string& k : seen) {
+    if (k == "interval") intervalGiven = true;
+    if (k == "signal" || k == "state" || k == "nostate") {
+      wallOnly = true;
+      wallOption = k;
+    }
+  }
+  if (wallOnly && options.event != EventKind::kWall) {
+    *error = "invalid option '" + wallOption + "': only event=wall takes signal, state and nostate";
+    return false;
+  }
+  if (options.event == EventKind::kWall && !intervalGiven) options.intervalNs = kDefaultWallIntervalNs;
   *out = options;
   return true;
 }

@@ -4,6 +4,10 @@
 #include <string>
 #include <vector>
 
+#include "frame.h"
+
+constexpr uint32_t kAllThreadStates = (1u << kThreadStates) - 1;
+
 // The agent's options, from -agentpath:/path/libjflame.so=OPTIONS.
 //
 // Grammar: OPTIONS is a comma-separated list of items; an item is `key=value` or a bare
@@ -11,8 +15,13 @@
 // item), e.g. a future `state=running+blocked`; splitList() is the one place that splits
 // such a value.
 //
-//   event=cpu|ctimer|itimer   sampling source (default cpu)
-//   interval=N[ns|us|ms|s]    sampling period in CPU time; bare N is ns (default 10ms, >= 10us)
+//   event=cpu|ctimer|itimer|wall   sampling source (default cpu)
+//   interval=N[ns|us|ms|s]    sampling period, in CPU time (wall: wall-clock time); bare N
+//                             is ns (default 10ms, for wall 50ms; >= 10us)
+//   signal=N                  wall: the signal sent to sampled threads (default SIGVTALRM)
+//   state=S[+S...]            wall: keep only samples in these states (running, sleeping,
+//                             waiting, blocked)
+//   nostate                   wall: no [state] leaf frame
 //   file=PATH                 output; %p = pid, %% = '%' (default jflame-%p.collapsed)
 //   depth=N                   frames kept per stack, leaf end (1..65536, default 2048)
 //   threads                   a `[NAME tid=N]` root frame per thread
@@ -24,7 +33,7 @@
 //   accumulate                start: add to the profile of the previous start instead of
 //                             beginning a fresh one
 
-enum class EventKind { kCpu, kCtimer, kItimer };
+enum class EventKind { kCpu, kCtimer, kItimer, kWall };
 
 enum class Action { kStart, kStop, kDump, kStatus };
 
@@ -32,7 +41,10 @@ const char* eventName(EventKind event);
 
 struct Options {
   EventKind event = EventKind::kCpu;
-  uint64_t intervalNs = 10'000'000;
+  uint64_t intervalNs = 10'000'000;  // kDefaultWallIntervalNs for wall unless given
+  int signal = 0;                     // wall: 0 = kDefaultWallSignal
+  bool noState = false;
+  uint32_t states = kAllThreadStates; // wall: bit (1 << ThreadState) per state kept
   std::string file = "jflame-%p.collapsed";  // as given; see expandFilePattern()
   uint32_t depth = 2048;
   bool threads = false;
@@ -49,6 +61,9 @@ const char* actionName(Action action);
 // the profiles they record can be added up, and a second `start` is not a conflict.
 bool sameSampling(const Options& a, const Options& b);
 
+// The signal event=wall sends: SIGVTALRM unless signal= says otherwise.
+int wallSignal(const Options& options);
+
 // "event=cpu,interval=10ms,depth=2048" plus the flags: the sampling part, for messages.
 std::string describeSampling(const Options& options);
 
@@ -57,6 +72,7 @@ std::string describeSampling(const Options& options);
 std::string findOptionValue(const char* text, const std::string& key);
 
 constexpr uint64_t kMinIntervalNs = 10'000;           // 10us
+constexpr uint64_t kDefaultWallIntervalNs = 50'000'000;  // 50ms
 constexpr uint64_t kMaxIntervalNs = 60'000'000'000;   // 60s
 constexpr uint32_t kMaxDepth = 65536;
 

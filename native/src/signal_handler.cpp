@@ -101,10 +101,13 @@ Frame pseudoFrame(FrameKind kind, uint64_t id) {
   return f;
 }
 
-// Fills `out` leaf first; returns the number of frames.
-uint32_t walk(Sampler& s, int tid, void* ucontext, int buffer) {
+// Fills `out` leaf first; returns the number of frames. *javaFrames says whether they
+// are Java frames (or a failed walk of a Java stack) rather than a thread-only frame.
+uint32_t walk(Sampler& s, int tid, void* ucontext, int buffer, Frame* out, bool* javaFrames,
+              bool* javaThread) {
   const SamplerConfig& config = s.config;
-  Frame* out = s.pool->frames(buffer);
+  *javaFrames = false;
+  *javaThread = false;
 
   JNIEnv* env = nullptr;
   if (config.vm->GetEnv(reinterpret_cast<void**>(&env), JNI_VERSION_1_6) != JNI_OK ||
@@ -115,6 +118,7 @@ uint32_t walk(Sampler& s, int tid, void* ucontext, int buffer) {
     return 1;
   }
 
+  *javaThread = true;
   AgctFrame* agct = s.pool->agctFrames(buffer);
   AgctTrace trace;
   trace.env = env;
@@ -122,6 +126,7 @@ uint32_t walk(Sampler& s, int tid, void* ucontext, int buffer) {
   trace.frames = agct;
   // One frame more than wanted tells a stack of exactly `depth` from a deeper one.
   AgctCall call{config.asyncGetCallTrace, &trace, static_cast<jint>(config.depth + 1), ucontext};
+  *javaFrames = true;
   if (!config.guard->run(tid, callAgct, &call)) {
     config.stats->walkFailed(WalkFailure::kCrashedWalk);
     out[0] = pseudoFrame(FrameKind::kWalkFailure, static_cast<uint64_t>(WalkFailure::kCrashedWalk));
@@ -130,6 +135,7 @@ uint32_t walk(Sampler& s, int tid, void* ucontext, int buffer) {
   if (trace.numFrames == 0) {
     // A Java thread with no Java frame (a JIT compiler thread, a thread in native
     // code before its first Java call): named after the thread, like non-Java threads.
+    *javaFrames = false;
     config.stats->threadOnlySample();
     out[0] = pseudoFrame(FrameKind::kThreadSelf, static_cast<uint64_t>(tid));
     return 1;
@@ -159,14 +165,31 @@ void sample(Sampler& s, int tid, void* ucontext) {
     s.config.stats->noBuffer();
     return;
   }
-  uint32_t n = walk(s, tid, ucontext, buffer);
+  Engine::Sample what;
+  s.config.engine->describeSample(tid, &what);
   Frame* frames = s.pool->frames(buffer);
+  // frames[0] is kept for the state frame, which is the leaf.
+  uint32_t stateFrames = what.state != 0 ? 1 : 0;
+  bool javaFrames = false, javaThread = false;
+  uint32_t n = walk(s, tid, ucontext, buffer, frames + stateFrames, &javaFrames, &javaThread);
+  if (what.javaThreadsOnly && !javaFrames) {
+    // A wall sample of a thread without Java frames says nothing about Java code.
+    if (!javaThread) s.config.engine->notJavaThread(tid);
+    s.pool->release(buffer);
+    return;
+  }
+  if (stateFrames != 0) {
+    frames[0] = pseudoFrame(FrameKind::kThreadState, static_cast<uint64_t>(static_cast<uint8_t>(what.state)));
+    n += stateFrames;
+  }
   if (s.config.threads) frames[n++] = pseudoFrame(FrameKind::kThreadRoot, static_cast<uint64_t>(tid));
-  if (s.config.store->add(frames, n) == TraceStore::Result::kCounted) s.config.stats->sampleRecorded();
+  if (what.weight != 0 && s.config.store->add(frames, n, what.weight) == TraceStore::Result::kCounted) {
+    s.config.stats->sampleRecorded();
+  }
   s.pool->release(buffer);
 }
 
-void onSigprof(int, siginfo_t* info, void* ucontext) {
+void onSignal(int signo, siginfo_t* info, void* ucontext) {
   Sampler* s = g_sampler.load(std::memory_order_acquire);
   if (s == nullptr) return;
   int savedErrno = errno;
@@ -178,7 +201,7 @@ void onSigprof(int, siginfo_t* info, void* ucontext) {
     int tid = static_cast<int>(syscall(SYS_gettid));
     // The engine re-arms first, so the time this sample takes is not lost to the next
     // period; its system calls are part of the handler's cost.
-    if (s->config.engine->onSignal(info, tid)) {
+    if (signo == s->config.engine->signal() && s->config.engine->onSignal(info, tid)) {
       sample(*s, tid, ucontext);
       s->config.stats->handlerTime(nowNs() - start);
     }
@@ -191,20 +214,37 @@ void onSigprof(int, siginfo_t* info, void* ucontext) {
 
 namespace sampler {
 
-bool install(std::string* error) {
-  if (g_sampler.load() != nullptr) return true;
-  // Leaked on purpose, see g_sampler.
-  Sampler* s = std::make_unique<Sampler>().release();
-  g_sampler.store(s, std::memory_order_release);
+bool install(int signo, std::string* error) {
+  // Called under the agent's lifecycle mutex only, so these need no atomics.
+  static uint64_t installed = 0;
+  if (g_sampler.load() == nullptr) {
+    // Leaked on purpose, see g_sampler.
+    Sampler* s = std::make_unique<Sampler>().release();
+    g_sampler.store(s, std::memory_order_release);
+  }
+  if (signo <= 0 || signo >= 64) {
+    *error = "signal " + std::to_string(signo) + " is out of range";
+    return false;
+  }
+  if ((installed & (uint64_t{1} << signo)) != 0) return true;
+  installed |= uint64_t{1} << signo;
 
   struct sigaction action;
   std::memset(&action, 0, sizeof(action));
-  action.sa_sigaction = onSigprof;
+  action.sa_sigaction = onSignal;
   action.sa_flags = SA_SIGINFO | SA_RESTART;
+  // Every sampling signal blocks the others while its handler runs: handlers on one
+  // thread never nest, whichever signals a stopped profile left pending.
   sigemptyset(&action.sa_mask);
-  if (sigaction(SIGPROF, &action, nullptr) != 0) {
-    *error = std::string("cannot install the SIGPROF handler: ") + std::strerror(errno);
-    return false;
+  for (int i = 1; i < 64; ++i) {
+    if ((installed & (uint64_t{1} << i)) != 0) sigaddset(&action.sa_mask, i);
+  }
+  for (int i = 1; i < 64; ++i) {
+    if ((installed & (uint64_t{1} << i)) == 0) continue;
+    if (sigaction(i, &action, nullptr) != 0) {
+      *error = "cannot install the handler for signal " + std::to_string(i) + ": " + std::strerror(errno);
+      return false;
+    }
   }
   return true;
 }
@@ -218,8 +258,8 @@ bool configure(const SamplerConfig& config, std::string* error) {
   long cpus = sysconf(_SC_NPROCESSORS_CONF);
   uint32_t buffers = static_cast<uint32_t>(cpus > 0 ? cpus : 1) * 4;
   if (buffers < 16) buffers = 16;
-  // depth + 1 for the probe frame, + 2 for the [truncated] and thread root frames.
-  uint32_t frames = config.depth + 3;
+  // depth + 1 for the probe frame, + 3 for the state, [truncated] and thread root frames.
+  uint32_t frames = config.depth + 4;
   if (s->pool == nullptr || s->poolFrames < frames) {
     auto pool = std::make_unique<BufferPool>(buffers, frames);
     if (!pool->ok()) {

@@ -45,10 +45,11 @@ struct SamplerConfig {
 
 namespace sampler {
 
-// Installs the SIGPROF handler, once per process. It stays installed for good: a signal
-// raised before a stop may still arrive after it, and SIGPROF's default action would end
-// the process. Sampling stays disabled until configure() and enable().
-bool install(std::string* error);
+// Installs the handler for `signo` (SIGPROF, or event=wall's signal), once per process
+// and signal. It stays installed for good: a signal raised before a stop may still
+// arrive after it, and the default action of SIGPROF or SIGVTALRM would end the process.
+// Sampling stays disabled until configure() and enable(). Lifecycle mutex held.
+bool install(int signo, std::string* error);
 
 // Sets what the handler samples with, (re)allocating the frame buffers for its depth.
 // Only while disabled and drained (before the first enable(), or after disableAndDrain()

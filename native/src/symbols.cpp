@@ -87,6 +87,25 @@ const Symbols::Method& Symbols::method(jmethodID id) {
   return m;
 }
 
+ThreadState Symbols::offCpuState(const std::string& leafMethod, bool leafIsNative) {
+  auto startsWith = [&leafMethod](const char* prefix) { return leafMethod.rfind(prefix, 0) == 0; };
+  if (startsWith("java.lang.Thread.sleep")) return ThreadState::kSleeping;
+  if (startsWith("java.lang.Object.wait") || startsWith("jdk.internal.misc.Unsafe.park") ||
+      startsWith("sun.misc.Unsafe.park")) {
+    return ThreadState::kWaiting;
+  }
+  return leafIsNative ? ThreadState::kSleeping : ThreadState::kBlocked;
+}
+
+ThreadState Symbols::threadState(const Frame* frames, uint32_t count) {
+  // Runnable (R) counts as running whether or not the CPU was free for it: that wait is
+  // the machine's, not the program's.
+  if (count == 0 || static_cast<char>(frames[0].id) == 'R') return ThreadState::kRunning;
+  if (count < 2 || frames[1].kind != FrameKind::kJava) return ThreadState::kSleeping;
+  const Method& m = method(reinterpret_cast<jmethodID>(frames[1].id));
+  return offCpuState(m.name, m.isNative);
+}
+
 std::string Symbols::threadFrameName(int tid) {
   std::string name = threadName_(tid);
   return name.empty() ? "tid=" + std::to_string(tid) : name;
@@ -116,6 +135,12 @@ std::string Symbols::frameName(const Frame& frame) {
       return "[" + threadFrameName(static_cast<int>(frame.id)) + "]";
     case FrameKind::kTruncated:
       return "[truncated]";
+    case FrameKind::kThreadState:
+      // Without the stack around it only the kernel's word is known; the writer names
+      // it with threadState() instead.
+      return std::string("[") +
+             threadStateName(static_cast<char>(frame.id) == 'R' ? ThreadState::kRunning : ThreadState::kSleeping) +
+             "]";
     case FrameKind::kWalkFailure:
       return std::string("[") + walkFailureName(static_cast<WalkFailure>(frame.id)) + "]";
   }

@@ -23,6 +23,16 @@ class Symbols {
 
   std::string frameName(const Frame& frame);
 
+  // The state of a wall sample, leaf first: frames[0] is its kThreadState frame (the
+  // kernel's state letter), frames[1] the leaf Java frame if any.
+  ThreadState threadState(const Frame* frames, uint32_t count);
+
+  // A thread the kernel had off the CPU, told apart by its leaf Java method: in
+  // Thread.sleep* sleeping, in Object.wait* or Unsafe.park waiting, in another native
+  // method (I/O, ...) sleeping, and in plain Java code blocked, which is where a thread
+  // waits to enter a monitor (or, rarer, for a safepoint or a class initialiser).
+  static ThreadState offCpuState(const std::string& leafMethod, bool leafIsNative);
+
   uint64_t unknownMethods() const { return unknownMethods_; }
 
   // Makes sure every method of `klass` has a jmethodID: AsyncGetCallTrace can only

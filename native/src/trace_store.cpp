@@ -113,7 +113,7 @@ TraceStore::Result TraceStore::drop(Result reason) {
   return reason;
 }
 
-TraceStore::Result TraceStore::add(const Frame* frames, uint32_t count) {
+TraceStore::Result TraceStore::add(const Frame* frames, uint32_t count, uint64_t weight) {
   if (!ok() || count == 0 || count > maxFrames_) return drop(Result::kArenaFull);
   const uint64_t h = hashOf(frames, count);
   const size_t mask = slotCount_ - 1;
@@ -138,7 +138,7 @@ TraceStore::Result TraceStore::add(const Frame* frames, uint32_t count) {
       }
       if (slot.hash.compare_exchange_strong(seen, h, std::memory_order_acq_rel)) {
         slot.frames.store(pack(offset, count), std::memory_order_release);
-        slot.count.fetch_add(1, std::memory_order_relaxed);
+        slot.count.fetch_add(weight, std::memory_order_relaxed);
         return Result::kCounted;
       }
       // Lost the slot; keep the copied frames for a later empty slot and look at what
@@ -153,7 +153,7 @@ TraceStore::Result TraceStore::add(const Frame* frames, uint32_t count) {
       }
       if (sameFrames(ref, frames, count)) {
         if (haveFrames) releaseFrames(offset, count);
-        slot.count.fetch_add(1, std::memory_order_relaxed);
+        slot.count.fetch_add(weight, std::memory_order_relaxed);
         return Result::kCounted;
       }
     }

@@ -38,8 +38,9 @@ class TraceStore {
   // False if the memory could not be reserved; add() then drops everything.
   bool ok() const { return slots_ != nullptr && arena_ != nullptr; }
 
-  // Signal-safe. Counts one sample of the given frames (their exact bytes are the key).
-  Result add(const Frame* frames, uint32_t count);
+  // Signal-safe. Counts `weight` samples of the given frames (their exact bytes are the
+  // key): more than one when a sampler stands one thread in for several (event=wall).
+  Result add(const Frame* frames, uint32_t count, uint64_t weight = 1);
 
   uint64_t dropped(Result reason) const;
   uint64_t droppedTotal() const;

@@ -69,13 +69,13 @@ void badIntervalsAreRejectedWithTheReason() {
 }
 
 void badEventNamesTheChoices() {
-  CHECK_STR(errorOf("event=foo"), "invalid option 'event=foo': event must be one of cpu, ctimer, itimer");
-  CHECK_STR(errorOf("event"), "invalid option 'event': event must be one of cpu, ctimer, itimer");
+  CHECK_STR(errorOf("event=foo"), "invalid option 'event=foo': event must be one of cpu, ctimer, itimer, wall");
+  CHECK_STR(errorOf("event"), "invalid option 'event': event must be one of cpu, ctimer, itimer, wall");
 }
 
 void unknownOptionListsTheAllowedOnes() {
   CHECK_STR(errorOf("interval=1ms,colour=red"),
-            "invalid option 'colour=red': unknown option 'colour'; allowed: event, interval, file, depth, threads, "
+            "invalid option 'colour=red': unknown option 'colour'; allowed: event, interval, signal, state, nostate, file, depth, threads, "
             "lines, start, stop, dump, status, statusfile, accumulate");
 }
 

@@ -91,6 +91,8 @@ int main() {
     std::printf("perf_engine_test: perf events unavailable here (%s); only ctimer checked\n", why.c_str());
   }
   CtimerEngine ctimer(10'000'000, &jitter);
-  measure(ctimer, 1.0, 10'000'000, 0.93, 1.07);
+  // CPU timers expire on the kernel's tick only (4 ms here): over one second a 10 ms timer
+  // loses up to a tick per expiry when the machine is busy, so the lower bound allows it.
+  measure(ctimer, 1.0, 10'000'000, 0.80, 1.07);
   return check::finish("perf_engine_test");
 }

@@ -3,8 +3,8 @@
 
 One command, from the repository root, after `mvn -B -DskipTests package`:
 
-    python3 scripts/bench/run.py            # the full run (about 12 minutes on 2 cores)
-    python3 scripts/bench/run.py --quick    # fewer, shorter runs (about 4 minutes), to try it out
+    python3 scripts/bench/run.py            # the full run (about 12 minutes on 2 busy cores)
+    python3 scripts/bench/run.py --quick    # fewer, shorter runs (about 5 minutes), to try it out
 
 Prints a Markdown report and writes it to target/bench/results.md (raw numbers of every run in
 target/bench/runs.json). The peer is async-profiler 4.2 from Maven Central, fetched into
@@ -54,8 +54,8 @@ PROFILERS = ("jflame", "ap")
 NAMES = {"none": "none", "jflame": "jflame", "ap": "async-profiler"}
 
 FULL = dict(runs=5, runs_100us=3, intervals=["10ms", "1ms", "100us"], split_units=1_000_000,
-            javac_compiles=2, accuracy_ms=3000, memory_ms=3000, memory_runs=3,
-            render_sizes=[10_000, 100_000, 300_000], render_runs=1)
+            javac_compiles=1, accuracy_ms=3000, memory_ms=3000, memory_runs=3,
+            render_sizes=[10_000, 100_000], render_runs=1)
 QUICK = dict(runs=3, runs_100us=2, intervals=["10ms", "1ms", "100us"], split_units=400_000,
              javac_compiles=1, accuracy_ms=1500, memory_ms=1500, memory_runs=1,
              render_sizes=[10_000], render_runs=1)
@@ -134,7 +134,7 @@ class Bench:
         self.count += 1
         base = os.path.join(self.work, "r%04d-%s" % (self.count, profiler))
         profile = base + ".collapsed"
-        cmd = [self.java] + DIAG + self.agent(profiler, event, interval, profile) + ["-cp", CLASSES, WL + main_args[0]] + main_args[1:]
+        cmd = [self.java] + DIAG + self.agent(profiler, event, interval, profile) + ["-cp", CLASSES, WL + "MeasuredMain", WL + main_args[0]] + main_args[1:]
         with open(base + ".out", "w") as out, open(base + ".err", "w") as err:
             started = time.monotonic()
             proc = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
@@ -220,22 +220,23 @@ def median(xs):
 # ---------------------------------------------------------------------------------------------
 # The measurements.
 
-def overhead(bench, s, name, args_for, metric):
+def overhead(bench, s, name, args_for, metric, rounds, rounds_100us):
     """Interleaved rounds of none / jflame / AP at each interval; metric(result) is the
     workload's own seconds. Returns {config: [runs]}."""
     configs = [("none", None)] + [(p, iv) for iv in s["intervals"] for p in PROFILERS]
     runs = {c: [] for c in configs}
-    for round_ in range(s["runs"]):
+    for round_ in range(rounds):
         order = configs[round_ % len(configs):] + configs[:round_ % len(configs)]
         for profiler, iv in order:
-            if iv == "100us" and round_ >= s["runs_100us"]:
+            if iv == "100us" and round_ >= rounds_100us:
                 continue
             r = bench.must(bench.run(profiler, "cpu", iv or "10ms", args_for()))
-            runs[(profiler, iv)].append({"work_s": metric(r), "cpu_s": r["cpu_s"], "maxrss_mb": r["maxrss_mb"],
+            runs[(profiler, iv)].append({"work_s": metric(r), "work_cpu_s": measured_cpu_s(r), "cpu_s": r["cpu_s"],
+                                         "maxrss_mb": r["maxrss_mb"],
                                          "headers": (r["profile"] or {}).get("headers", {}),
                                          "samples": (r["profile"] or {}).get("samples", 0),
                                          "profile": r["profile"], "stderr_tail": r["stderr"].strip().splitlines()[-1:]})
-        log("%s overhead: round %d/%d done" % (name, round_ + 1, s["runs"]))
+        log("%s overhead: round %d/%d done" % (name, round_ + 1, rounds))
     return runs
 
 
@@ -245,6 +246,10 @@ def handler_ns_total(headers):
     if "handler_ns_mean" in headers and "samples" in headers:
         return int(headers["handler_ns_mean"]) * int(headers["samples"])
     return None
+
+
+def measured_cpu_s(result):
+    return int(re.search(r"measured_cpu_ns (\d+)", result["stdout"]).group(1)) / 1e9
 
 
 def wall_s(result):
@@ -276,6 +281,7 @@ def accuracy(bench, s, wall_supported):
             got = [samples_with(r["profile"], WL + "SplitWorkload." + m) for m in ("sixty", "thirty", "ten")]
             tot = sum(got)
             res[("split", p, iv)] = {"error": max(abs(100 * g / tot - t) for g, t in zip(got, (60, 30, 10))) if tot else None,
+                                     "sigma": sigma(60, tot),
                                      "shares": [round(100 * g / tot, 2) if tot else None for g in got]}
             # two threads: 50/50 and the yield
             r = bench.must(bench.run(p, "cpu", iv, ["TwoThreadsWorkload", ms]))
@@ -283,7 +289,9 @@ def accuracy(bench, s, wall_supported):
             a = samples_with(r["profile"], WL + "TwoThreadsWorkload.burnAlpha")
             b = samples_with(r["profile"], WL + "TwoThreadsWorkload.burnBeta")
             expected = sum(cpu) / interval_ns(iv)
-            res[("two", p, iv)] = {"error": abs(100 * a / (a + b) - 50) if a + b else None, "recorded": a + b,
+            truth = 100 * cpu[0] / sum(cpu)
+            res[("two", p, iv)] = {"error": abs(100 * a / (a + b) - truth) if a + b else None, "truth": truth,
+                                   "sigma": sigma(truth, a + b), "recorded": a + b,
                                    "expected": expected, "yield": (a + b) / expected,
                                    "headers": r["profile"]["headers"], "failures": failure_frames(r["profile"]),
                                    "stderr_tail": r["stderr"].strip().splitlines()[-1:]}
@@ -296,9 +304,15 @@ def accuracy(bench, s, wall_supported):
                 truth = 100 * int(m.group(1)) / (int(m.group(1)) + int(m.group(2)))
                 c = samples_with(r["profile"], WL + "WallWorkload.compute")
                 z = samples_with(r["profile"], WL + "WallWorkload.rest")
-                res[("wall", p, iv)] = {"error": abs(100 * c / (c + z) - truth) if c + z else None, "truth": truth}
+                res[("wall", p, iv)] = {"error": abs(100 * c / (c + z) - truth) if c + z else None, "truth": truth,
+                                        "sigma": sigma(truth, c + z)}
         log("accuracy at %s done" % iv)
     return res
+
+
+def sigma(percent, n):
+    """One standard deviation, in points, of a share estimated from n independent samples."""
+    return 100 * ((percent / 100) * (1 - percent / 100) / n) ** 0.5 if n else None
 
 
 def failure_frames(profile):
@@ -368,68 +382,105 @@ def report(s, meta, over, acc, mem, renders, javac_top):
     w("%s. %s." % (meta["machine"], meta["when"]))
     w("Settings: %s. Event `cpu` (perf_events task clock) for both%s." % (meta["settings"], meta["event_note"]))
     w("")
+    if over:
+        overhead_section(w, s, over)
+    if acc:
+        accuracy_section(w, s, acc, javac_top)
+    if mem:
+        memory_section(w, s, mem)
+    render_section(w, renders)
+    w("## Targets")
+    w("")
+    for line in targets(s, over, acc):
+        w("- " + line)
+    return "\n".join(lines) + "\n"
+
+
+def overhead_section(w, s, over):
     w("## Overhead")
     w("")
-    w("Median of interleaved runs; \"work\" is the workload's own time for a fixed amount of work, "
-      "\"CPU\" the process's user+sys time (JVM start and profile writing included), both as a "
-      "change against no profiler. \"jflame handler\" is the time jflame's signal handler measured "
-      "itself spending (mean ns x samples), as a share of the unprofiled CPU time: the low-noise "
-      "estimate of its cost.")
+    w("Medians of interleaved runs, as a change against no profiler. **time**: the workload's own "
+      "wall time for a fixed amount of work. **CPU**: the process's CPU time (all threads) while the "
+      "workload ran. **process CPU**: user+sys of the whole process from the kernel (JVM start, "
+      "profiler set-up and profile writing included). **jflame / AP**: jflame's CPU ratio over "
+      "async-profiler's (< 1: jflame cost less). **handler**: the time jflame's signal handler "
+      "measured itself spending (mean x samples; CLOCK_MONOTONIC, so it includes any preemption "
+      "inside the handler) as a share of the unprofiled CPU time, and its mean / max per sample.")
     w("")
-    w("| workload | interval | runs | none: work s / CPU s | jflame work | AP work | jflame CPU | AP CPU | jflame / AP (CPU) | jflame handler | handler mean / max us |")
-    w("|---|---|---|---|---|---|---|---|---|---|---|")
+    w("| workload | interval | runs | none: time / CPU s | jflame time | AP time | jflame CPU | AP CPU | jflame / AP | jflame process CPU | AP process CPU | jflame handler | handler mean / max us |")
+    w("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for name, label, runs in over:
         base_w = median([r["work_s"] for r in runs[("none", None)]])
-        base_c = median([r["cpu_s"] for r in runs[("none", None)]])
+        base_c = median([r["work_cpu_s"] for r in runs[("none", None)]])
+        base_p = median([r["cpu_s"] for r in runs[("none", None)]])
         for iv in s["intervals"]:
             jf, ap = runs[("jflame", iv)], runs[("ap", iv)]
             jw, aw = median([r["work_s"] for r in jf]) / base_w, median([r["work_s"] for r in ap]) / base_w
-            jc, ac = median([r["cpu_s"] for r in jf]) / base_c, median([r["cpu_s"] for r in ap]) / base_c
+            jc, ac = median([r["work_cpu_s"] for r in jf]) / base_c, median([r["work_cpu_s"] for r in ap]) / base_c
+            jp, apc = median([r["cpu_s"] for r in jf]) / base_p, median([r["cpu_s"] for r in ap]) / base_p
             handler = [handler_ns_total(r["headers"]) for r in jf]
             handler = [h for h in handler if h is not None]
             hshare = "%.2f%%" % (100 * median(handler) / 1e9 / base_c) if handler else "n/a"
             means = [int(r["headers"]["handler_ns_mean"]) for r in jf if "handler_ns_mean" in r["headers"]]
             maxes = [int(r["headers"]["handler_ns_max"]) for r in jf if "handler_ns_max" in r["headers"]]
             hm = "%.1f / %.0f" % (median(means) / 1e3, max(maxes) / 1e3) if means and maxes else "n/a"
-            w("| %s | %s | %d | %.2f / %.2f | %s | %s | %s | %s | %s | %s | %s |" % (
+            w("| %s | %s | %d | %.2f / %.2f | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
                 label, iv, len(jf), base_w, base_c, fmt_pct_over(jw), fmt_pct_over(aw), fmt_pct_over(jc),
-                fmt_pct_over(ac), fmt_ratio(jc / ac), hshare, hm))
+                fmt_pct_over(ac), fmt_ratio(jc / ac), fmt_pct_over(jp), fmt_pct_over(apc), hshare, hm))
     w("")
+
+
+def accuracy_section(w, s, acc, javac_top):
     w("## Accuracy")
     w("")
     w("Absolute error in percentage points against the ground truth (for 60/30/10 the largest of "
-      "the three). One run of %d ms per cell." % s["accuracy_ms"])
+      "the three), then ±1 standard deviation of pure sampling noise for that many samples: an error "
+      "within about 2σ is what a perfect sampler would show. One run of %d ms per cell. The two "
+      "threads' truth is their measured CPU split (50/50 by construction, less on a loaded machine), "
+      "the wall truth the measured compute/sleep split (30/70 by construction)." % s["accuracy_ms"])
     w("")
     w("| workload | truth | " + " | ".join("jflame %s | AP %s" % (iv, iv) for iv in s["intervals"]) + " |")
     w("|---|---|" + "---|---|" * len(s["intervals"]))
     for key, label, truth in (("split", "split (cpu)", "60/30/10"), ("two", "two threads (cpu)", "50/50"),
-                              ("wall", "compute-then-sleep (wall)", "30/70, measured")):
+                              ("wall", "compute-then-sleep (wall)", "30/70")):
         cells = []
         for iv in s["intervals"]:
             for p in PROFILERS:
                 v = acc.get((key, p, iv))
-                cells.append("n/a" if v is None or v["error"] is None else "%.2f" % v["error"])
+                cells.append("n/a" if v is None or v["error"] is None else "%.1f ±%.1f" % (v["error"], v["sigma"]))
         w("| %s | %s | %s |" % (label, truth, " | ".join(cells)))
+    w("")
     if javac_top:
-        cells = []
+        w("javac (a real program, no ground truth): the top-10 self-time methods of jflame's and "
+          "async-profiler's profiles (all runs of the overhead section merged, computed by `jflame top` "
+          "for both; async-profiler's stacks reduced to their Java frames).")
+        w("")
+        w("| interval | in common | only jflame's | only AP's |")
+        w("|---|---|---|---|")
         for iv in s["intervals"]:
-            both = javac_top.get(iv)
-            cells.append("%d/10 in common" % len(set(both[0]) & set(both[1])) if both else "n/a")
-        w("| javac: top-10 self-time methods | (overlap) | %s |" % " | ".join("%s | " % c for c in cells).rstrip(" |"))
+            if iv not in javac_top:
+                continue
+            jt, at = javac_top[iv]
+            short = lambda ms: ", ".join("`%s`" % ".".join(m.split(".")[-2:]) for m in ms) or "-"
+            w("| %s | %d/10 | %s | %s |" % (iv, len(set(jt) & set(at)), short([m for m in jt if m not in at]),
+                                           short([m for m in at if m not in jt])))
     w("")
     w("## Yield (two busy threads, event cpu)")
     w("")
     w("Samples recorded in the two busy methods / expected (the threads' CPU time / interval).")
     w("")
-    w("| interval | expected | jflame | AP | jflame drops | jflame failed walks (whole process) | AP failure frames |")
-    w("|---|---|---|---|---|---|---|")
+    w("| interval | jflame recorded / expected | AP recorded / expected | jflame drops | jflame failed walks (whole process) | AP failure frames |")
+    w("|---|---|---|---|---|---|")
     for iv in s["intervals"]:
         j, a = acc[("two", "jflame", iv)], acc[("two", "ap", iv)]
-        w("| %s | %.0f | %d (%.1f%%) | %d (%.1f%%) | %s | %s | %s |" % (
-            iv, j["expected"], j["recorded"], 100 * j["yield"], a["recorded"], 100 * a["yield"],
+        w("| %s | %d / %.0f = %.1f%% | %d / %.0f = %.1f%% | %s | %s | %s |" % (
+            iv, j["recorded"], j["expected"], 100 * j["yield"], a["recorded"], a["expected"], 100 * a["yield"],
             j["headers"].get("drops", "?"), j["headers"].get("failed_walks", "?") or "none",
             " ".join("%s=%d" % kv for kv in sorted(a["failures"].items())) or "none"))
     w("")
+
+
+def memory_section(w, s, mem):
     w("## Agent memory")
     w("")
     w("Peak RSS of the whole JVM (ru_maxrss) on ManyStacksWorkload (2 threads, random 20-deep "
@@ -449,29 +500,30 @@ def report(s, meta, over, acc, mem, renders, javac_top):
         w("")
         w("jflame's growth / async-profiler's: %.2f." % (growth["jflame"] / growth["ap"]))
     w("")
+
+
+def render_section(w, renders):
     w("## Rendering")
     w("")
     if renders is None:
-        w("n/a: scripts/bench/render_bench.py is not there.")
+        w("n/a: scripts/bench/render_bench.py is not there, or skipped.")
+        w("")
     else:
         for text in renders:
             # its own title becomes a subsection
             w(re.sub(r"^# ", "### ", text, count=1))
             w("")
-    w("## Targets")
-    w("")
-    for line in targets(s, over, acc):
-        w("- " + line)
-    return "\n".join(lines) + "\n"
 
 
 def targets(s, over, acc):
     out = []
+    if not over:
+        return out
     split_runs = over[0][2]
-    base = median([r["cpu_s"] for r in split_runs[("none", None)]])
+    base = median([r["work_cpu_s"] for r in split_runs[("none", None)]])
 
     def cpu(p, iv):
-        return median([r["cpu_s"] for r in split_runs[(p, iv)]]) / base - 1
+        return median([r["work_cpu_s"] for r in split_runs[(p, iv)]]) / base - 1
 
     def verdict(ok):
         return "met" if ok else "**missed**"
@@ -485,8 +537,10 @@ def targets(s, over, acc):
         out.append("1 ms overhead <= 3%% (split, CPU): jflame %+.1f%%: %s" % (100 * j, verdict(j <= 0.03)))
     errors = [v["error"] for (k, p, iv), v in acc.items() if p == "jflame" and v is not None and v["error"] is not None]
     if errors:
-        out.append("accuracy error <= 2 points on every ground-truth workload and interval: jflame worst %.2f: %s"
-                   % (max(errors), verdict(max(errors) <= 2)))
+        worst = max((v for (k, p, iv), v in acc.items() if p == "jflame" and v is not None and v["error"] is not None),
+                    key=lambda v: v["error"])
+        out.append("accuracy error <= 2 points on every ground-truth workload and interval: jflame worst %.1f "
+                   "(sampling noise there ±%.1f): %s" % (worst["error"], worst["sigma"], verdict(worst["error"] <= 2)))
     if ("two", "jflame", "1ms") in acc:
         y = acc[("two", "jflame", "1ms")]["yield"]
         out.append("yield >= 99%% at 1 ms with two busy threads: jflame %.1f%%: %s" % (100 * y, verdict(y >= 0.99)))
@@ -498,7 +552,11 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true", help="fewer, shorter runs (about 4 minutes)")
     p.add_argument("--runs", type=int, help="rounds of overhead runs (default 5, quick 3)")
+    p.add_argument("--javac-runs", type=int, help="rounds of javac overhead runs (default: --runs); "
+                   "each javac run costs as much as 3-10 split runs")
     p.add_argument("--intervals", help="comma-separated, e.g. 10ms,1ms (default 10ms,1ms,100us)")
+    p.add_argument("--render-sizes", help="distinct stacks of the rendering inputs (default 10000,100000; "
+                   "300000 adds about 5 minutes)")
     p.add_argument("--skip", default="", help="comma-separated sections to skip: overhead,javac,accuracy,memory,render")
     p.add_argument("--java", default=shutil.which("java") or "java")
     a = p.parse_args()
@@ -506,8 +564,11 @@ def main():
     if a.runs:
         s["runs"] = a.runs
         s["runs_100us"] = min(s["runs_100us"], a.runs)
+    s["javac_runs"] = a.javac_runs or s["runs"]
     if a.intervals:
         s["intervals"] = a.intervals.split(",")
+    if a.render_sizes:
+        s["render_sizes"] = [int(n) for n in a.render_sizes.split(",")]
     skip = set(filter(None, a.skip.split(",")))
     started = time.monotonic()
     os.makedirs(OUT, exist_ok=True)
@@ -529,12 +590,14 @@ def main():
 
     over = []
     if "overhead" not in skip:
-        runs = overhead(bench, s, "split", lambda: ["SplitWorkload", "work", str(s["split_units"])], wall_s)
+        runs = overhead(bench, s, "split", lambda: ["SplitWorkload", "work", str(s["split_units"])], wall_s,
+                        s["runs"], s["runs_100us"])
         over.append(("split", "split 60/30/10, fixed work", runs))
     javac_top = {}
     if "javac" not in skip:
         javac_out = os.path.join(work, "javac-out")
-        runs = overhead(bench, s, "javac", lambda: ["JavacWorkload", javac_src, javac_out, str(s["javac_compiles"])], wall_s)
+        runs = overhead(bench, s, "javac", lambda: ["JavacWorkload", javac_src, javac_out, str(s["javac_compiles"])], wall_s,
+                        s["javac_runs"], min(s["javac_runs"], s["runs_100us"]))
         over.append(("javac", "javac commons-cli x%d" % s["javac_compiles"], runs))
         for iv in s["intervals"]:
             # all runs of a configuration together: more samples, a steadier top 10
@@ -555,8 +618,10 @@ def main():
             cpu_model, os.cpu_count(), "%.0f GB RAM" % (os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30),
             platform.release(), jvm, rev, " with uncommitted changes" if dirty else "", load_start[0], load_end[0]),
         "when": "%s, %.1f minutes" % (time.strftime("%Y-%m-%d %H:%M"), (time.monotonic() - started) / 60),
-        "settings": "%s; %d rounds (%d at 100us), split %d units, javac %d compile(s) per run, accuracy runs %d ms" % (
-            "--quick" if a.quick else "full", s["runs"], s["runs_100us"], s["split_units"], s["javac_compiles"], s["accuracy_ms"]),
+        "settings": "`%s`: %d rounds of split (%d at 100us) and %d of javac (%d at 100us), split %d units, javac %d "
+                    "compile(s) per run, accuracy runs %d ms" % (
+                        " ".join(["run.py"] + sys.argv[1:]), s["runs"], s["runs_100us"], s["javac_runs"],
+                        min(s["javac_runs"], s["runs_100us"]), s["split_units"], s["javac_compiles"], s["accuracy_ms"]),
         "event_note": event_note,
     }
     text = report(s, meta, over, acc, mem, renders, javac_top)

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -46,7 +45,6 @@ import picocli.CommandLine.TypeConversionException;
 final class AttachCommand implements Callable<Integer> {
     enum Action { start, stop, dump, status }
 
-    private static final long SHUTDOWN_GRACE_SECONDS = 30;
 
     @Spec
     CommandSpec spec;
@@ -110,7 +108,7 @@ final class AttachCommand implements Callable<Integer> {
         Path profile = jvm.workFile("profile.collapsed");
         AgentStatus status = answered(jvm.request(request, "file=" + jvm.inTarget(profile)));
         render(profile, err);
-        err.println("jflame: JVM " + pid + ": " + status.message().replace(jvm.inTarget(profile).toString(), "jflame"));
+        err.println("jflame: JVM " + pid + ": " + status.message().replace(", wrote " + jvm.inTarget(profile), ""));
         return ExitCodes.OK;
     }
 
@@ -133,15 +131,8 @@ final class AttachCommand implements Callable<Integer> {
     private int profileFor(PrintWriter err) throws IOException, InterruptedException {
         ProfileOutput target = output.target();
         target.checkWritable();
-        CountDownLatch interrupted = new CountDownLatch(1);
-        CountDownLatch finished = new CountDownLatch(1);
         // Ctrl-C ends the wait; jflame's exit is held back until the graph is written.
-        Thread hook = new Thread(() -> {
-            interrupted.countDown();
-            awaitQuietly(finished);
-        }, "jflame-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try (AttachedJvm jvm = AttachedJvm.attach(pid)) {
+        try (ShutdownHold hold = new ShutdownHold(); AttachedJvm jvm = AttachedJvm.attach(pid)) {
             Path profile = jvm.workFile("profile.collapsed");
             Path profileInTarget = jvm.inTarget(profile);
             AgentStatus started = answered(jvm.request("start", agentOptions(profileInTarget)));
@@ -153,7 +144,7 @@ final class AttachCommand implements Callable<Integer> {
             long deadline = System.nanoTime() + duration.nanos();
             while (System.nanoTime() < deadline && AttachedJvm.isAlive(pid)) {
                 long left = Math.min(deadline - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(100));
-                if (interrupted.await(Math.max(left, 0), TimeUnit.NANOSECONDS)) {
+                if (hold.awaitSignal(left)) {
                     break;
                 }
             }
@@ -170,9 +161,6 @@ final class AttachCommand implements Callable<Integer> {
             err.println("jflame: JVM " + pid + ": " + stopped.message().replace(", wrote " + profileInTarget, "")
                     + (ours ? "" : "; the profile was started by someone else and keeps running"));
             return ExitCodes.OK;
-        } finally {
-            finished.countDown();
-            removeHook(hook);
         }
     }
 
@@ -202,22 +190,6 @@ final class AttachCommand implements Callable<Integer> {
         target.write(profile, spec.commandLine().getOut());
         if (target.file() != null) {
             err.println("jflame: wrote " + target.file());
-        }
-    }
-
-    private static void awaitQuietly(CountDownLatch latch) {
-        try {
-            latch.await(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void removeHook(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            // Already shutting down: the hook is running and returns now that we are done.
         }
     }
 

@@ -38,6 +38,11 @@ final class ProfileInput {
             stderr.println("jflame: skipped " + skipped[0] + " malformed line" + (skipped[0] == 1 ? "" : "s")
                     + " in " + source);
         }
+        try {
+            profile.totalSamples();
+        } catch (ArithmeticException overflow) {
+            throw new UserError(source + ": the counts add up to more than a 64-bit total", overflow);
+        }
         if (profile.isEmpty()) {
             throw new UserError(source + " holds no stacks ('frame;frame;... count' lines); nothing to draw");
         }

@@ -3,14 +3,11 @@ package dev.jflame.cli;
 import dev.jflame.agent.EmbeddedAgent;
 import dev.jflame.agent.JvmLaunch;
 import dev.jflame.agent.ProfiledJvm;
-import dev.jflame.flamegraph.CollapsedParser;
 import dev.jflame.flamegraph.Profile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One profiled run of an app: start it with the agent, wait for it, render what the agent
@@ -18,8 +15,6 @@ import java.util.concurrent.TimeUnit;
  * it shuts down, and jflame's own shutdown is held back until the graph is written.
  */
 final class ProfileSession {
-    private static final long SHUTDOWN_GRACE_SECONDS = 30;
-
     private final ProfilerOptions profiler;
     private final ProfileOutput output;
     private final PrintWriter stdout;
@@ -37,18 +32,13 @@ final class ProfileSession {
         Path agent = EmbeddedAgent.inTempDirectory().extract();
         Path workDir = Files.createTempDirectory("jflame-run");
         Path profileFile = workDir.resolve("profile.collapsed");
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread holdShutdown = new Thread(() -> awaitQuietly(finished), "jflame-shutdown");
-        Runtime.getRuntime().addShutdownHook(holdShutdown);
-        try {
+        try (ShutdownHold hold = new ShutdownHold()) {
             ProfiledJvm jvm = ProfiledJvm.start(launch, agent, profiler.toAgentOptions(profileFile), System.err);
             int appExit = jvm.waitFor();
             return render(profileFile, appExit);
         } finally {
             deleteQuietly(profileFile);
             deleteQuietly(workDir);
-            finished.countDown();
-            removeHook(holdShutdown);
         }
     }
 
@@ -58,7 +48,7 @@ final class ProfileSession {
                     + (appExit == 0 ? "; see the agent's messages above" : ""));
             return appExit == 0 ? ExitCodes.NO_PROFILE : appExit;
         }
-        Profile profile = new CollapsedParser().parse(profileFile);
+        Profile profile = output.read(profileFile);
         if (profile.stacks().isEmpty()) {
             stderr.println("jflame: the profile holds no samples (did the app run long enough to be sampled?)");
         }
@@ -67,22 +57,6 @@ final class ProfileSession {
             stderr.println("jflame: wrote " + output.file());
         }
         return appExit;
-    }
-
-    private static void awaitQuietly(CountDownLatch latch) {
-        try {
-            latch.await(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void removeHook(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            // Already shutting down: the hook is running and will return now that we are done.
-        }
     }
 
     private static void deleteQuietly(Path path) {

@@ -24,9 +24,13 @@ final class AttachTargets {
 
         Ended finish() throws IOException, InterruptedException {
             Files.writeString(stopFile, "stop");
-            if (!process.waitFor(AgentRun.TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new AssertionError("the target did not end");
+            try {
+                if (!process.waitFor(AgentRun.TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    throw new AssertionError("the target did not end");
+                }
+            } finally {
+                Files.deleteIfExists(stopFile);
             }
             return new Ended(process.exitValue(), Files.readString(stdout, StandardCharsets.UTF_8),
                     Files.readString(stderr, StandardCharsets.UTF_8));
@@ -47,7 +51,8 @@ final class AttachTargets {
         List<String> cmd = new ArrayList<>(prefix);
         cmd.add(AgentRun.java().toString());
         cmd.addAll(List.of(jvmOptions));
-        Path stop = workDir.resolve("stop-target");
+        // Not under /tmp: a target in a container has a /tmp of its own.
+        Path stop = Path.of(AgentRun.testClasses()).resolveSibling("attach-stop-" + System.nanoTime());
         cmd.addAll(List.of("-cp", AgentRun.testClasses(), AttachTarget.class.getName(), Integer.toString(seconds),
                 stop.toString()));
         Path out = workDir.resolve("target.stdout");

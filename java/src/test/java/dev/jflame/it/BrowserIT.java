@@ -254,7 +254,8 @@ class BrowserIT {
                 + "var p = Array.from(document.getElementById('frames').children).find(function (g) {"
                 + "  return g.firstElementChild.textContent.indexOf(parent + ' (') === 0; }).querySelector('rect');"
                 + "var px = Number(p.getAttribute('x')), pw = Number(p.getAttribute('width'));"
-                + "var r = groups.filter(function (g) { return getComputedStyle(g).visibility !== 'hidden'; })"
+                + "var r = groups.filter(function (g) { var s = getComputedStyle(g);"
+                + "  return s.display !== 'none' && s.visibility !== 'hidden'; })"
                 + "  .map(function (g) { return g.querySelector('rect'); }).find(function (r) {"
                 + "  var x = Number(r.getAttribute('x')); return x >= px - 0.01 && x <= px + pw; });"
                 + "return r.getAttribute('width');", name, parent);
@@ -262,7 +263,8 @@ class BrowserIT {
     }
 
     private boolean isHidden(String name) {
-        return (Boolean) script(FIND_GROUP + "return getComputedStyle(groups[0]).visibility === 'hidden';", name, null);
+        return (Boolean) script(FIND_GROUP + "var style = getComputedStyle(groups[0]);"
+                + "return style.display === 'none' || style.visibility === 'hidden';", name, null);
     }
 
     private String text(String id) {
