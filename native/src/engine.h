@@ -11,7 +11,7 @@
 // the rest.
 //
 // start/stop/threadStarted/threadEnded run on ordinary threads and are serialised by
-// the caller (ThreadRegistry); onSignal runs inside the SIGPROF handler.
+// the caller (ThreadRegistry); onSignal runs inside the signal handler.
 class Engine {
  public:
   virtual ~Engine() = default;
@@ -31,7 +31,7 @@ class Engine {
   virtual void threadEnded(int tid) { (void)tid; }
 
   // Signal-safe. Re-arms the source for this thread if it needs that, and says whether
-  // this SIGPROF is one of ours (anything else is not sampled).
+  // this signal is one of ours (anything else is not sampled).
   virtual bool onSignal(const siginfo_t* info, int tid) = 0;
 
   // The signal this source raises; the handler ignores any other while it is active.

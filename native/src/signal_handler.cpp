@@ -142,6 +142,9 @@ uint32_t walk(Sampler& s, int tid, void* ucontext, int buffer, Frame* out, bool*
   }
   if (trace.numFrames < 0) {
     WalkFailure failure = walkFailureFromAgct(trace.numFrames);
+    // What JVM-internal Java threads (compiler, service, signal dispatcher threads) give
+    // when not in Java: they have no Java frame to find.
+    if (failure == WalkFailure::kUnknownNotJava) *javaFrames = false;
     config.stats->walkFailed(failure);
     out[0] = pseudoFrame(FrameKind::kWalkFailure, static_cast<uint64_t>(failure));
     return 1;

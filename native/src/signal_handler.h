@@ -10,7 +10,8 @@ class Engine;
 class Stats;
 class TraceStore;
 
-// The sampler: the SIGPROF handler. On each signal from the engine it asks
+// The sampler: the handler of the engine's signal (SIGPROF, or SIGVTALRM for event=wall).
+// On each signal from the engine it asks
 // AsyncGetCallTrace for the interrupted thread's Java stack and counts it in the trace
 // store. Everything slow (names, files) happens later on a normal thread.
 //

@@ -1,5 +1,7 @@
 #include "thread_registry.h"
 
+#include "agent_thread.h"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -74,7 +76,7 @@ bool ThreadRegistry::start(Engine* engine, std::string* error) {
   live_.clear();  // armed by the previous engine, which is stopped
   threadsSeen_ = 0;
   scanLocked();
-  if (pthread_create(&scanner_, nullptr, scannerMain, this) != 0) {
+  if (startAgentThread(&scanner_, scannerMain, this) != 0) {
     *error = "cannot start the thread rescan thread";
     return false;
   }

@@ -1,5 +1,7 @@
 #include "wall_engine.h"
 
+#include "agent_thread.h"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/syscall.h>
@@ -54,7 +56,7 @@ bool WallEngine::start(std::string* error) {
   }
   std::lock_guard<std::mutex> lock(mutex_);
   stopping_ = false;
-  if (pthread_create(&sampler_, nullptr, samplerMain, this) != 0) {
+  if (startAgentThread(&sampler_, samplerMain, this) != 0) {
     *error = "cannot start the wall-clock sampler thread";
     return false;
   }

@@ -28,7 +28,9 @@
 // Cost stays bounded with many threads: at most kThreadsPerTick threads are signalled per
 // tick, round-robin, and each sample then counts for (threads / signalled) samples, so the
 // totals still estimate wall time per thread. Threads the handler found to be no Java
-// thread (GC, compiler-less VM threads, jflame's own) are skipped from then on.
+// thread (GC and VM threads, jflame's own) are skipped from then on; JVM-internal Java
+// threads that never run Java code (JIT compilers, the service thread) stay in the
+// rotation, but their samples are dropped, as are those of any thread without Java frames.
 class WallEngine : public Engine {
  public:
   static constexpr uint32_t kThreadsPerTick = 16;

@@ -1,5 +1,7 @@
 #include "options.h"
 
+#include <signal.h>
+
 #include "check.h"
 
 namespace {
@@ -71,6 +73,30 @@ void badIntervalsAreRejectedWithTheReason() {
 void badEventNamesTheChoices() {
   CHECK_STR(errorOf("event=foo"), "invalid option 'event=foo': event must be one of cpu, ctimer, itimer, wall");
   CHECK_STR(errorOf("event"), "invalid option 'event': event must be one of cpu, ctimer, itimer, wall");
+}
+
+void wallDefaultsToFiftyMillisecondsAndSigvtalrm() {
+  Options wall = parsed("event=wall");
+  CHECK(wall.event == EventKind::kWall);
+  CHECK(wall.intervalNs == 50'000'000);
+  CHECK(wallSignal(wall) == SIGVTALRM);
+  CHECK(wall.states == kAllThreadStates);
+  CHECK(parsed("event=wall,interval=5ms").intervalNs == 5'000'000);
+  CHECK(parsed("event=cpu").intervalNs == 10'000'000);
+  CHECK(wallSignal(parsed("event=wall,signal=34")) == 34);
+  CHECK_STR(describeSampling(parsed("event=wall,state=running+blocked,nostate")),
+            "event=wall,interval=50ms,depth=2048,nostate,state=running+blocked");
+}
+
+void wallOptionsAreChecked() {
+  Options kept = parsed("event=wall,state=running+blocked");
+  CHECK(kept.states == ((1u << static_cast<int>(ThreadState::kRunning)) | (1u << static_cast<int>(ThreadState::kBlocked))));
+  CHECK(errorOf("event=wall,state=running+idle").find("state must list states") != std::string::npos);
+  CHECK(errorOf("event=wall,signal=27").find("used by the JVM") != std::string::npos);
+  CHECK(errorOf("event=wall,signal=11").find("used by the JVM") != std::string::npos);
+  CHECK(errorOf("event=wall,signal=99").find("from 1 to 63") != std::string::npos);
+  CHECK_STR(errorOf("event=cpu,nostate"), "invalid option 'nostate': only event=wall takes signal, state and nostate");
+  CHECK(errorOf("signal=26").find("only event=wall") != std::string::npos);
 }
 
 void unknownOptionListsTheAllowedOnes() {
@@ -163,6 +189,8 @@ int main() {
   badIntervalsAreRejectedWithTheReason();
   badEventNamesTheChoices();
   unknownOptionListsTheAllowedOnes();
+  wallDefaultsToFiftyMillisecondsAndSigvtalrm();
+  wallOptionsAreChecked();
   depthIsBounded();
   flagsTakeNoValue();
   emptyItemsAndRepeatsAreRejected();

@@ -52,9 +52,32 @@ void everyAgctCodeHasItsName() {
   CHECK_STR(walkFailureName(walkFailureFromAgct(-11)), "unknown_failure");
 }
 
+void offCpuStateComesFromTheLeafMethod() {
+  CHECK(Symbols::offCpuState("java.lang.Thread.sleep", true) == ThreadState::kSleeping);
+  CHECK(Symbols::offCpuState("java.lang.Thread.sleep0", true) == ThreadState::kSleeping);
+  CHECK(Symbols::offCpuState("java.lang.Thread.sleepNanos0", true) == ThreadState::kSleeping);
+  CHECK(Symbols::offCpuState("java.lang.Object.wait0", true) == ThreadState::kWaiting);
+  CHECK(Symbols::offCpuState("jdk.internal.misc.Unsafe.park", true) == ThreadState::kWaiting);
+  CHECK(Symbols::offCpuState("sun.nio.ch.Net.poll", true) == ThreadState::kSleeping);
+  CHECK(Symbols::offCpuState("app.Counter.increment", false) == ThreadState::kBlocked);
+  CHECK_STR(threadStateName(ThreadState::kBlocked), "blocked");
+}
+
+void wallStateFramesAreNamedFromTheKernelLetterAlone() {
+  Symbols symbols(nullptr, nullptr, false, [](int) { return std::string(); });
+  CHECK_STR(symbols.frameName({'R', 0, FrameKind::kThreadState}), "[running]");
+  CHECK_STR(symbols.frameName({'S', 0, FrameKind::kThreadState}), "[sleeping]");
+  Frame running[] = {{'R', 0, FrameKind::kThreadState}};
+  CHECK(symbols.threadState(running, 1) == ThreadState::kRunning);
+  Frame noJava[] = {{'D', 0, FrameKind::kThreadState}, {3, 0, FrameKind::kWalkFailure}};
+  CHECK(symbols.threadState(noJava, 2) == ThreadState::kSleeping);
+}
+
 }  // namespace
 
 int main() {
+  offCpuStateComesFromTheLeafMethod();
+  wallStateFramesAreNamedFromTheKernelLetterAlone();
   classSignaturesBecomeDottedNames();
   bciMapsToTheLineOfTheEnclosingEntry();
   pseudoFramesAreNamed();

@@ -7,5 +7,15 @@ public enum Event {
     /** Per-thread POSIX CPU-time timers (tick-limited: 4 ms at a 250 Hz kernel tick). */
     ctimer,
     /** One process-wide setitimer(ITIMER_PROF). */
-    itimer
+    itimer,
+    /**
+     * Wall-clock time: every Java thread, running or not, sampled each interval (default
+     * 50 ms) by a signal from a sampler thread; stacks end in the thread's state.
+     */
+    wall;
+
+    /** The interval used when none is given: wall samples sleeping threads too, so less often. */
+    public Interval defaultInterval() {
+        return this == wall ? Interval.parse("50ms") : Interval.parse("10ms");
+    }
 }

@@ -12,12 +12,14 @@ final class ProfilerOptions {
             description = "What triggers a sample: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). "
                     + "cpu = per-thread CPU clock from perf_events (exact rate; falls back to ctimer where perf "
                     + "events are refused); ctimer = per-thread CPU timers (at most one sample per kernel tick); "
-                    + "itimer = one process-wide CPU timer.")
+                    + "itimer = one process-wide CPU timer; wall = wall-clock time of every Java thread, "
+                    + "running or not, each stack ending in [running], [sleeping], [waiting] or [blocked].")
     Event event;
 
-    @Option(names = {"-i", "--interval"}, defaultValue = "10ms", paramLabel = "TIME",
+    @Option(names = {"-i", "--interval"}, paramLabel = "TIME",
             converter = IntervalConverter.class,
-            description = "Sampling interval in CPU time, with a unit: ns, us, ms or s (default: ${DEFAULT-VALUE}).")
+            description = "Sampling interval, with a unit: ns, us, ms or s; CPU time for cpu, ctimer and itimer, "
+                    + "wall-clock time for wall (default: 10ms, for wall 50ms).")
     Interval interval;
 
     @Option(names = "--threads", description = "Split the graph by thread: a root frame per thread, [name tid=N].")
@@ -33,7 +35,8 @@ final class ProfilerOptions {
 
     AgentOptions toAgentOptions(Path profileFile) {
         try {
-            return new AgentOptions(event, interval, depth, threads, lines, profileFile);
+            return new AgentOptions(event, interval != null ? interval : event.defaultInterval(), depth, threads,
+                    lines, profileFile);
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }

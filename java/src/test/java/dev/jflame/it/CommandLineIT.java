@@ -143,13 +143,13 @@ class CommandLineIT {
     void topPrintsTheHotMethodFirstFromARealProfile() throws Exception {
         Path profile = dir.resolve("p.collapsed");
         Jflame run = Jflame.run(dir, "run", "-o", profile.toString(), "-cp", AgentRun.testClasses(),
-                "dev.jflame.workload.SplitWorkload", "time", "1500");
+                "dev.jflame.workload.TwoThreadsWorkload", "1500");
         assertEquals(0, run.exitCode(), run.stderr());
         Jflame top = Jflame.run(dir, "top", "-n", "3", profile.toString());
         assertEquals(0, top.exitCode(), top.stderr());
         java.util.List<String> lines = top.stdoutText().lines().toList();
         assertTrue(lines.get(0).contains("SELF") && lines.get(0).contains("TOTAL%"), top.stdoutText());
-        assertTrue(lines.get(1).endsWith("dev.jflame.workload.Spin.forCpu"), top.stdoutText());
+        assertTrue(lines.get(1).endsWith("dev.jflame.workload.Spin.until"), top.stdoutText());
         Jflame json = Jflame.run(dir, "top", "--format", "json", "--sort", "total", profile.toString());
         assertEquals(0, json.exitCode(), json.stderr());
         assertTrue(json.stdoutText().startsWith("{\"units\":\"samples\""), json.stdoutText());

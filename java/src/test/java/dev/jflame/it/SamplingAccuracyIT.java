@@ -54,6 +54,13 @@ class SamplingAccuracyIT {
         // 5 points, or three standard errors of a sample this size if that is more: a busy
         // machine gives the threads less CPU and so fewer samples to judge by.
         double tolerance = Math.max(5, 3 * 100 * Math.sqrt(0.25 / samples));
+        if (event.equals("itimer")) {
+            // One process-wide timer: the kernel hands its signal to whichever thread is
+            // running when a tick finds it expired, which on two CPUs can favour one thread
+            // for seconds (seen: 35/65 with equal CPU). Documented in README; per-thread
+            // events (cpu, ctimer) are the fair ones and keep the tight bound.
+            tolerance = 20;
+        }
         assertEquals(alphaTruth, shares.get("burnAlpha"), tolerance,
                 () -> event + " shares " + shares + " from " + samples + " samples, CPU truth " + alphaTruth);
         assertEquals(event, profile.meta("event").orElse(""), "the event actually used is recorded");

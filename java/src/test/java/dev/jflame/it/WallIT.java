@@ -1,0 +1,135 @@
+package dev.jflame.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jflame.flamegraph.Profile;
+import dev.jflame.flamegraph.Stack;
+import dev.jflame.workload.BlockedWaitingWorkload;
+import dev.jflame.workload.ComputeSleepWorkload;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** event=wall, loaded into real JVMs: threads are sampled by wall-clock time, whatever their state. */
+class WallIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void computeThenSleepIsAllComputeOnCpuAndHalfSleepOnWall() throws Exception {
+        AgentRun cpu = AgentRun.run(sub("cpu"), "event=cpu,interval=2ms", ComputeSleepWorkload.class, "3000");
+        assertEquals(0, cpu.exitCode(), cpu.stderr());
+        Map<String, Double> cpuShares = Shares.percentAmong(cpu.profile(), "compute", "pause");
+        assertTrue(cpuShares.get("compute") > 95, () -> "cpu shares " + cpuShares);
+
+        // 2 ms gives about 1,500 samples of the worker: a standard error near 1.3 points.
+        AgentRun wall = AgentRun.run(sub("wall"), "event=wall,interval=2ms", ComputeSleepWorkload.class, "3000");
+        assertEquals(0, wall.exitCode(), wall.stderr());
+        Profile profile = wall.profile();
+        Map<String, Long> samples = Shares.samplesIn(profile, "compute", "pause");
+        Map<String, Double> shares = Shares.percentAmong(profile, "compute", "pause");
+        assertTrue(samples.get("compute") + samples.get("pause") > 500, () -> "too few samples " + samples);
+        assertEquals(50, shares.get("pause"), 5, () -> "wall shares " + shares);
+        assertEquals("wall", profile.meta("event").orElse(""));
+        assertTrue(everyStackThrough(profile, "pause", "java.lang.Thread.sleep", "[sleeping]"),
+                () -> "sleep stacks end in [sleeping]:\n" + stacksThrough(profile, "pause"));
+        assertTrue(everyStackThrough(profile, "compute", "Spin.until", "[running]"),
+                () -> "compute stacks end in [running]:\n" + stacksThrough(profile, "compute"));
+    }
+
+    @Test
+    void threadsBlockedOrWaitingForeverAreOnlyOnWallWithTheirState() throws Exception {
+        AgentRun cpu = AgentRun.run(sub("cpu"), "event=cpu,interval=1ms", BlockedWaitingWorkload.class, "2000");
+        assertEquals(0, cpu.exitCode(), cpu.stderr());
+        Map<String, Long> onCpu = Shares.samplesIn(cpu.profile(), "blockedForever", "waitingForever");
+        // A thread that finds a monitor taken spins briefly before it parks (HotSpot's
+        // adaptive spinning): a sample or two of that is CPU time, not a flaw.
+        assertTrue(onCpu.get("blockedForever") + onCpu.get("waitingForever") <= 5, () -> "on cpu: " + onCpu);
+
+        AgentRun wall = AgentRun.run(sub("wall"), "event=wall,interval=10ms", BlockedWaitingWorkload.class,
+                "2000");
+        assertEquals(0, wall.exitCode(), wall.stderr());
+        Profile profile = wall.profile();
+        Map<String, Long> onWall = Shares.samplesIn(profile, "blockedForever", "waitingForever", "holdLock");
+        // About 200 ticks in 2 s; the threads start a little after the profile.
+        onWall.forEach((m, n) -> assertTrue(n > 100, () -> "on wall: " + onWall + "\n" + stacksThrough(profile, m)));
+        assertTrue(mostlyEndIn(profile, "blockedForever", "[blocked]"), () -> stacksThrough(profile, "blockedForever"));
+        assertTrue(mostlyEndIn(profile, "waitingForever", "[waiting]"), () -> stacksThrough(profile, "waitingForever"));
+        assertTrue(mostlyEndIn(profile, "holdLock", "[sleeping]"), () -> stacksThrough(profile, "holdLock"));
+    }
+
+    @Test
+    void stateFiltersAndNostateChangeOnlyTheLeaf() throws Exception {
+        AgentRun run = AgentRun.run(dir, "event=wall,interval=10ms,state=blocked+waiting,nostate",
+                BlockedWaitingWorkload.class, "1000");
+        assertEquals(0, run.exitCode(), run.stderr());
+        Profile profile = run.profile();
+        Map<String, Long> kept = Shares.samplesIn(profile, "blockedForever", "waitingForever", "holdLock");
+        assertTrue(kept.get("blockedForever") > 30 && kept.get("waitingForever") > 30, () -> "kept " + kept);
+        assertEquals(0, kept.get("holdLock"), () -> "the sleeping main thread is filtered out: " + kept);
+        for (Stack s : profile.stacks()) {
+            String leaf = s.frames().get(s.frames().size() - 1);
+            assertTrue(!leaf.matches("\\[(running|sleeping|waiting|blocked)\\]"), () -> "no state frame: " + s);
+        }
+    }
+
+    @Test
+    void cliWallDefaultsToFiftyMilliseconds() throws Exception {
+        Path out = dir.resolve("w.collapsed");
+        Jflame run = Jflame.run(dir, "run", "-e", "wall", "-o", out.toString(), "-cp", AgentRun.testClasses(),
+                ComputeSleepWorkload.class.getName(), "1000");
+        assertEquals(0, run.exitCode(), run.stderr());
+        String text = Files.readString(out);
+        assertTrue(text.contains("# event: wall") && text.contains("# interval_ns: 50000000"), text);
+    }
+
+    private Path sub(String name) throws java.io.IOException {
+        return Files.createDirectories(dir.resolve(name));
+    }
+
+    private static boolean through(Stack s, String method) {
+        return s.frames().stream().anyMatch(f -> f.endsWith("." + method));
+    }
+
+    /** All but a few stacks through {@code method} also pass {@code inner} and end in {@code state}. */
+    private static boolean everyStackThrough(Profile p, String method, String inner, String state) {
+        long all = 0, good = 0;
+        for (Stack s : p.stacks()) {
+            if (!through(s, method)) {
+                continue;
+            }
+            all += s.count();
+            boolean hasInner = s.frames().stream().anyMatch(f -> f.contains(inner));
+            if (hasInner && s.frames().get(s.frames().size() - 1).equals(state)) {
+                good += s.count();
+            }
+        }
+        return all > 0 && good >= 0.9 * all;
+    }
+
+    private static boolean mostlyEndIn(Profile p, String method, String state) {
+        long all = 0, good = 0;
+        for (Stack s : p.stacks()) {
+            if (through(s, method)) {
+                all += s.count();
+                if (s.frames().get(s.frames().size() - 1).equals(state)) {
+                    good += s.count();
+                }
+            }
+        }
+        return all > 0 && good >= 0.9 * all;
+    }
+
+    private static String stacksThrough(Profile p, String method) {
+        StringBuilder out = new StringBuilder();
+        for (Stack s : p.stacks()) {
+            if (through(s, method)) {
+                out.append(String.join(";", s.frames())).append(' ').append(s.count()).append('\n');
+            }
+        }
+        return out.toString();
+    }
+}

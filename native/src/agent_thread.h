@@ -1,0 +1,13 @@
+#pragma once
+
+#include <pthread.h>
+
+// Starts one of the agent's own threads (the thread rescan, the wall-clock sampler) with
+// every asynchronous signal blocked from its first instruction, so that no sampling signal
+// ever lands on it. That matters beyond keeping the agent out of its own profile: these
+// threads are no JVM threads, and on JDK 25 `JavaVM::GetEnv` reads libjvm's thread-local
+// storage, whose first touch on a thread the JVM never saw allocates with malloc. A signal
+// that interrupted our thread inside malloc (opendir, std::string) would then deadlock in
+// the handler. Synchronous faults (SIGSEGV, SIGBUS, SIGFPE, SIGILL) stay deliverable.
+// Returns pthread_create's result.
+int startAgentThread(pthread_t* thread, void* (*body)(void*), void* arg);
