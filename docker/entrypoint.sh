@@ -11,7 +11,8 @@
 # kernel.perf_event_paranoid refuses unprivileged users (3 on Debian kernels). Without
 # --privileged the capability is not in the bounding set and the switched user gets none.
 #
-# tini is PID 1 and passes SIGINT/SIGTERM (Ctrl-C, `docker stop`) to the whole process group,
+# tini is PID 1 (under --pid=host it is not, so -s makes it the child subreaper) and passes
+# SIGINT/SIGTERM (Ctrl-C, `docker stop`) to the whole process group,
 # as a terminal's Ctrl-C would: jflame and the app's JVM both get it, the app writes its
 # profile as it shuts down and jflame renders it. A JVM as PID 1 would get the signal alone
 # and wait for an app that never heard it. tini exits with the app's code (through jflame).
@@ -33,7 +34,7 @@ if [ "$(id -u)" = 0 ] && [ -d /app ]; then
       caps="--inh-caps=+perfmon --ambient-caps=+perfmon"
     fi
     # shellcheck disable=SC2086 # caps is a list of options
-    exec tini -g -- setpriv --reuid="$owner" --regid="$group" --clear-groups $caps -- java -jar "$jar" "$@"
+    exec tini -s -g -- setpriv --reuid="$owner" --regid="$group" --clear-groups $caps -- java -jar "$jar" "$@"
   fi
 fi
-exec tini -g -- java -jar "$jar" "$@"
+exec tini -s -g -- java -jar "$jar" "$@"

@@ -137,10 +137,9 @@ expect_app_stdout_on_stderr "--privileged run"
 rm -f out.svg
 
 # 2. Options before the jar, app arguments after; the graph into a file on the bind mount.
-#    (--event wall replaces itimer here once the wall-clock event exists.)
-say 'docker run --rm -v "$PWD":/app jflame -o /app/out.svg -e itimer app.jar arg1 arg2'
+say 'docker run --rm -v "$PWD":/app jflame -o /app/out.svg --event wall app.jar arg1 arg2'
 t=$(now)
-docker_run --rm -v "$PWD":/app "$image" -o /app/out.svg -e itimer app.jar arg1 arg2 > "$work/stdout" 2> "$work/err"
+docker_run --rm -v "$PWD":/app "$image" -o /app/out.svg --event wall app.jar arg1 arg2 > "$work/stdout" 2> "$work/err"
 say "  ran in $(since "$t"), exit code $code"
 expect_code "$code" "$app_code" "-o run"
 [ -f out.svg ] || fail "-o run: out.svg was not written"
@@ -200,5 +199,20 @@ say "  ran in $(since "$t"), exit code $code"
 expect_code "$code" "$app_code" "derived image"
 check_svg "$work/derived.svg" "derived image (stdout)"
 expect_app_stdout_on_stderr "derived image"
+
+# 5. Attach from a container to a JVM running on the host: the host's pid namespace to find
+#    it, the host's /tmp for the attach handshake, the agent's copy and the profile.
+say 'docker run --rm --pid=host --privileged -v /tmp:/tmp jflame attach PID -d 3s > attach.svg'
+java -jar app.jar --until-stopped > /dev/null 2>&1 &
+target=$!
+sleep 2
+kill -0 "$target" 2>/dev/null || fail "attach: the host JVM to attach to did not start"
+t=$(now)
+docker_run --rm --pid=host --privileged -v /tmp:/tmp "$image" attach "$target" -d 3s > "$work/attach.svg" 2> "$work/err"
+say "  ran in $(since "$t"), exit code $code"
+kill "$target" 2>/dev/null || true
+wait "$target" 2>/dev/null || true
+expect_code "$code" 0 "attach from a container"
+check_svg "$work/attach.svg" "attach from a container (stdout)"
 
 say "PASS"
