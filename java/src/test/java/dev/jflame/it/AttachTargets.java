@@ -83,16 +83,7 @@ final class AttachTargets {
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-jar", Jflame.jar().toString()));
         cmd.addAll(List.of(args));
-        Path out = workDir.resolve("jflame.stdout");
-        Path err = workDir.resolve("jflame.stderr");
-        Process p = new ProcessBuilder(cmd).directory(workDir.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!p.waitFor(AgentRun.TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("timed out: " + cmd);
-        }
-        return new Jflame(p.exitValue(), Files.readAllBytes(out), Files.readString(err, StandardCharsets.UTF_8));
+        return Jflame.exec(workDir, cmd);
     }
 
     static Jflame jflame(Path workDir, String... args) throws IOException, InterruptedException {

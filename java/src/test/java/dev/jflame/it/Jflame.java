@@ -21,6 +21,11 @@ record Jflame(int exitCode, byte[] stdout, String stderr) {
     static Jflame run(Path workDir, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(AgentRun.java().toString(), "-jar", jar().toString()));
         cmd.addAll(List.of(args));
+        return exec(workDir, cmd);
+    }
+
+    /** Runs a command line that starts jflame, stdin empty, output captured in {@code workDir}. */
+    static Jflame exec(Path workDir, List<String> cmd) throws IOException, InterruptedException {
         Path out = workDir.resolve("jflame.stdout");
         Path err = workDir.resolve("jflame.stderr");
         Process p = new ProcessBuilder(cmd).directory(workDir.toFile())
