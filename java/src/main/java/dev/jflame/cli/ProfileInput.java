@@ -8,7 +8,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 
 /**
- * Reads one collapsed-stacks input of {@code svg} or {@code diff}: a file or {@code -} for
+ * Reads one collapsed-stacks input of {@code svg}, {@code diff} or {@code top}: a file or {@code -} for
  * stdin, with malformed lines either fatal or skipped, counted and reported on stderr.
  */
 final class ProfileInput {
@@ -37,11 +37,6 @@ final class ProfileInput {
         if (skipped[0] > 0) {
             stderr.println("jflame: skipped " + skipped[0] + " malformed line" + (skipped[0] == 1 ? "" : "s")
                     + " in " + source);
-        }
-        try {
-            profile.totalSamples();
-        } catch (ArithmeticException overflow) {
-            throw new UserError(source + ": the counts add up to more than a 64-bit total", overflow);
         }
         if (profile.isEmpty()) {
             throw new UserError(source + " holds no stacks ('frame;frame;... count' lines); nothing to draw");

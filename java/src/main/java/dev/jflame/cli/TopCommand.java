@@ -5,7 +5,6 @@ import dev.jflame.flamegraph.Profile;
 import dev.jflame.report.MethodTable;
 import dev.jflame.report.TableFormat;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -56,8 +55,7 @@ final class TopCommand implements Callable<Integer> {
         if (limit < 1) {
             throw new UserError("-n must be at least 1, got " + limit);
         }
-        CollapsedParser parser = new CollapsedParser();
-        Profile profile = "-".equals(input) ? parser.parse(System.in, "<stdin>") : parser.parse(Path.of(input));
+        Profile profile = ProfileInput.read(input, new CollapsedParser(), false, spec.commandLine().getErr());
         MethodTable table;
         try {
             table = MethodTable.of(profile, lines, threads);
