@@ -38,6 +38,7 @@
 #include <string>
 #include <vector>
 
+#include "agent_thread.h"
 #include "atomic_file.h"
 #include "collapsed_writer.h"
 #include "crash_guard.h"
@@ -86,6 +87,10 @@ struct Profile {
   std::string fallback;     // why event=cpu became ctimer, if it did
   uint64_t startNs = 0;
   uint64_t earlierNs = 0;   // sampled time of earlier starts accumulated into this profile
+  // CPU time of the agent's own threads (rescan, wall sampler): at this start, and the
+  // total of earlier starts, like startNs/earlierNs.
+  uint64_t agentThreadsNsAtStart = 0;
+  uint64_t earlierAgentThreadsNs = 0;
   uint64_t classes = 0;     // loaded classes walked for method ids at the last start
   uint64_t methodIdsNs = 0; // time that walk took
   uint64_t startRequestNs = 0;
@@ -312,6 +317,7 @@ bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::
     profile.store = std::move(store);  // the previous one is unused: handlers drained at its stop
     agent.stats.reset();
     profile.earlierNs = 0;
+    profile.earlierAgentThreadsNs = 0;
   }
   profile.options = options;
   profile.optionText = optionText;
@@ -341,6 +347,7 @@ bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::
   }
   sampler::enable();
   profile.startNs = monotonicNs();
+  profile.agentThreadsNsAtStart = agentThreadsCpuNs();
   if (!agent.registry.start(profile.engine.get(), error)) {
     sampler::disableAndDrain(kDrainTimeoutMs);
     profile.engine->stop();
@@ -361,6 +368,7 @@ bool stopSampling(Agent& agent, std::string* error) {
   bool drained = sampler::disableAndDrain(kDrainTimeoutMs);
   agent.running = false;
   agent.profile.earlierNs += monotonicNs() - agent.profile.startNs;
+  agent.profile.earlierAgentThreadsNs += agentThreadsCpuNs() - agent.profile.agentThreadsNsAtStart;
   std::string ignored;
   setProfileEvents(agent, JVMTI_DISABLE, &ignored);
   if (!drained) {
@@ -373,6 +381,11 @@ bool stopSampling(Agent& agent, std::string* error) {
 
 uint64_t sampledNs(const Agent& agent) {
   return agent.profile.earlierNs + (agent.running ? monotonicNs() - agent.profile.startNs : 0);
+}
+
+uint64_t agentThreadsNs(const Agent& agent) {
+  const Profile& p = agent.profile;
+  return p.earlierAgentThreadsNs + (agent.running ? agentThreadsCpuNs() - p.agentThreadsNsAtStart : 0);
 }
 
 CollapsedWriter collectStacks(Agent& agent, JNIEnv* jni, uint64_t* unknownMethods) {
@@ -430,7 +443,10 @@ bool writeProfile(Agent& agent, JNIEnv* jni, const std::string& path, std::strin
                             " contended=" + std::to_string(store.dropped(TraceStore::Result::kContended)) +
                             " no_buffer=" + std::to_string(stats.noBuffers()));
   }
+  header.extra.emplace_back("handler_ns_p99", std::to_string(stats.handlerNsP99()));
   header.extra.emplace_back("handler_ns_max", std::to_string(stats.handlerNsMax()));
+  header.extra.emplace_back("handler_ns_total", std::to_string(stats.handlerNsTotal()));
+  header.extra.emplace_back("agent_threads_ns", std::to_string(agentThreadsNs(agent)));
   header.extra.emplace_back("distinct_traces", std::to_string(store.distinctTraces()));
   header.extra.emplace_back("threads_seen", std::to_string(agent.registry.threadsSeen()));
   if (profile.engine != nullptr && profile.engine->armFailures() != 0) {
@@ -439,11 +455,14 @@ bool writeProfile(Agent& agent, JNIEnv* jni, const std::string& path, std::strin
   if (unknownMethods != 0) header.extra.emplace_back("unknown_methods", std::to_string(unknownMethods));
   header.extra.emplace_back("crash_guard", agent.guardScope);
 
-  char mean[32];
-  std::snprintf(mean, sizeof(mean), "%.1f", static_cast<double>(stats.handlerNsMean()) / 1000.0);
+  char handler[96];
+  std::snprintf(handler, sizeof(handler), "handler CPU %.1f us/sample mean, %.1f us p99",
+                static_cast<double>(stats.handlerNsMean()) / 1000.0,
+                static_cast<double>(stats.handlerNsP99()) / 1000.0);
   *summary = std::to_string(writer.samples()) + " samples, " + std::to_string(drops) +
-             " dropped, failed walks: " + header.failedWalks + ", handler " + mean + " us/sample mean (" +
-             formatMs(stats.handlerNsTotal()) + " ms total)";
+             " dropped, failed walks: " + header.failedWalks + ", " + handler + " (" +
+             formatMs(stats.handlerNsTotal()) + " ms total), agent threads " +
+             formatMs(agentThreadsNs(agent)) + " ms CPU";
   return writer.write(path, header, error);
 }
 

@@ -2,6 +2,8 @@
 
 #include <pthread.h>
 
+#include <cstdint>
+
 // Starts one of the agent's own threads (the thread rescan, the wall-clock sampler) with
 // every asynchronous signal blocked from its first instruction, so that no sampling signal
 // ever lands on it. That matters beyond keeping the agent out of its own profile: these
@@ -11,3 +13,8 @@
 // the handler. Synchronous faults (SIGSEGV, SIGBUS, SIGFPE, SIGILL) stay deliverable.
 // Returns pthread_create's result.
 int startAgentThread(pthread_t* thread, void* (*body)(void*), void* arg);
+
+// The CPU time all threads started by startAgentThread have used so far, those still
+// running and those ended: the agent's cost outside its signal handler, reported in the
+// profile's summary beside the handler's own.
+uint64_t agentThreadsCpuNs();

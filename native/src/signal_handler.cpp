@@ -15,6 +15,7 @@
 #include "frame.h"
 #include "mapped_memory.h"
 #include "stats.h"
+#include "thread_clock.h"
 #include "trace_store.h"
 
 namespace {
@@ -75,11 +76,10 @@ struct Sampler {
 // Set once, never freed: a SIGPROF may still be pending when the JVM exits.
 std::atomic<Sampler*> g_sampler{nullptr};
 
-uint64_t nowNs() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);  // vDSO, async-signal-safe
-  return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000 + static_cast<uint64_t>(ts.tv_nsec);
-}
+// The handler's cost is read on the thread's CPU clock, not a wall clock: on a loaded
+// machine the thread can be preempted mid-handler, and that wait is not the profiler's
+// cost. clock_gettime is async-signal-safe.
+uint64_t cpuNowNs() { return thread_clock::ofCaller(); }
 
 struct AgctCall {
   AsyncGetCallTraceFn fn;
@@ -200,13 +200,13 @@ void onSignal(int signo, siginfo_t* info, void* ucontext) {
   // `enabled` before it waits for the count to reach zero, so it cannot miss us.
   s->inHandler.fetch_add(1, std::memory_order_seq_cst);
   if (s->enabled.load(std::memory_order_seq_cst)) {
-    uint64_t start = nowNs();
+    uint64_t start = cpuNowNs();
     int tid = static_cast<int>(syscall(SYS_gettid));
     // The engine re-arms first, so the time this sample takes is not lost to the next
     // period; its system calls are part of the handler's cost.
     if (signo == s->config.engine->signal() && s->config.engine->onSignal(info, tid)) {
       sample(*s, tid, ucontext);
-      s->config.stats->handlerTime(nowNs() - start);
+      s->config.stats->handlerTime(cpuNowNs() - start);
     }
   }
   s->inHandler.fetch_sub(1, std::memory_order_seq_cst);

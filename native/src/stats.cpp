@@ -8,6 +8,7 @@ void Stats::walkFailed(WalkFailure failure) {
 void Stats::handlerTime(uint64_t ns) {
   handlerCalls_.fetch_add(1, std::memory_order_relaxed);
   handlerNs_.fetch_add(ns, std::memory_order_relaxed);
+  handlerNs99_.record(ns);
   uint64_t max = handlerNsMax_.load(std::memory_order_relaxed);
   while (ns > max &&
          !handlerNsMax_.compare_exchange_weak(max, ns, std::memory_order_relaxed)) {
@@ -22,6 +23,7 @@ void Stats::reset() {
   handlerCalls_.store(0, std::memory_order_relaxed);
   handlerNs_.store(0, std::memory_order_relaxed);
   handlerNsMax_.store(0, std::memory_order_relaxed);
+  handlerNs99_.reset();
 }
 
 uint64_t Stats::walkFailures(WalkFailure failure) const {

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 
+#include "duration_histogram.h"
 #include "frame.h"
 
 // What the sampler did, counted with relaxed atomics from signal handlers and read once
@@ -15,6 +16,8 @@ class Stats {
   void threadOnlySample() { threadOnly_.fetch_add(1, std::memory_order_relaxed); }
   void walkFailed(WalkFailure failure);
   void noBuffer() { noBuffer_.fetch_add(1, std::memory_order_relaxed); }
+  // The handler's own CPU time for one sample (its thread's CPU clock, so time the thread
+  // spent preempted on a loaded machine does not count as the profiler's cost).
   void handlerTime(uint64_t ns);
 
   // Back to zero for a fresh profile; only while no handler records (sampling drained).
@@ -28,6 +31,7 @@ class Stats {
   uint64_t handlerNsTotal() const { return handlerNs_.load(std::memory_order_relaxed); }
   uint64_t handlerNsMax() const { return handlerNsMax_.load(std::memory_order_relaxed); }
   uint64_t handlerNsMean() const;
+  uint64_t handlerNsP99() const { return handlerNs99_.percentile(0.99); }
 
   // "gc_active=3 unknown_Java=1", or "none".
   std::string failedWalksSummary() const;
@@ -40,4 +44,5 @@ class Stats {
   std::atomic<uint64_t> handlerCalls_{0};
   std::atomic<uint64_t> handlerNs_{0};
   std::atomic<uint64_t> handlerNsMax_{0};
+  DurationHistogram handlerNs99_;
 };

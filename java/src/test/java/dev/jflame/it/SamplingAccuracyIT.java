@@ -85,5 +85,28 @@ class SamplingAccuracyIT {
                 "recorded " + recorded + " of " + expected + " expected samples (" + (100.0 * recorded / expected)
                         + "%)\n" + run.stderr());
         assertTrue(recorded <= 1.05 * expected, "more samples than CPU time allows: " + recorded + " > " + expected);
+        assertHandlerCostIsCpuTime(run.profile(), cpuNanos);
+    }
+
+    /**
+     * The agent accounts for its own cost on the sampled threads' CPU clocks: the handler's
+     * total is part of the CPU time those threads used (a wall clock would count preemption
+     * on a busy machine too, and could exceed it), and its percentiles are consistent.
+     */
+    private static void assertHandlerCostIsCpuTime(Profile profile, long threadsCpuNanos) {
+        long mean = meta(profile, "handler_ns_mean");
+        long p99 = meta(profile, "handler_ns_p99");
+        long max = meta(profile, "handler_ns_max");
+        long total = meta(profile, "handler_ns_total");
+        long agentThreads = meta(profile, "agent_threads_ns");
+        String all = "mean " + mean + " p99 " + p99 + " max " + max + " total " + total + " threads' CPU " + threadsCpuNanos;
+        assertTrue(mean > 0 && p99 > 0 && total > 0, all);
+        assertTrue(mean <= max && p99 <= max + max / 8, all);
+        assertTrue(total < threadsCpuNanos, all);
+        assertTrue(agentThreads >= 0, "agent_threads_ns " + agentThreads);
+    }
+
+    private static long meta(Profile profile, String key) {
+        return Long.parseLong(profile.meta(key).orElseThrow(() -> new AssertionError("no '# " + key + ":' header")));
     }
 }
