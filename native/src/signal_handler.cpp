@@ -142,9 +142,15 @@ uint32_t walk(Sampler& s, int tid, void* ucontext, int buffer, Frame* out, bool*
   }
   if (trace.numFrames < 0) {
     WalkFailure failure = walkFailureFromAgct(trace.numFrames);
-    // What JVM-internal Java threads (compiler, service, signal dispatcher threads) give
-    // when not in Java: they have no Java frame to find.
-    if (failure == WalkFailure::kUnknownNotJava) *javaFrames = false;
+    if (failure == WalkFailure::kUnknownNotJava || failure == WalkFailure::kNotWalkableNotJava) {
+      // What JVM-internal Java threads (JIT compiler, service, signal dispatcher threads)
+      // give when not in Java: they have no Java frame to find, so the sample is the
+      // thread's own work and is named after it (`[C2 CompilerThread0]`), like the GC's.
+      *javaFrames = false;
+      config.stats->threadOnlySample();
+      out[0] = pseudoFrame(FrameKind::kThreadSelf, static_cast<uint64_t>(tid));
+      return 1;
+    }
     config.stats->walkFailed(failure);
     out[0] = pseudoFrame(FrameKind::kWalkFailure, static_cast<uint64_t>(failure));
     return 1;

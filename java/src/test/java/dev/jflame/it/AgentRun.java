@@ -57,8 +57,7 @@ public record AgentRun(int exitCode, String stdout, String stderr, Path profileF
         Process p = new ProcessBuilder(cmd).directory(workDir.toFile())
                 .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("timed out: " + cmd);
+            throw HangReport.timedOut(p, cmd);
         }
         return new AgentRun(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
                 Files.readString(err, StandardCharsets.UTF_8), profile);

@@ -26,8 +26,7 @@ final class AttachTargets {
             Files.writeString(stopFile, "stop");
             try {
                 if (!process.waitFor(AgentRun.TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                    throw new AssertionError("the target did not end");
+                    throw HangReport.timedOut(process, List.of("attach target " + process.pid()));
                 }
             } finally {
                 Files.deleteIfExists(stopFile);

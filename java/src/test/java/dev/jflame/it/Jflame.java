@@ -32,8 +32,7 @@ record Jflame(int exitCode, byte[] stdout, String stderr) {
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         if (!p.waitFor(AgentRun.TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("timed out: " + cmd);
+            throw HangReport.timedOut(p, cmd);
         }
         return new Jflame(p.exitValue(), Files.readAllBytes(out), Files.readString(err, StandardCharsets.UTF_8));
     }
