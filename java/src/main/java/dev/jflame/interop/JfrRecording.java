@@ -132,7 +132,10 @@ public final class JfrRecording {
     }
 
     private static String describe(Exception e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+        if (e instanceof IOException && e.getMessage() != null) {
+            return e.getMessage();
+        }
+        return e.getMessage() == null ? "damaged data" : "damaged data: " + e.getMessage();
     }
 
     private static Arguments arguments(JfrSelection selection, String output, Map<Integer, String> threadStates) {

@@ -50,7 +50,6 @@ public final class PprofWriter {
     private static final int LINE_LINE = 2;
     private static final int FUNCTION_ID = 1;
     private static final int FUNCTION_NAME = 2;
-    private static final int FUNCTION_SYSTEM_NAME = 3;
 
     private static final Pattern LINE_SUFFIX = Pattern.compile("^(.+):(\\d{1,9})$");
 
@@ -197,8 +196,9 @@ public final class PprofWriter {
         long nameIndex = string(name);
         byte[] function = message(m -> {
             m.writeUInt64(FUNCTION_ID, id);
+            // No system_name: pprof "simplifies" a name equal to its system name that looks like
+            // C++ (cutting <...> and (...)); without one the name is shown exactly as recorded.
             m.writeInt64(FUNCTION_NAME, nameIndex);
-            m.writeInt64(FUNCTION_SYSTEM_NAME, nameIndex);
         });
         CodedOutputStream out = CodedOutputStream.newInstance(functionBytes);
         out.writeByteArray(PROFILE_FUNCTION, function);
