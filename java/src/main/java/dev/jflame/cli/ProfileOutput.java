@@ -46,11 +46,12 @@ record ProfileOutput(Path file, Format explicitFormat, GraphOptions graph) {
         if (name.endsWith(".collapsed") || name.endsWith(".txt")) {
             return Format.COLLAPSED;
         }
-        if (name.endsWith(".pb.gz") || name.endsWith(".pb") || name.endsWith(".pprof") || name.endsWith(".pprof.gz")) {
-            return Format.PPROF;
-        }
+        // .otlp.pb before .pb: an OTLP name also ends in .pb.
         if (name.endsWith(".otlp") || name.endsWith(".otlp.pb")) {
             return Format.OTLP;
+        }
+        if (name.endsWith(".pb.gz") || name.endsWith(".pb") || name.endsWith(".pprof") || name.endsWith(".pprof.gz")) {
+            return Format.PPROF;
         }
         return name.endsWith(".html") || name.endsWith(".htm") ? Format.HTML : Format.SVG;
     }
