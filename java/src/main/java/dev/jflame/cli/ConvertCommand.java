@@ -33,14 +33,16 @@ import picocli.CommandLine.TypeConversionException;
         versionProvider = VersionProvider.class,
         sortOptions = false,
         description = {
-            "Convert a profile: a JDK Flight Recorder recording (from -XX:StartFlightRecording, jcmd JFR.start",
-            "or async-profiler; recognised by content) or collapsed stacks (plain, gzip, bzip2 or xz), to an",
-            "SVG or HTML flame graph, collapsed stacks, a pprof profile or OTLP (from JFR only).",
-            "The format follows the -o name (.svg, .html, .collapsed/.txt, .pb.gz/.pprof, .otlp); --format wins.",
+            "Convert a profile to an SVG or HTML flame graph, collapsed stacks, pprof or",
+            "OTLP. Input: a JDK Flight Recorder recording (-XX:StartFlightRecording,",
+            "jcmd JFR.start, async-profiler), recognised by its first bytes, or collapsed",
+            "stacks (plain, gzip, bzip2 or xz). OTLP needs a recording. The format follows",
+            "the -o name (.svg, .html, .collapsed, .pb.gz, .otlp...); --format wins.",
             "",
             "  jflame convert recording.jfr -o flame.svg",
             "  jflame convert --event alloc --threads recording.jfr -o alloc.html",
-            "  jflame convert profile.collapsed -o profile.pb.gz && go tool pprof -top profile.pb.gz",
+            "  jflame convert profile.collapsed -o profile.pb.gz",
+            "  go tool pprof -top profile.pb.gz",
         })
 final class ConvertCommand implements Callable<Integer> {
     private static final String STDIN = "<stdin>";
