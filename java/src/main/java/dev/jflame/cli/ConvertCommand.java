@@ -126,18 +126,30 @@ final class ConvertCommand implements Callable<Integer> {
             throw new UserError(e.getMessage());
         }
         switch (target.format()) {
-            case PPROF -> target.writeBinary(stdout, out -> recording.writePprof(selection, out));
-            case OTLP -> target.writeBinary(stdout, out -> recording.writeOtlp(selection, out));
+            case PPROF -> target.writeBinary(stdout, out -> {
+                if (!recording.writePprof(selection, out)) {
+                    throw noSamples(source, selection);
+                }
+            });
+            case OTLP -> target.writeBinary(stdout, out -> {
+                if (!recording.writeOtlp(selection, out)) {
+                    throw noSamples(source, selection);
+                }
+            });
             default -> {
                 Profile profile = recording.toProfile(selection, target.parser());
                 if (profile.isEmpty()) {
-                    throw new UserError(source + " holds no " + selection.event() + " samples"
-                            + (fromMillis != null || toMillis != null ? " in the time range" : "")
-                            + "; --event chooses others (cpu, wall, alloc, lock)");
+                    throw noSamples(source, selection);
                 }
                 target.write(profile, stdout);
             }
         }
+    }
+
+    private static UserError noSamples(String source, JfrSelection selection) {
+        boolean ranged = selection.fromMillis() != null || selection.toMillis() != null;
+        return new UserError(source + " holds no " + selection.event() + " samples" + (ranged ? " in the time range" : "")
+                + "; --event chooses others (cpu, wall, alloc, lock)");
     }
 
     private void convertCollapsed(Profile profile, ProfileOutput target, PrintWriter stdout) throws IOException {

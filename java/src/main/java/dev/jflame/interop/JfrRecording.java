@@ -20,6 +20,8 @@ import one.convert.JfrToFlame;
 import one.convert.JfrToOtlp;
 import one.convert.JfrToPprof;
 import one.jfr.JfrReader;
+import one.jfr.event.Event;
+import one.jfr.event.EventCollector;
 
 /**
  * A JDK Flight Recorder recording (from the JDK's own recorder or from async-profiler), read
@@ -91,24 +93,101 @@ public final class JfrRecording {
         return parser.parse(new ByteArrayInputStream(input), source);
     }
 
-    /** The selected events as a gzip-compressed pprof profile, written by the converter library. */
-    public void writePprof(JfrSelection selection, OutputStream out) throws IOException {
+    /**
+     * The selected events as a gzip-compressed pprof profile, written by the converter library.
+     * Returns false, having written nothing, when no event was selected.
+     */
+    public boolean writePprof(JfrSelection selection, OutputStream out) throws IOException {
+        boolean[] written = {false};
         convert(selection, "pprof", (reader, args) -> {
-            JfrToPprof converter = new JfrToPprof(reader, args);
+            var converter = new JfrToPprof(reader, args) {
+                @Override
+                protected EventCollector createCollector(Arguments arguments) {
+                    return new SeenEvents(super.createCollector(arguments));
+                }
+
+                boolean sawEvents() {
+                    return ((SeenEvents) collector).any();
+                }
+            };
             converter.convert();
-            GZIPOutputStream gzip = new GZIPOutputStream(out, 1 << 16);
-            converter.dump(gzip);
-            gzip.finish();
+            if (converter.sawEvents()) {
+                GZIPOutputStream gzip = new GZIPOutputStream(out, 1 << 16);
+                converter.dump(gzip);
+                gzip.finish();
+                written[0] = true;
+            }
         });
+        return written[0];
     }
 
-    /** The selected events as an OpenTelemetry profiles message (OTLP, protobuf), written by the converter library. */
-    public void writeOtlp(JfrSelection selection, OutputStream out) throws IOException {
+    /**
+     * The selected events as an OpenTelemetry profiles message (OTLP, protobuf), written by the
+     * converter library. Returns false, having written nothing, when no event was selected.
+     */
+    public boolean writeOtlp(JfrSelection selection, OutputStream out) throws IOException {
+        boolean[] written = {false};
         convert(selection, "otlp", (reader, args) -> {
-            JfrToOtlp converter = new JfrToOtlp(reader, args);
+            var converter = new JfrToOtlp(reader, args) {
+                @Override
+                protected EventCollector createCollector(Arguments arguments) {
+                    return new SeenEvents(super.createCollector(arguments));
+                }
+
+                boolean sawEvents() {
+                    return ((SeenEvents) collector).any();
+                }
+            };
             converter.convert();
-            converter.dump(out);
+            if (converter.sawEvents()) {
+                converter.dump(out);
+                written[0] = true;
+            }
         });
+        return written[0];
+    }
+
+    /**
+     * Passes events on to the library's collector, noting whether there were any: the library
+     * writes an empty profile without a word when a recording holds none of the chosen events.
+     */
+    private static final class SeenEvents implements EventCollector {
+        private final EventCollector inner;
+        private boolean any;
+
+        SeenEvents(EventCollector inner) {
+            this.inner = inner;
+        }
+
+        boolean any() {
+            return any;
+        }
+
+        @Override
+        public void collect(Event event) {
+            any = true;
+            inner.collect(event);
+        }
+
+        @Override
+        public void beforeChunk() {
+            inner.beforeChunk();
+        }
+
+        @Override
+        public void afterChunk() {
+            inner.afterChunk();
+        }
+
+        @Override
+        public boolean finish() {
+            return inner.finish();
+        }
+
+        @Override
+        public void forEach(Visitor visitor) {
+            inner.forEach(visitor);
+        }
     }
 
     private interface Conversion {

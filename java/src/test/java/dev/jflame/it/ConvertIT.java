@@ -105,6 +105,13 @@ class ConvertIT {
         assertEquals(1, none.exitCode(), "nothing was recorded 10 hours after the start");
         assertTrue(none.stderr().contains("holds no alloc samples in the time range"), none.stderr());
         assertFalse(Files.exists(shared.resolve("none.svg")));
+        for (String empty : List.of("none.pb.gz", "none.otlp")) {
+            Jflame binary = Jflame.run(shared, "convert", "--event", "alloc", "--from", "600m", recording.toString(),
+                    "-o", empty);
+            assertEquals(1, binary.exitCode(), "the converter would write an empty profile and succeed");
+            assertTrue(binary.stderr().contains("holds no alloc samples"), binary.stderr());
+            assertFalse(Files.exists(shared.resolve(empty)));
+        }
     }
 
     @Test
