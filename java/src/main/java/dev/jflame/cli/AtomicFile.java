@@ -1,7 +1,9 @@
 package dev.jflame.cli;
 
+import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.channels.Channels;
@@ -24,6 +26,11 @@ final class AtomicFile {
         void writeTo(Writer out) throws IOException;
     }
 
+    /** The body of a binary write, such as a pprof profile. */
+    interface BinaryContent {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
     private AtomicFile() {
     }
 
@@ -43,13 +50,20 @@ final class AtomicFile {
     }
 
     static void write(Path target, Content content) throws IOException {
+        writeBytes(target, bytes -> {
+            Writer out = new BufferedWriter(new OutputStreamWriter(bytes, StandardCharsets.UTF_8), 1 << 16);
+            content.writeTo(out);
+            out.flush();
+        });
+    }
+
+    static void writeBytes(Path target, BinaryContent content) throws IOException {
         checkWritable(target);
         Path absolute = target.toAbsolutePath();
         Path temp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".tmp");
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE);
-                    Writer out = new BufferedWriter(new OutputStreamWriter(
-                            Channels.newOutputStream(channel), StandardCharsets.UTF_8), 1 << 16)) {
+                    OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16)) {
                 content.writeTo(out);
                 out.flush();
                 channel.force(true);

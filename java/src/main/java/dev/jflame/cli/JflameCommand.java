@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
             "  jflame app.jar [args...]            profile an app (same as 'jflame run app.jar')",
             "  jflame demo > flame.svg             profile the built-in demo",
         },
-        subcommands = {RunCommand.class, DemoCommand.class, SvgCommand.class, TopCommand.class, DiffCommand.class,
+        subcommands = {RunCommand.class, DemoCommand.class, SvgCommand.class, TopCommand.class, ConvertCommand.class, DiffCommand.class,
             AttachCommand.class, ListCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {

@@ -16,12 +16,15 @@ final class OutputOptions {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
             description = "Write here instead of stdout, atomically: a file is complete or absent. The format follows "
                     + "the name unless --format is given: .collapsed or .txt collapsed stacks, .html or .htm the HTML "
-                    + "graph, anything else an SVG flame graph.")
+                    + "graph, .pb.gz, .pb, .pprof or .pprof.gz a pprof profile, .otlp or .otlp.pb OTLP (convert from "
+                    + "JFR only), anything else an SVG flame graph.")
     Path output;
 
     @Option(names = "--format", paramLabel = "FORMAT", converter = FormatConverter.class,
             description = "svg (the interactive SVG flame graph), html (async-profiler's canvas flame graph, for "
-                    + "profiles too large for SVG) or collapsed (collapsed stacks). Default: from the -o name, else svg.")
+                    + "profiles too large for SVG), collapsed (collapsed stacks), pprof (gzip-compressed profile.proto, "
+                    + "for go tool pprof, Pyroscope, Parca...) or otlp (OpenTelemetry profiles; convert from JFR only). "
+                    + "Wins over the -o name. Default: from the -o name, else svg.")
     ProfileOutput.Format format;
 
     /**
@@ -47,7 +50,7 @@ final class OutputOptions {
             try {
                 return ProfileOutput.Format.valueOf(value.strip().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException unknown) {
-                throw new TypeConversionException("expected svg, html or collapsed, got '" + value + "'");
+                throw new TypeConversionException("expected svg, html, collapsed, pprof or otlp, got '" + value + "'");
             }
         }
     }

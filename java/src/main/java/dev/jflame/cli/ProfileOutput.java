@@ -7,6 +7,7 @@ import dev.jflame.flamegraph.FlameGraphOptions;
 import dev.jflame.flamegraph.FrameTree;
 import dev.jflame.flamegraph.Profile;
 import dev.jflame.flamegraph.SvgRenderer;
+import dev.jflame.interop.PprofWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -15,10 +16,20 @@ import java.util.Locale;
 
 /**
  * Where and in which format a profile is written: an SVG flame graph, async-profiler's HTML
- * flame graph or collapsed text, to a file or stdout, drawn as {@link GraphOptions} say.
+ * flame graph, collapsed text, a pprof profile, or OTLP (from JFR recordings only), to a file
+ * or stdout, drawn as {@link GraphOptions} say.
  */
 record ProfileOutput(Path file, Format explicitFormat, GraphOptions graph) {
-    enum Format { SVG, HTML, COLLAPSED }
+    enum Format {
+        SVG, HTML, COLLAPSED, PPROF, OTLP;
+
+        boolean binary() {
+            return this == PPROF || this == OTLP;
+        }
+    }
+
+    static final String OTLP_NEEDS_JFR = "otlp output needs a JFR recording as input (jflame convert RECORDING.jfr); "
+            + "from collapsed stacks jflame writes svg, html, collapsed or pprof";
 
     static ProfileOutput of(Path file, Format format, GraphOptions graph) {
         return new ProfileOutput(file, format, graph);
@@ -35,6 +46,13 @@ record ProfileOutput(Path file, Format explicitFormat, GraphOptions graph) {
         if (name.endsWith(".collapsed") || name.endsWith(".txt")) {
             return Format.COLLAPSED;
         }
+        // .otlp.pb before .pb: an OTLP name also ends in .pb.
+        if (name.endsWith(".otlp") || name.endsWith(".otlp.pb")) {
+            return Format.OTLP;
+        }
+        if (name.endsWith(".pb.gz") || name.endsWith(".pb") || name.endsWith(".pprof") || name.endsWith(".pprof.gz")) {
+            return Format.PPROF;
+        }
         return name.endsWith(".html") || name.endsWith(".htm") ? Format.HTML : Format.SVG;
     }
 
@@ -49,28 +67,43 @@ record ProfileOutput(Path file, Format explicitFormat, GraphOptions graph) {
         return parser().parse(profileFile);
     }
 
-    /** Checked before a long profiling run, so that a typo in -o does not throw the run away. */
+    /**
+     * Checked before a long profiling run, so that a typo in -o does not throw the run away: the
+     * file can be written, and the format can be made from collapsed stacks.
+     */
     void checkWritable() {
+        if (format() == Format.OTLP) {
+            throw new UserError(OTLP_NEEDS_JFR);
+        }
+        checkDestination();
+    }
+
+    /** The file can be written, or, for stdout, binary output does not go to a terminal. */
+    void checkDestination() {
         if (file != null) {
             AtomicFile.checkWritable(file);
+        } else if (format().binary() && StandardOutput.isTerminal()) {
+            throw new UserError(format().name().toLowerCase(Locale.ROOT)
+                    + " output is binary and stdout is a terminal: give -o FILE or redirect stdout");
         }
     }
 
     void write(Profile profile, PrintWriter stdout) throws IOException {
         FlameGraphOptions options = graph.apply(FlameGraphOptions.forProfile(profile));
-        writeWith(stdout, out -> {
-            switch (format()) {
-                case COLLAPSED -> new CollapsedWriter().write(options.stackFilter().apply(profile), out);
-                case HTML -> HtmlFlameGraph.write(profile, options, out);
-                case SVG -> new SvgRenderer().render(FrameTree.of(profile, options), options, out);
-            }
-        });
+        switch (format()) {
+            case PPROF -> writeBinary(stdout, out -> PprofWriter.write(options.stackFilter().apply(profile), out));
+            case OTLP -> throw new UserError(OTLP_NEEDS_JFR);
+            case COLLAPSED -> writeWith(stdout, out -> new CollapsedWriter().write(options.stackFilter().apply(profile), out));
+            case HTML -> writeWith(stdout, out -> HtmlFlameGraph.write(profile, options, out));
+            case SVG -> writeWith(stdout, out -> new SvgRenderer().render(FrameTree.of(profile, options), options, out));
+        }
     }
 
     /** A differential graph: SVG, or the two-count collapsed text. */
     void write(DiffProfile diff, PrintWriter stdout) throws IOException {
-        if (format() == Format.HTML) {
-            throw new UserError("a differential graph can be written as svg or collapsed, not html");
+        if (format() != Format.SVG && format() != Format.COLLAPSED) {
+            throw new UserError("a differential graph can be written as svg or collapsed, not "
+                    + format().name().toLowerCase(Locale.ROOT));
         }
         FlameGraphOptions options = graph.apply(FlameGraphOptions.forProfile(new Profile(diff.metadata(), List.of())));
         writeWith(stdout, out -> {
@@ -80,6 +113,21 @@ record ProfileOutput(Path file, Format explicitFormat, GraphOptions graph) {
                 new SvgRenderer().render(FrameTree.of(diff, options), options, out);
             }
         });
+    }
+
+    /** Binary output (pprof, OTLP) to the file, or to stdout unless that is a terminal. */
+    void writeBinary(PrintWriter stdout, AtomicFile.BinaryContent content) throws IOException {
+        checkDestination();
+        if (file == null) {
+            stdout.flush();
+            content.writeTo(System.out);
+            System.out.flush();
+            if (System.out.checkError()) {
+                throw new IOException("writing the profile to stdout failed");
+            }
+        } else {
+            AtomicFile.writeBytes(file, content);
+        }
     }
 
     private void writeWith(PrintWriter stdout, AtomicFile.Content content) throws IOException {

@@ -1,0 +1,246 @@
+package dev.jflame.interop;
+
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.WireFormat;
+import dev.jflame.flamegraph.Profile;
+import dev.jflame.flamegraph.Stack;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Writes a profile as pprof's {@code profile.proto}, gzip-compressed, the format Go's pprof tool
+ * and continuous-profiling back ends read. Every stack becomes one sample whose locations are
+ * its frames, leaf first; a frame's name is its function's name, except that a {@code :LINE}
+ * suffix (what the agent's {@code lines} option writes) becomes the location's line number,
+ * so pprof merges a method's lines by default and splits them with {@code -lines}, like
+ * {@code jflame top} and {@code jflame top --lines}.
+ *
+ * <p>One value per sample: its count, typed by the profile's {@code # event:} and
+ * {@code # units:} header (samples are a {@code count}, bytes {@code bytes}, ns
+ * {@code nanoseconds}). Decimal counts are rounded to whole numbers, since pprof values are
+ * integers; stacks that round to zero are left out.
+ */
+public final class PprofWriter {
+    // Field numbers from profile.proto (github.com/google/pprof/proto/profile.proto).
+    private static final int PROFILE_SAMPLE_TYPE = 1;
+    private static final int PROFILE_SAMPLE = 2;
+    private static final int PROFILE_LOCATION = 4;
+    private static final int PROFILE_FUNCTION = 5;
+    private static final int PROFILE_STRING_TABLE = 6;
+    private static final int PROFILE_DURATION_NANOS = 10;
+    private static final int PROFILE_PERIOD_TYPE = 11;
+    private static final int PROFILE_PERIOD = 12;
+    private static final int PROFILE_COMMENT = 13;
+    private static final int VALUE_TYPE_TYPE = 1;
+    private static final int VALUE_TYPE_UNIT = 2;
+    private static final int SAMPLE_LOCATION_ID = 1;
+    private static final int SAMPLE_VALUE = 2;
+    private static final int LOCATION_ID = 1;
+    private static final int LOCATION_LINE = 4;
+    private static final int LINE_FUNCTION_ID = 1;
+    private static final int LINE_LINE = 2;
+    private static final int FUNCTION_ID = 1;
+    private static final int FUNCTION_NAME = 2;
+
+    private static final Pattern LINE_SUFFIX = Pattern.compile("^(.+):(\\d{1,9})$");
+
+    private final Map<String, Long> strings = new HashMap<>();
+    private final List<String> stringTable = new ArrayList<>();
+    private final Map<String, Long> functions = new HashMap<>();
+    private final Map<String, Long> locations = new HashMap<>();
+    private final ByteArrayOutputStream functionBytes = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream locationBytes = new ByteArrayOutputStream();
+
+    private PprofWriter() {
+        string("");
+    }
+
+    /** Writes {@code profile} to {@code out} as a gzip-compressed pprof profile; does not close {@code out}. */
+    public static void write(Profile profile, OutputStream out) throws IOException {
+        new PprofWriter().writeProfile(profile, out);
+    }
+
+    private void writeProfile(Profile profile, OutputStream out) throws IOException {
+        String event = profile.meta("event").map(String::strip).filter(e -> !e.isEmpty()).orElse("samples");
+        String unit = unitOf(profile.meta("units"));
+        long scale = 1;
+        for (int i = 0; i < profile.countScale(); i++) {
+            scale *= 10;
+        }
+        ByteArrayOutputStream samples = new ByteArrayOutputStream();
+        CodedOutputStream sampleOut = CodedOutputStream.newInstance(samples);
+        for (Stack stack : profile.stacks()) {
+            long value = (stack.count() + scale / 2) / scale;
+            if (value == 0 || stack.frames().isEmpty()) {
+                continue;
+            }
+            List<String> frames = stack.frames();
+            long[] ids = new long[frames.size()];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = location(frames.get(frames.size() - 1 - i));
+            }
+            sampleOut.writeByteArray(PROFILE_SAMPLE, sample(ids, value));
+        }
+        sampleOut.flush();
+
+        GZIPOutputStream gzip = new GZIPOutputStream(out, 1 << 16);
+        CodedOutputStream proto = CodedOutputStream.newInstance(gzip, 1 << 16);
+        byte[] valueType = valueType(event, unit);
+        proto.writeByteArray(PROFILE_SAMPLE_TYPE, valueType);
+        samples.writeTo(new CodedStreamAdapter(proto));
+        locationBytes.writeTo(new CodedStreamAdapter(proto));
+        functionBytes.writeTo(new CodedStreamAdapter(proto));
+        Optional<Long> durationMs = longMeta(profile, "duration_ms");
+        if (durationMs.isPresent()) {
+            proto.writeInt64(PROFILE_DURATION_NANOS, durationMs.get() * 1_000_000L);
+        }
+        Optional<Long> intervalNs = longMeta(profile, "interval_ns");
+        if (intervalNs.isPresent() && unit.equals("count")) {
+            proto.writeByteArray(PROFILE_PERIOD_TYPE, valueType(event, "nanoseconds"));
+            proto.writeInt64(PROFILE_PERIOD, intervalNs.get());
+        }
+        proto.writeInt64(PROFILE_COMMENT, string("written by jflame from collapsed stacks"));
+        for (String s : stringTable) {
+            proto.writeString(PROFILE_STRING_TABLE, s);
+        }
+        proto.flush();
+        gzip.finish();
+    }
+
+    /** pprof's unit names for the collapsed header's {@code # units:}; unknown units are passed on as they are. */
+    private static String unitOf(Optional<String> units) {
+        String u = units.map(String::strip).filter(s -> !s.isEmpty()).orElse("samples");
+        return switch (u) {
+            case "samples" -> "count";
+            case "ns" -> "nanoseconds";
+            default -> u;
+        };
+    }
+
+    private static Optional<Long> longMeta(Profile profile, String key) {
+        try {
+            return profile.meta(key).map(String::strip).map(Long::parseLong).filter(v -> v > 0);
+        } catch (NumberFormatException notANumber) {
+            return Optional.empty();
+        }
+    }
+
+    private byte[] valueType(String type, String unit) throws IOException {
+        return message(m -> {
+            m.writeInt64(VALUE_TYPE_TYPE, string(type));
+            m.writeInt64(VALUE_TYPE_UNIT, string(unit));
+        });
+    }
+
+    private byte[] sample(long[] locationIds, long value) throws IOException {
+        return message(m -> {
+            int size = 0;
+            for (long id : locationIds) {
+                size += CodedOutputStream.computeUInt64SizeNoTag(id);
+            }
+            m.writeTag(SAMPLE_LOCATION_ID, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+            m.writeUInt32NoTag(size);
+            for (long id : locationIds) {
+                m.writeUInt64NoTag(id);
+            }
+            m.writeTag(SAMPLE_VALUE, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+            m.writeUInt32NoTag(CodedOutputStream.computeInt64SizeNoTag(value));
+            m.writeInt64NoTag(value);
+        });
+    }
+
+    /** The location id of a frame: one location per distinct frame name, and one function per method. */
+    private long location(String frame) throws IOException {
+        Long known = locations.get(frame);
+        if (known != null) {
+            return known;
+        }
+        Matcher withLine = LINE_SUFFIX.matcher(frame);
+        String function = withLine.matches() ? withLine.group(1) : frame;
+        long line = withLine.matches() ? Long.parseLong(withLine.group(2)) : 0;
+        long functionId = function(function);
+        long id = locations.size() + 1L;
+        locations.put(frame, id);
+        byte[] lineMessage = message(m -> {
+            m.writeUInt64(LINE_FUNCTION_ID, functionId);
+            if (line > 0) {
+                m.writeInt64(LINE_LINE, line);
+            }
+        });
+        byte[] location = message(m -> {
+            m.writeUInt64(LOCATION_ID, id);
+            m.writeByteArray(LOCATION_LINE, lineMessage);
+        });
+        CodedOutputStream out = CodedOutputStream.newInstance(locationBytes);
+        out.writeByteArray(PROFILE_LOCATION, location);
+        out.flush();
+        return id;
+    }
+
+    private long function(String name) throws IOException {
+        Long known = functions.get(name);
+        if (known != null) {
+            return known;
+        }
+        long id = functions.size() + 1L;
+        functions.put(name, id);
+        long nameIndex = string(name);
+        byte[] function = message(m -> {
+            m.writeUInt64(FUNCTION_ID, id);
+            // No system_name: pprof "simplifies" a name equal to its system name that looks like
+            // C++ (cutting <...> and (...)); without one the name is shown exactly as recorded.
+            m.writeInt64(FUNCTION_NAME, nameIndex);
+        });
+        CodedOutputStream out = CodedOutputStream.newInstance(functionBytes);
+        out.writeByteArray(PROFILE_FUNCTION, function);
+        out.flush();
+        return id;
+    }
+
+    private long string(String s) {
+        return strings.computeIfAbsent(s, k -> {
+            stringTable.add(k);
+            return stringTable.size() - 1L;
+        });
+    }
+
+    private interface Fields {
+        void writeTo(CodedOutputStream m) throws IOException;
+    }
+
+    private static byte[] message(Fields fields) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        CodedOutputStream m = CodedOutputStream.newInstance(bytes, 256);
+        fields.writeTo(m);
+        m.flush();
+        return bytes.toByteArray();
+    }
+
+    /** Copies already-encoded fields into the profile's stream, after what it holds so far. */
+    private static final class CodedStreamAdapter extends OutputStream {
+        private final CodedOutputStream proto;
+
+        CodedStreamAdapter(CodedOutputStream proto) {
+            this.proto = proto;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            proto.writeRawByte((byte) b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            proto.writeRawBytes(b, off, len);
+        }
+    }
+}
