@@ -607,6 +607,9 @@ void describeState(Agent& agent, Reply* reply) {
   if (agent.profile.store == nullptr) return;
   const Profile& profile = agent.profile;
   reply->add("sampling", describeSampling(profile.options));
+  std::string kinds;
+  for (const std::string& kind : profileKinds(profile.options)) kinds += (kinds.empty() ? "" : "+") + kind;
+  reply->add("kinds", kinds);
   if (profile.engine != nullptr) reply->add("event", profile.engine->name());
   if (!profile.fallback.empty()) reply->add("warning", profile.fallback + "; used event=ctimer");
   reply->add("samples", std::to_string(agent.stats.recorded()));
