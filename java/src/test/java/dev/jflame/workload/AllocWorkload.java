@@ -7,7 +7,8 @@ import java.util.List;
  * Allocation in known proportions: {@code allocateMore} allocates three times the bytes of
  * {@code allocateLess} (same array sizes, three times as many), all garbage at once; and
  * {@code retain} keeps a few megabytes reachable until the end while {@code discard}
- * allocates the same and drops it (retained in a static field, so still alive at exit). Usage: {@code AllocWorkload MILLIS}.
+ * allocates the same and drops it, both first (retained in a static field, so still alive at
+ * exit); prints {@code ready} before the main loop. Usage: {@code AllocWorkload MILLIS}.
  */
 public final class AllocWorkload {
     private static final int ARRAY_BYTES = 1024;
@@ -46,15 +47,15 @@ public final class AllocWorkload {
 
     public static void main(String[] args) {
         long deadline = System.nanoTime() + Long.parseLong(args[0]) * 1_000_000L;
-        List<long[]> kept = KEPT;
         long sink = 0;
+        for (int i = 0; i < 256; i++) {  // 8 MB retained to the end, 8 MB garbage
+            retain(KEPT);
+            sink += discard();
+        }
+        System.out.println("ready");
         while (System.nanoTime() < deadline) {
             sink += allocateMore(1000) + allocateLess(1000);
-            if (kept.size() < 256) {  // 8 MB retained in the end
-                retain(kept);
-                sink += discard();
-            }
         }
-        System.out.println("done " + (sink & 1) + " " + kept.size());
+        System.out.println("done " + (sink & 1) + " " + KEPT.size());
     }
 }
