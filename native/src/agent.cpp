@@ -55,6 +55,7 @@
 #include "symbols.h"
 #include "thread_registry.h"
 #include "trace_store.h"
+#include "virtual_threads.h"
 #include "wall_engine.h"
 
 namespace {
@@ -448,6 +449,7 @@ CollapsedWriter collectStacks(Agent& agent, JNIEnv* jni, uint64_t* unknownMethod
       leaf = 1;
     }
     for (uint32_t i = count; i > leaf; --i) names.push_back(symbols.frameName(frames[i - 1]));
+    markMissingContinuationFrames(&names);
     if (!state.empty()) names.push_back(state);
     writer.add(names, samples);
   });
