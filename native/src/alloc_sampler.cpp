@@ -128,7 +128,8 @@ uint64_t AllocSampler::drops() const {
 
 std::string AllocSampler::summary() const {
   std::string out = std::to_string(profile_ != nullptr ? profile_->events() : 0) + " samples, " +
-                    std::to_string(drops()) + " dropped";
+                    std::to_string(drops()) + " dropped, " +
+                    std::to_string(profile_ != nullptr ? profile_->recordNsMean() / 1000 : 0) + " us/sample mean";
   if (live_) {
     out += ", " + std::to_string(liveKept_) + " objects live, " + std::to_string(liveCollected_) + " collected";
   }

@@ -1,6 +1,7 @@
 #include "event_profile.h"
 
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -16,6 +17,12 @@ constexpr size_t kMaxTraces = 32768;
 constexpr size_t kMaxFrames = 2 * 1024 * 1024;
 constexpr size_t kMaxClassNames = 16384;
 constexpr size_t kMaxClassNameBytes = 2 * 1024 * 1024;
+
+uint64_t monotonicNs() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000 + static_cast<uint64_t>(ts.tv_nsec);
+}
 
 Frame frameOf(FrameKind kind, uint64_t id) {
   Frame f;
@@ -70,8 +77,15 @@ uint64_t EventProfile::classKey(jvmtiEnv* jvmti, jclass klass) {
   return key;
 }
 
-bool EventProfile::record(jvmtiEnv* jvmti, JNIEnv*, jclass klass, uint64_t weight, uint32_t* slot) {
+bool EventProfile::record(jvmtiEnv* jvmti, JNIEnv* jni, jclass klass, uint64_t weight, uint32_t* slot) {
+  uint64_t start = monotonicNs();
+  bool counted = walkAndAdd(jvmti, jni, klass, weight, slot);
+  recordNs_.fetch_add(monotonicNs() - start, std::memory_order_relaxed);
   events_.fetch_add(1, std::memory_order_relaxed);
+  return counted;
+}
+
+bool EventProfile::walkAndAdd(jvmtiEnv* jvmti, JNIEnv*, jclass klass, uint64_t weight, uint32_t* slot) {
   // One buffer per OS thread, grown once: callbacks are frequent, allocations are not free.
   thread_local std::vector<jvmtiFrameInfo> javaFrames;
   thread_local std::vector<Frame> frames;

@@ -36,6 +36,11 @@ class EventProfile {
   void collect(Symbols& symbols, CollapsedWriter* writer) const;
 
   uint64_t events() const { return events_.load(std::memory_order_relaxed); }
+  // Time spent in record(), stack walk and class name included: the cost per event.
+  uint64_t recordNsMean() const {
+    uint64_t n = events();
+    return n == 0 ? 0 : recordNs_.load(std::memory_order_relaxed) / n;
+  }
   uint64_t drops() const { return store_.droppedTotal() + walkFailures_.load(std::memory_order_relaxed); }
   size_t distinctTraces() const { return store_.distinctTraces(); }
 
@@ -43,6 +48,7 @@ class EventProfile {
   static std::string javaTypeName(const char* signature);
 
  private:
+  bool walkAndAdd(jvmtiEnv* jvmti, JNIEnv* jni, jclass klass, uint64_t weight, uint32_t* slot);
   uint64_t classKey(jvmtiEnv* jvmti, jclass klass);
 
   const uint32_t depth_;
@@ -52,6 +58,7 @@ class EventProfile {
   ClassNames names_;
   std::atomic<uint64_t> events_{0};
   std::atomic<uint64_t> walkFailures_{0};
+  std::atomic<uint64_t> recordNs_{0};
 };
 
 // Lets callbacks in flight finish before what they use is replaced: a callback enters

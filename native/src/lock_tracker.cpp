@@ -93,5 +93,6 @@ void LockTracker::collect(Symbols& symbols, CollapsedWriter* writer) const {
 std::string LockTracker::summary() const {
   return std::to_string(contentions_.load()) + " contended entries (" + formatMs(waitedNs_.load()) +
          " waited), " + std::to_string(profile_ != nullptr ? profile_->events() : 0) + " over the threshold, " +
-         std::to_string(drops()) + " dropped";
+         std::to_string(drops()) + " dropped, " +
+         std::to_string(profile_ != nullptr ? profile_->recordNsMean() / 1000 : 0) + " us/record mean";
 }

@@ -44,6 +44,9 @@ class VirtualThreadsIT {
         assertEquals(30, shares.get("thirty"), 3, () -> "shares " + shares);
         assertEquals(10, shares.get("ten"), 3, () -> "shares " + shares);
 
+        long marked = profile.stacks().stream().filter(s -> s.frames().contains(MARKER)).mapToLong(Stack::count).sum();
+        System.out.println("VirtualThreadsIT: shares " + shares + " of " + total + " samples; "
+                + Math.round(100.0 * marked / total) + "% marked " + MARKER);
         // Every sample of the work is either a complete virtual-thread stack or marked.
         for (Stack s : profile.stacks()) {
             int enterSpecial = indexOf(s, "jdk.internal.vm.Continuation.enterSpecial");
