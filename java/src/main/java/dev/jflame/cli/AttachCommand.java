@@ -97,8 +97,11 @@ final class AttachCommand implements Callable<Integer> {
         Path atExit = jvm.inTarget(jvm.tmpFile("jflame-" + pid + ".collapsed"));
         AgentStatus status = answered(jvm.request("start", agentOptions(atExit)));
         err.println("jflame: JVM " + pid + ": " + status.message() + attachCost(status));
+        ProfileSet profiles = ProfileSet.of(profiler.toAgentOptions(atExit), atExit);
+        String atExitFiles = String.join(", ", profiles.kinds().stream()
+                .map(kind -> profiles.agentFileOf(kind).toString()).toList());
         err.println("jflame: 'jflame attach " + pid + " stop -o flame.svg' stops and draws it; should the JVM exit "
-                + "first, the profile goes to " + atExit + (jvm.sharesFiles() ? "" : " in its own file system"));
+                + "first, the profile goes to " + atExitFiles + (jvm.sharesFiles() ? "" : " in its own file system"));
         return ExitCodes.OK;
     }
 
