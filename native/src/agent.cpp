@@ -112,8 +112,8 @@ struct Agent {
   Profile profile;
   AllocSampler alloc;        // alloc and lock live as long as the agent: JVMTI callbacks
   LockTracker lock;          // may still be inside them when a profile stops
-  bool allocCapable = false;  // the capabilities were granted
-  bool lockCapable = false;
+  bool allocCapable = false;  // the capabilities were granted (asked for at the first start
+  bool lockCapable = false;   // that needs them: a CPU-only profile leaves the JVM as it was)
   bool running = false;
   bool vmDead = false;
 };
@@ -291,6 +291,8 @@ bool stopEventProfiles(Agent& agent) {
 }
 
 bool startEventProfiles(Agent& agent, JNIEnv* jni, const Options& options, bool fresh, std::string* error) {
+  if (options.allocBytes != 0 && !agent.allocCapable) agent.allocCapable = AllocSampler::addCapability(agent.jvmti);
+  if (options.lock && !agent.lockCapable) agent.lockCapable = LockTracker::addCapability(agent.jvmti);
   if (options.allocBytes != 0 && !agent.allocCapable) {
     *error = "this JVM cannot sample allocations (SampledObjectAlloc needs JDK 11 or later)";
     return false;
@@ -777,8 +779,6 @@ bool createAgent(JavaVM* vm, std::string* error) {
   std::memset(&capabilities, 0, sizeof(capabilities));
   capabilities.can_generate_compiled_method_load_events = 1;
   bool compiledMethodLoad = jvmti->AddCapabilities(&capabilities) == JVMTI_ERROR_NONE;
-  bool allocCapable = AllocSampler::addCapability(jvmti);
-  bool lockCapable = LockTracker::addCapability(jvmti);
 
   jvmtiEventCallbacks callbacks;
   std::memset(&callbacks, 0, sizeof(callbacks));
@@ -805,8 +805,6 @@ bool createAgent(JavaVM* vm, std::string* error) {
   agent.jvmti = jvmti;
   agent.asyncGetCallTrace = asyncGetCallTrace;
   agent.compiledMethodLoad = compiledMethodLoad;
-  agent.allocCapable = allocCapable;
-  agent.lockCapable = lockCapable;
 
   // Thread events stay on for good, cheap as they are: they name threads and keep the
   // engine armed for new ones. VMInit matters only when loaded at start.

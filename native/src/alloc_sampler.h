@@ -27,7 +27,8 @@ class Symbols;
 // any Java thread.
 class AllocSampler {
  public:
-  // Call at agent creation: false if this JVM cannot sample allocations (JDK < 11).
+  // Before the first start that samples allocations (HotSpot grants it in the live phase):
+  // false if this JVM cannot (JDK < 11).
   static bool addCapability(jvmtiEnv* jvmti);
 
   // Begins sampling; `fresh` drops what an earlier start recorded.

@@ -25,7 +25,8 @@ class Symbols;
 // that unmounts while it waits and is entered on another carrier.
 class LockTracker {
  public:
-  // Call at agent creation: false if this JVM posts no monitor events to agents.
+  // Before the first start that tracks locks (HotSpot grants it in the live phase): false
+  // if this JVM posts no monitor events to agents.
   static bool addCapability(jvmtiEnv* jvmti);
 
   bool start(jvmtiEnv* jvmti, uint64_t thresholdNs, uint32_t depth, bool lines, bool threads, bool fresh,
