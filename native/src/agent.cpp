@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "agent_thread.h"
+#include "alloc_sampler.h"
 #include "atomic_file.h"
 #include "collapsed_writer.h"
 #include "crash_guard.h"
@@ -47,6 +48,7 @@
 #include "engine.h"
 #include "itimer_engine.h"
 #include "jitter.h"
+#include "lock_tracker.h"
 #include "options.h"
 #include "perf_engine.h"
 #include "signal_handler.h"
@@ -54,6 +56,7 @@
 #include "symbols.h"
 #include "thread_registry.h"
 #include "trace_store.h"
+#include "virtual_threads.h"
 #include "wall_engine.h"
 
 namespace {
@@ -112,6 +115,10 @@ struct Agent {
   ThreadRegistry registry;
   std::string jvmName;
   Profile profile;
+  AllocSampler alloc;        // alloc and lock live as long as the agent: JVMTI callbacks
+  LockTracker lock;          // may still be inside them when a profile stops
+  bool allocCapable = false;  // the capabilities were granted (asked for at the first start
+  bool lockCapable = false;   // that needs them: a CPU-only profile leaves the JVM as it was)
   bool running = false;
   bool vmDead = false;
 };
@@ -280,6 +287,38 @@ bool installHandlers(Agent& agent, int signo, std::string* error) {
   return sampler::install(signo, error);
 }
 
+// alloc and lock: JVMTI events rather than signals, each in its own unit.
+bool stopEventProfiles(Agent& agent) {
+  bool drained = true;
+  if (agent.profile.options.allocBytes != 0) drained = agent.alloc.stop(agent.jvmti) && drained;
+  if (agent.profile.options.lock) drained = agent.lock.stop(agent.jvmti) && drained;
+  return drained;
+}
+
+bool startEventProfiles(Agent& agent, JNIEnv* jni, const Options& options, bool fresh, std::string* error) {
+  if (options.allocBytes != 0 && !agent.allocCapable) agent.allocCapable = AllocSampler::addCapability(agent.jvmti);
+  if (options.lock && !agent.lockCapable) agent.lockCapable = LockTracker::addCapability(agent.jvmti);
+  if (options.allocBytes != 0 && !agent.allocCapable) {
+    *error = "this JVM cannot sample allocations (SampledObjectAlloc needs JDK 11 or later)";
+    return false;
+  }
+  if (options.lock && !agent.lockCapable) {
+    *error = "this JVM does not post monitor contention events to agents";
+    return false;
+  }
+  if (options.allocBytes != 0 &&
+      !agent.alloc.start(agent.jvmti, jni, options.allocBytes, options.live, options.depth, options.lines,
+                         options.threads, fresh, error)) {
+    return false;
+  }
+  if (options.lock && !agent.lock.start(agent.jvmti, options.lockThresholdNs, options.depth, options.lines,
+                                        options.threads, fresh, error)) {
+    if (options.allocBytes != 0) agent.alloc.stop(agent.jvmti);
+    return false;
+  }
+  return true;
+}
+
 // Starts sampling as `options` say. Called with the lifecycle mutex held, not running.
 bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::string& optionText,
                   const std::string& outputPath, bool verbose, std::string* error) {
@@ -289,7 +328,7 @@ bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::
                     systemProperty(agent.jvmti, "java.vm.version");
   }
   int signo = options.event == EventKind::kWall ? wallSignal(options) : SIGPROF;
-  if (!installHandlers(agent, signo, error)) return false;
+  if (options.timed && !installHandlers(agent, signo, error)) return false;
 
   Profile& profile = agent.profile;
   bool keep = options.accumulate && profile.store != nullptr;
@@ -325,7 +364,19 @@ bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::
   profile.verbose = verbose;
   profile.classes = classes;
   profile.methodIdsNs = walkNs;
+  if (!startEventProfiles(agent, jni, options, !keep, error)) {
+    setProfileEvents(agent, JVMTI_DISABLE, error);
+    return false;
+  }
+  if (!options.timed) {
+    profile.engine.reset();
+    profile.startNs = monotonicNs();
+    profile.startRequestNs = monotonicNs() - requestStart;
+    agent.running = true;
+    return true;
+  }
   if (!startEngine(agent, profile, error)) {
+    stopEventProfiles(agent);
     setProfileEvents(agent, JVMTI_DISABLE, error);
     return false;
   }
@@ -342,6 +393,7 @@ bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::
   config.lines = options.lines;
   if (!sampler::configure(config, error)) {
     profile.engine->stop();
+    stopEventProfiles(agent);
     setProfileEvents(agent, JVMTI_DISABLE, error);
     return false;
   }
@@ -351,6 +403,7 @@ bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::
   if (!agent.registry.start(profile.engine.get(), error)) {
     sampler::disableAndDrain(kDrainTimeoutMs);
     profile.engine->stop();
+    stopEventProfiles(agent);
     setProfileEvents(agent, JVMTI_DISABLE, error);
     return false;
   }
@@ -364,15 +417,19 @@ bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::
 // Disarms every timer and waits for the handlers in flight. False if they did not drain:
 // then the store must not be read, nor anything freed, and no new start is allowed.
 bool stopSampling(Agent& agent, std::string* error) {
-  agent.registry.stop();  // no new signals: engine disarmed for every thread
-  bool drained = sampler::disableAndDrain(kDrainTimeoutMs);
+  bool drained = true;
+  if (agent.profile.options.timed) {
+    agent.registry.stop();  // no new signals: engine disarmed for every thread
+    drained = sampler::disableAndDrain(kDrainTimeoutMs);
+  }
+  drained = stopEventProfiles(agent) && drained;
   agent.running = false;
   agent.profile.earlierNs += monotonicNs() - agent.profile.startNs;
   agent.profile.earlierAgentThreadsNs += agentThreadsCpuNs() - agent.profile.agentThreadsNsAtStart;
   std::string ignored;
   setProfileEvents(agent, JVMTI_DISABLE, &ignored);
   if (!drained) {
-    *error = "signal handlers still running after " + std::to_string(kDrainTimeoutMs) +
+    *error = "signal handlers or event callbacks still running after " + std::to_string(kDrainTimeoutMs) +
              " ms; not reading the trace store";
     agent.vmDead = true;  // refuse any later request: the store and engine stay as they are
   }
@@ -407,6 +464,7 @@ CollapsedWriter collectStacks(Agent& agent, JNIEnv* jni, uint64_t* unknownMethod
       leaf = 1;
     }
     for (uint32_t i = count; i > leaf; --i) names.push_back(symbols.frameName(frames[i - 1]));
+    markMissingContinuationFrames(&names);
     if (!state.empty()) names.push_back(state);
     writer.add(names, samples);
   });
@@ -414,8 +472,8 @@ CollapsedWriter collectStacks(Agent& agent, JNIEnv* jni, uint64_t* unknownMethod
   return writer;
 }
 
-// Writes the profile so far to `path`; *summary gets the one-line account of it.
-bool writeProfile(Agent& agent, JNIEnv* jni, const std::string& path, std::string* summary,
+// Writes the time event's profile so far to `path`; *summary gets the one-line account of it.
+bool writeTimeProfile(Agent& agent, JNIEnv* jni, const std::string& path, std::string* summary,
                   std::string* error) {
   const Profile& profile = agent.profile;
   uint64_t unknownMethods = 0;
@@ -466,6 +524,66 @@ bool writeProfile(Agent& agent, JNIEnv* jni, const std::string& path, std::strin
   return writer.write(path, header, error);
 }
 
+// Writes the alloc or lock profile so far to `path`.
+bool writeEventProfile(Agent& agent, JNIEnv* jni, const std::string& kind, const std::string& path,
+                       std::string* summary, std::string* error) {
+  const Profile& profile = agent.profile;
+  bool alloc = kind == "alloc";
+  if (alloc) agent.alloc.prepareToWrite(agent.jvmti, jni);
+  Symbols symbols(agent.jvmti, jni, profile.options.lines, [&agent](int tid) { return agent.registry.nameOf(tid); });
+  CollapsedWriter writer;
+  if (alloc) {
+    agent.alloc.collect(symbols, &writer);
+  } else {
+    agent.lock.collect(symbols, &writer);
+  }
+  CollapsedWriter::Header header;
+  header.event = kind;
+  header.units = alloc ? "bytes" : "ns";
+  header.intervalKey = alloc ? "interval_bytes" : "threshold_ns";
+  header.intervalNs = alloc ? agent.alloc.intervalBytes() : agent.lock.thresholdNs();
+  header.durationMs = sampledNs(agent) / 1'000'000;
+  header.jvm = agent.jvmName;
+  header.drops = alloc ? agent.alloc.drops() : agent.lock.drops();
+  header.extra.emplace_back("pid", std::to_string(getpid()));
+  header.extra.emplace_back("options", profile.optionText.empty() ? "(defaults)" : profile.optionText);
+  if (alloc && agent.alloc.live()) {
+    header.extra.emplace_back("live", "objects still reachable after a forced GC at the dump: " +
+                                          std::to_string(agent.alloc.liveObjects()));
+  }
+  if (symbols.unknownMethods() != 0) {
+    header.extra.emplace_back("unknown_methods", std::to_string(symbols.unknownMethods()));
+  }
+  *summary = std::to_string(writer.samples()) + (alloc ? " bytes from " : " ns in ") +
+             (alloc ? agent.alloc.summary() : agent.lock.summary());
+  return writer.write(path, header, error);
+}
+
+// Writes every kind the profile records: to `path` if one, else one file per kind
+// (kindFilePath). *summary: one account per kind; *written: the files.
+bool writeProfile(Agent& agent, JNIEnv* jni, const std::string& path, std::string* summary,
+                  std::string* error, std::vector<std::string>* written = nullptr) {
+  std::vector<std::string> kinds = profileKinds(agent.profile.options);
+  bool ok = true;
+  summary->clear();
+  for (const std::string& kind : kinds) {
+    std::string file = kinds.size() > 1 ? kindFilePath(path, kind) : path;
+    std::string part, why;
+    bool timeKind = kind != "alloc" && kind != "lock";
+    bool done = timeKind ? writeTimeProfile(agent, jni, file, &part, &why)
+                         : writeEventProfile(agent, jni, kind, file, &part, &why);
+    if (kinds.size() > 1) part = kind + ": " + part + (done ? ", wrote " + file : "");
+    if (!done) {
+      ok = false;
+      *error += (error->empty() ? "" : "; ") + why;
+    } else if (written != nullptr) {
+      written->push_back(file);
+    }
+    *summary += (summary->empty() ? "" : "; ") + part;
+  }
+  return ok;
+}
+
 void finishAtExit(JNIEnv* jni) {
   Agent& agent = *g_agent;
   std::lock_guard<std::mutex> lock(agent.lifecycle);
@@ -480,7 +598,8 @@ void finishAtExit(JNIEnv* jni) {
   }
   const std::string& path = agent.profile.outputPath;
   bool written = writeProfile(agent, jni, path, &summary, &error);
-  if (verbose) report(summary + ", " + (written ? "wrote " + path : "NOT written: " + error));
+  bool several = profileKinds(agent.profile.options).size() > 1;
+  if (verbose) report(summary + (written ? several ? "" : ", wrote " + path : ", NOT written: " + error));
 }
 
 // --- Attach requests -----------------------------------------------------------------
@@ -511,6 +630,9 @@ void describeState(Agent& agent, Reply* reply) {
   if (agent.profile.store == nullptr) return;
   const Profile& profile = agent.profile;
   reply->add("sampling", describeSampling(profile.options));
+  std::string kinds;
+  for (const std::string& kind : profileKinds(profile.options)) kinds += (kinds.empty() ? "" : "+") + kind;
+  reply->add("kinds", kinds);
   if (profile.engine != nullptr) reply->add("event", profile.engine->name());
   if (!profile.fallback.empty()) reply->add("warning", profile.fallback + "; used event=ctimer");
   reply->add("samples", std::to_string(agent.stats.recorded()));
@@ -537,8 +659,8 @@ void handleStart(Agent& agent, JNIEnv* jni, const Options& options, const std::s
   if (!startProfile(agent, jni, options, optionText, path, options.statusFile.empty(), &error)) {
     return reply->fail(error + "; not profiling");
   }
-  reply->message = "profiling with " + describeSampling(options) + " (event " +
-                   agent.profile.engine->name() + ")";
+  reply->message = "profiling with " + describeSampling(options) +
+                   (agent.profile.engine != nullptr ? std::string(" (event ") + agent.profile.engine->name() + ")" : "");
 }
 
 void handleStopOrDump(Agent& agent, JNIEnv* jni, const Options& options, const std::string& optionText,
@@ -554,9 +676,13 @@ void handleStopOrDump(Agent& agent, JNIEnv* jni, const Options& options, const s
   }
   if (stop && !stopSampling(agent, &error)) return reply->fail(error);
   std::string summary;
-  if (!writeProfile(agent, jni, path, &summary, &error)) return reply->fail(summary + "; NOT written: " + error);
-  reply->message = std::string(stop ? "stopped, " : "dumped, ") + summary + ", wrote " + path;
-  reply->add("written", path);
+  std::vector<std::string> written;
+  if (!writeProfile(agent, jni, path, &summary, &error, &written)) {
+    return reply->fail(summary + "; NOT written: " + error);
+  }
+  bool several = written.size() > 1;
+  reply->message = std::string(stop ? "stopped, " : "dumped, ") + summary + (several ? "" : ", wrote " + path);
+  for (const std::string& file : written) reply->add("written", file);
 }
 
 // Loads the agent's process-wide part: JVMTI environment, capabilities, callbacks.
@@ -631,6 +757,18 @@ void JNICALL onClassPrepare(jvmtiEnv* jvmti, JNIEnv*, jthread, jclass klass) {
   Symbols::createMethodIds(jvmti, klass);
 }
 
+void JNICALL onSampledObjectAlloc(jvmtiEnv* jvmti, JNIEnv* jni, jthread, jobject object, jclass klass, jlong size) {
+  g_agent->alloc.onAlloc(jvmti, jni, object, klass, size);
+}
+
+void JNICALL onMonitorContendedEnter(jvmtiEnv* jvmti, JNIEnv*, jthread, jobject) {
+  g_agent->lock.onContendedEnter(jvmti);
+}
+
+void JNICALL onMonitorContendedEntered(jvmtiEnv* jvmti, JNIEnv* jni, jthread, jobject object) {
+  g_agent->lock.onContendedEntered(jvmti, jni, object);
+}
+
 // Enabled only for what enabling it makes HotSpot do (see setProfileEvents).
 void JNICALL onCompiledMethodLoad(jvmtiEnv*, jmethodID, jint, const void*, jint, const jvmtiAddrLocationMap*,
                                   const void*) {}
@@ -670,6 +808,9 @@ bool createAgent(JavaVM* vm, std::string* error) {
   callbacks.ClassLoad = onClassLoad;
   callbacks.ClassPrepare = onClassPrepare;
   callbacks.CompiledMethodLoad = onCompiledMethodLoad;
+  callbacks.SampledObjectAlloc = onSampledObjectAlloc;
+  callbacks.MonitorContendedEnter = onMonitorContendedEnter;
+  callbacks.MonitorContendedEntered = onMonitorContendedEntered;
   jerr = jvmti->SetEventCallbacks(&callbacks, sizeof(callbacks));
   if (jerr != JVMTI_ERROR_NONE) {
     *error = "cannot set JVMTI callbacks: " + jvmtiErrorText(jvmti, jerr);

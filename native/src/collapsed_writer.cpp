@@ -33,8 +33,8 @@ std::string CollapsedWriter::render(const Header& header) const {
   std::string out;
   out += "# jflame: 1\n";
   out += "# event: " + oneLine(header.event) + "\n";
-  out += "# units: samples\n";
-  out += "# interval_ns: " + std::to_string(header.intervalNs) + "\n";
+  out += "# units: " + oneLine(header.units) + "\n";
+  out += "# " + oneLine(header.intervalKey) + ": " + std::to_string(header.intervalNs) + "\n";
   out += "# duration_ms: " + std::to_string(header.durationMs) + "\n";
   out += "# jvm: " + oneLine(header.jvm) + "\n";
   out += "# samples: " + std::to_string(samples_) + "\n";

@@ -15,6 +15,8 @@ class CollapsedWriter {
   // The header, in order. `samples` is not here: it is the sum of the stack counts.
   struct Header {
     std::string event;
+    std::string units = "samples";           // what the counts are: samples, bytes, ns
+    std::string intervalKey = "interval_ns";  // alloc: interval_bytes, lock: threshold_ns
     uint64_t intervalNs = 0;
     uint64_t durationMs = 0;
     std::string jvm;

@@ -12,6 +12,8 @@ enum class FrameKind : uint32_t {
   kWalkFailure = 5,  // id = a WalkFailure: why there is no Java stack for this sample
   kThreadState = 6,  // id = the /proc state letter (R, S, D, ...) read just before the
                      // signal (event=wall); named [running], [sleeping], ... when written
+  kClassName = 7,    // id = a ClassNames key: the allocated object's or the lock's class,
+                     // the leaf of alloc and lock samples, named `[java.lang.String]`
 };
 
 struct Frame {

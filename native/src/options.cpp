@@ -25,7 +25,8 @@ const char* actionName(Action action) {
 }
 
 bool sameSampling(const Options& a, const Options& b) {
-  return a.event == b.event && a.intervalNs == b.intervalNs && a.depth == b.depth && a.threads == b.threads &&
+  return a.event == b.event && a.timed == b.timed && a.allocBytes == b.allocBytes && a.live == b.live &&
+         a.lock == b.lock && a.lockThresholdNs == b.lockThresholdNs && a.intervalNs == b.intervalNs && a.depth == b.depth && a.threads == b.threads &&
          a.lines == b.lines && wallSignal(a) == wallSignal(b) && a.noState == b.noState && a.states == b.states;
 }
 
@@ -42,9 +43,22 @@ std::string formatInterval(uint64_t ns) {
 
 }  // namespace
 
+std::vector<std::string> profileKinds(const Options& options) {
+  std::vector<std::string> kinds;
+  if (options.timed) kinds.emplace_back(eventName(options.event));
+  if (options.allocBytes != 0) kinds.emplace_back("alloc");
+  if (options.lock) kinds.emplace_back("lock");
+  return kinds;
+}
+
 std::string describeSampling(const Options& options) {
-  std::string out = std::string("event=") + eventName(options.event) + ",interval=" +
-                    formatInterval(options.intervalNs) + ",depth=" + std::to_string(options.depth);
+  std::string out;
+  if (options.timed) {
+    out = std::string("event=") + eventName(options.event) + ",interval=" + formatInterval(options.intervalNs) + ",";
+  }
+  if (options.allocBytes != 0) out += "alloc=" + std::to_string(options.allocBytes) + (options.live ? ",live," : ",");
+  if (options.lock) out += "lock=" + formatInterval(options.lockThresholdNs) + ",";
+  out += "depth=" + std::to_string(options.depth);
   if (options.threads) out += ",threads";
   if (options.lines) out += ",lines";
   if (options.event == EventKind::kWall) {
@@ -79,8 +93,8 @@ std::string findOptionValue(const char* text, const std::string& key) {
 namespace {
 
 const char* const kAllowed =
-    "event, interval, signal, state, nostate, file, depth, threads, lines, start, stop, dump, status, statusfile, "
-    "accumulate";
+    "event, interval, alloc, live, lock, signal, state, nostate, file, depth, threads, lines, start, stop, dump, "
+    "status, statusfile, accumulate";
 
 bool parseUnsigned(const std::string& digits, uint64_t limit, uint64_t* out) {
   if (digits.empty()) return false;
@@ -126,6 +140,27 @@ bool parseDuration(const std::string& text, uint64_t* ns, std::string* why) {
   return true;
 }
 
+bool parseSize(const std::string& text, uint64_t* bytes, std::string* why) {
+  std::string digits = text;
+  uint64_t scale = 1;
+  if (!text.empty()) {
+    switch (text.back()) {
+      case 'k': case 'K': scale = uint64_t{1} << 10; break;
+      case 'm': case 'M': scale = uint64_t{1} << 20; break;
+      case 'g': case 'G': scale = uint64_t{1} << 30; break;
+      default: break;
+    }
+    if (scale != 1) digits = text.substr(0, text.size() - 1);
+  }
+  uint64_t value = 0;
+  if (!parseUnsigned(digits, UINT64_MAX / scale, &value)) {
+    *why = "must be a whole number of bytes, optionally followed by k, m or g (e.g. 512k)";
+    return false;
+  }
+  *bytes = value * scale;
+  return true;
+}
+
 std::vector<std::string> splitList(const std::string& value) {
   std::vector<std::string> parts;
   size_t start = 0;
@@ -136,6 +171,14 @@ std::vector<std::string> splitList(const std::string& value) {
     start = plus + 1;
   }
   return parts;
+}
+
+std::string kindFilePath(const std::string& path, const std::string& kind) {
+  size_t slash = path.rfind('/');
+  size_t nameStart = slash == std::string::npos ? 0 : slash + 1;
+  size_t dot = path.rfind('.');
+  if (dot == std::string::npos || dot <= nameStart) return path + "." + kind;
+  return path.substr(0, dot) + "." + kind + path.substr(dot);
 }
 
 bool expandFilePattern(const std::string& pattern, int pid, std::string* out, std::string* why) {
@@ -162,6 +205,38 @@ bool expandFilePattern(const std::string& pattern, int pid, std::string* out, st
   return true;
 }
 
+namespace {
+
+bool parseTimeInterval(const std::string& value, uint64_t* ns, std::string* error, const std::string& item) {
+  std::string why;
+  if (!parseDuration(value, ns, &why)) return fail(error, item, "interval " + why);
+  if (*ns < kMinIntervalNs) {
+    bool bare = !value.empty() && value.back() >= '0' && value.back() <= '9';
+    return fail(error, item, std::string("interval must be at least 10us") +
+                                 (bare ? " (a bare number means nanoseconds)" : ""));
+  }
+  if (*ns > kMaxIntervalNs) return fail(error, item, "interval must be at most 60s");
+  return true;
+}
+
+bool parseAllocBytes(const std::string& value, uint64_t* bytes, std::string* error, const std::string& item) {
+  std::string why;
+  if (!parseSize(value, bytes, &why)) return fail(error, item, "the allocation interval " + why);
+  if (*bytes < 1 || *bytes > kMaxAllocBytes) {
+    return fail(error, item, "the allocation interval must be from 1 byte to 2147483647 bytes (under 2g)");
+  }
+  return true;
+}
+
+bool parseLockThreshold(const std::string& value, uint64_t* ns, std::string* error, const std::string& item) {
+  std::string why;
+  if (!parseDuration(value, ns, &why)) return fail(error, item, "the lock threshold " + why);
+  if (*ns > kMaxIntervalNs) return fail(error, item, "the lock threshold must be at most 60s");
+  return true;
+}
+
+}  // namespace
+
 bool parseOptions(const char* text, Options* out, std::string* error) {
   Options options;
   std::string all = text != nullptr ? text : "";
@@ -170,6 +245,7 @@ bool parseOptions(const char* text, Options* out, std::string* error) {
     return true;
   }
   std::vector<std::string> seen;
+  std::string intervalItem;
   size_t start = 0;
   while (start <= all.size()) {
     size_t comma = all.find(',', start);
@@ -191,7 +267,11 @@ bool parseOptions(const char* text, Options* out, std::string* error) {
     seen.push_back(key);
 
     if (key == "event") {
-      if (value == "cpu") {
+      if (value == "alloc" || value == "lock") {
+        options.timed = false;
+        if (value == "alloc" && options.allocBytes == 0) options.allocBytes = kDefaultAllocBytes;
+        if (value == "lock") options.lock = true;
+      } else if (value == "cpu") {
         options.event = EventKind::kCpu;
       } else if (value == "ctimer") {
         options.event = EventKind::kCtimer;
@@ -200,19 +280,22 @@ bool parseOptions(const char* text, Options* out, std::string* error) {
       } else if (value == "wall") {
         options.event = EventKind::kWall;
       } else {
-        return fail(error, item, "event must be one of cpu, ctimer, itimer, wall");
+        return fail(error, item, "event must be one of cpu, ctimer, itimer, wall, alloc, lock");
       }
     } else if (key == "interval") {
-      uint64_t ns = 0;
-      std::string why;
-      if (!parseDuration(value, &ns, &why)) return fail(error, item, "interval " + why);
-      if (ns < kMinIntervalNs) {
-        bool bare = !value.empty() && value.back() >= '0' && value.back() <= '9';
-        return fail(error, item, std::string("interval must be at least 10us") +
-                                     (bare ? " (a bare number means nanoseconds)" : ""));
-      }
-      if (ns > kMaxIntervalNs) return fail(error, item, "interval must be at most 60s");
-      options.intervalNs = ns;
+      intervalItem = item;  // its unit depends on the event: checked once all are read
+    } else if (key == "alloc") {
+      uint64_t bytes = kDefaultAllocBytes;
+      if (hasValue && !parseAllocBytes(value, &bytes, error, item)) return false;
+      options.allocBytes = bytes;
+    } else if (key == "live") {
+      if (hasValue) return fail(error, item, "live is a flag and takes no value");
+      options.live = true;
+    } else if (key == "lock") {
+      uint64_t ns = options.lockThresholdNs;
+      if (hasValue && !parseLockThreshold(value, &ns, error, item)) return false;
+      options.lock = true;
+      options.lockThresholdNs = ns;
     } else if (key == "signal") {
       uint64_t signo = 0;
       if (!parseUnsigned(value, 1000, &signo) || signo < 1 || signo > 63) {
@@ -278,6 +361,23 @@ bool parseOptions(const char* text, Options* out, std::string* error) {
       return fail(error, item, "unknown option '" + key + "'; allowed: " + kAllowed);
     }
   }
+  if (!intervalItem.empty()) {
+    std::string value = intervalItem.substr(intervalItem.find('=') + 1);
+    if (!options.timed && options.allocBytes != 0 && options.lock) {
+      return fail(error, intervalItem, "with event=alloc and lock both, give alloc=SIZE and lock=TIME instead");
+    }
+    if (!options.timed && options.allocBytes != 0) {
+      if (!parseAllocBytes(value, &options.allocBytes, error, intervalItem)) return false;
+    } else if (!options.timed) {
+      if (!parseLockThreshold(value, &options.lockThresholdNs, error, intervalItem)) return false;
+    } else if (!parseTimeInterval(value, &options.intervalNs, error, intervalItem)) {
+      return false;
+    }
+  }
+  if (options.live && options.allocBytes == 0) {
+    *error = "invalid option 'live': live needs an allocation profile (alloc or event=alloc)";
+    return false;
+  }
   bool intervalGiven = false, wallOnly = false;
   std::string wallOption;
   for (const std::string& k : seen) {
@@ -287,7 +387,7 @@ bool parseOptions(const char* text, Options* out, std::string* error) {
       wallOption = k;
     }
   }
-  if (wallOnly && options.event != EventKind::kWall) {
+  if (wallOnly && (options.event != EventKind::kWall || !options.timed)) {
     *error = "invalid option '" + wallOption + "': only event=wall takes signal, state and nostate";
     return false;
   }

@@ -15,9 +15,14 @@ constexpr uint32_t kAllThreadStates = (1u << kThreadStates) - 1;
 // item), e.g. a future `state=running+blocked`; splitList() is the one place that splits
 // such a value.
 //
-//   event=cpu|ctimer|itimer|wall   sampling source (default cpu)
+//   event=cpu|ctimer|itimer|wall   time source (default cpu); event=alloc or event=lock
+//                             records only that kind, with interval= as its size/threshold
 //   interval=N[ns|us|ms|s]    sampling period, in CPU time (wall: wall-clock time); bare N
 //                             is ns (default 10ms, for wall 50ms; >= 10us)
+//   alloc[=N[k|m|g]]          also an allocation profile, one sample per N bytes allocated
+//                             on average (default 512k); bare N is bytes
+//   live                      alloc: keep only samples whose object is alive at the dump
+//   lock[=N[ns|us|ms|s]]      also a lock profile: monitor waits of at least N (default 10us)
 //   signal=N                  wall: the signal sent to sampled threads (default SIGVTALRM)
 //   state=S[+S...]            wall: keep only samples in these states (running, sleeping,
 //                             waiting, blocked)
@@ -53,7 +58,16 @@ struct Options {
   bool actionGiven = false;
   std::string statusFile;  // empty: no status file
   bool accumulate = false;
+  bool timed = true;               // a time source runs (false for event=alloc / event=lock)
+  uint64_t allocBytes = 0;         // mean sampling interval of the alloc profile; 0 = none
+  bool live = false;
+  bool lock = false;
+  uint64_t lockThresholdNs = 10'000;
 };
+
+// The profiles one option set records, in output order: the time event's name (cpu,
+// ctimer, itimer, wall), "alloc", "lock".
+std::vector<std::string> profileKinds(const Options& options);
 
 const char* actionName(Action action);
 
@@ -82,11 +96,23 @@ constexpr uint32_t kMaxDepth = 65536;
 //   invalid option 'event=foo': event must be one of cpu, ctimer, itimer
 bool parseOptions(const char* text, Options* out, std::string* error);
 
+// "512k" -> 524288. Units k, m, g (powers of 1024), upper or lower case; a bare number
+// is bytes. Whole numbers only.
+bool parseSize(const std::string& text, uint64_t* bytes, std::string* why);
+
+constexpr uint64_t kDefaultAllocBytes = 512 * 1024;
+constexpr uint64_t kMaxAllocBytes = 0x7fffffff;  // SetHeapSamplingInterval takes a jint
+
 // "10ms" -> 10000000. Units ns, us, ms, s; a bare number is ns. Whole numbers only.
 bool parseDuration(const std::string& text, uint64_t* ns, std::string* why);
 
 // Splits a `+`-joined option value: "running+blocked" -> {"running", "blocked"}.
 std::vector<std::string> splitList(const std::string& value);
+
+// Where the profile of one kind goes when an option set records several:
+// "/tmp/out.collapsed" + "alloc" -> "/tmp/out.alloc.collapsed"; a name without an
+// extension gets ".alloc" appended. The CLI names its files the same way.
+std::string kindFilePath(const std::string& path, const std::string& kind);
 
 // Expands %p to the pid and %% to '%'; any other % sequence is an error.
 bool expandFilePattern(const std::string& pattern, int pid, std::string* out, std::string* why);

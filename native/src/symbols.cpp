@@ -143,6 +143,8 @@ std::string Symbols::frameName(const Frame& frame) {
              "]";
     case FrameKind::kWalkFailure:
       return std::string("[") + walkFailureName(static_cast<WalkFailure>(frame.id)) + "]";
+    case FrameKind::kClassName:
+      return "[unknown_class]";  // named from its ClassNames table by the event's writer
   }
   return "[unknown_frame]";
 }

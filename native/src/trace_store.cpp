@@ -113,7 +113,11 @@ TraceStore::Result TraceStore::drop(Result reason) {
   return reason;
 }
 
-TraceStore::Result TraceStore::add(const Frame* frames, uint32_t count, uint64_t weight) {
+void TraceStore::subtract(uint32_t slot, uint64_t weight) {
+  if (ok() && slot < slotCount_) slots_[slot].count.fetch_sub(weight, std::memory_order_relaxed);
+}
+
+TraceStore::Result TraceStore::add(const Frame* frames, uint32_t count, uint64_t weight, uint32_t* slotOut) {
   if (!ok() || count == 0 || count > maxFrames_) return drop(Result::kArenaFull);
   const uint64_t h = hashOf(frames, count);
   const size_t mask = slotCount_ - 1;
@@ -139,6 +143,7 @@ TraceStore::Result TraceStore::add(const Frame* frames, uint32_t count, uint64_t
       if (slot.hash.compare_exchange_strong(seen, h, std::memory_order_acq_rel)) {
         slot.frames.store(pack(offset, count), std::memory_order_release);
         slot.count.fetch_add(weight, std::memory_order_relaxed);
+        if (slotOut != nullptr) *slotOut = static_cast<uint32_t>(i);
         return Result::kCounted;
       }
       // Lost the slot; keep the copied frames for a later empty slot and look at what
@@ -154,6 +159,7 @@ TraceStore::Result TraceStore::add(const Frame* frames, uint32_t count, uint64_t
       if (sameFrames(ref, frames, count)) {
         if (haveFrames) releaseFrames(offset, count);
         slot.count.fetch_add(weight, std::memory_order_relaxed);
+        if (slotOut != nullptr) *slotOut = static_cast<uint32_t>(i);
         return Result::kCounted;
       }
     }

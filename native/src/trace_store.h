@@ -40,7 +40,11 @@ class TraceStore {
 
   // Signal-safe. Counts `weight` samples of the given frames (their exact bytes are the
   // key): more than one when a sampler stands one thread in for several (event=wall).
-  Result add(const Frame* frames, uint32_t count, uint64_t weight = 1);
+  // *slot, if given, gets the counted trace's slot for a later subtract().
+  Result add(const Frame* frames, uint32_t count, uint64_t weight = 1, uint32_t* slot = nullptr);
+
+  // Takes back `weight` once counted at `slot` (alloc --live: an object since collected).
+  void subtract(uint32_t slot, uint64_t weight);
 
   uint64_t dropped(Result reason) const;
   uint64_t droppedTotal() const;

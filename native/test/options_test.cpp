@@ -71,8 +71,8 @@ void badIntervalsAreRejectedWithTheReason() {
 }
 
 void badEventNamesTheChoices() {
-  CHECK_STR(errorOf("event=foo"), "invalid option 'event=foo': event must be one of cpu, ctimer, itimer, wall");
-  CHECK_STR(errorOf("event"), "invalid option 'event': event must be one of cpu, ctimer, itimer, wall");
+  CHECK_STR(errorOf("event=foo"), "invalid option 'event=foo': event must be one of cpu, ctimer, itimer, wall, alloc, lock");
+  CHECK_STR(errorOf("event"), "invalid option 'event': event must be one of cpu, ctimer, itimer, wall, alloc, lock");
 }
 
 void wallDefaultsToFiftyMillisecondsAndSigvtalrm() {
@@ -101,7 +101,7 @@ void wallOptionsAreChecked() {
 
 void unknownOptionListsTheAllowedOnes() {
   CHECK_STR(errorOf("interval=1ms,colour=red"),
-            "invalid option 'colour=red': unknown option 'colour'; allowed: event, interval, signal, state, nostate, file, depth, threads, "
+            "invalid option 'colour=red': unknown option 'colour'; allowed: event, interval, alloc, live, lock, signal, state, nostate, file, depth, threads, "
             "lines, start, stop, dump, status, statusfile, accumulate");
 }
 
@@ -179,7 +179,91 @@ void samplingIsComparedAndDescribed() {
             "event=ctimer,interval=250us,depth=2048,threads,lines");
 }
 
+void sizesTakeKMGAndBareBytes() {
+  uint64_t bytes = 0;
+  std::string why;
+  CHECK(parseSize("512k", &bytes, &why));
+  CHECK_EQ(bytes, uint64_t{524288});
+  CHECK(parseSize("2M", &bytes, &why));
+  CHECK_EQ(bytes, uint64_t{2} << 20);
+  CHECK(parseSize("1g", &bytes, &why));
+  CHECK_EQ(bytes, uint64_t{1} << 30);
+  CHECK(parseSize("100", &bytes, &why));
+  CHECK_EQ(bytes, uint64_t{100});
+  for (const char* bad : {"", "k", "1.5m", "10kb", "-1", "99999999999999999999k"}) {
+    if (parseSize(bad, &bytes, &why)) check::fail(__FILE__, __LINE__, std::string("accepted size '") + bad + "'");
+  }
+}
+
+void allocAndLockAddToTheTimeEvent() {
+  Options o = parsed("event=cpu,alloc=1m,lock=5ms");
+  CHECK(o.timed);
+  CHECK(o.event == EventKind::kCpu);
+  CHECK_EQ(o.allocBytes, uint64_t{1} << 20);
+  CHECK(o.lock);
+  CHECK_EQ(o.lockThresholdNs, uint64_t{5'000'000});
+  CHECK_EQ(profileKinds(o).size(), size_t{3});
+  CHECK_STR(describeSampling(o), "event=cpu,interval=10ms,alloc=1048576,lock=5ms,depth=2048");
+
+  Options defaults = parsed("alloc,lock,live");
+  CHECK_EQ(defaults.allocBytes, kDefaultAllocBytes);
+  CHECK_EQ(defaults.lockThresholdNs, uint64_t{10'000});
+  CHECK(defaults.live);
+  CHECK(!sameSampling(defaults, parsed("alloc,lock")));
+  CHECK(!sameSampling(parsed("alloc=1m"), parsed("alloc=2m")));
+  CHECK_EQ(profileKinds(parsed("")).size(), size_t{1});
+}
+
+void eventAllocOrLockAloneTakesIntervalAsSizeOrThreshold() {
+  Options alloc = parsed("event=alloc,interval=64k");
+  CHECK(!alloc.timed);
+  CHECK_EQ(alloc.allocBytes, uint64_t{65536});
+  CHECK_EQ(profileKinds(alloc).size(), size_t{1});
+  CHECK_STR(profileKinds(alloc)[0], "alloc");
+  CHECK_EQ(parsed("event=alloc").allocBytes, kDefaultAllocBytes);
+  Options lock = parsed("event=lock,interval=1ms");
+  CHECK(!lock.timed);
+  CHECK(lock.lock);
+  CHECK_EQ(lock.lockThresholdNs, uint64_t{1'000'000});
+  CHECK_EQ(parsed("event=lock,interval=0").lockThresholdNs, uint64_t{0});
+  CHECK_STR(describeSampling(lock), "lock=1ms,depth=2048");
+}
+
+void badAllocAndLockValuesAreRejected() {
+  CHECK_STR(errorOf("alloc=lots"),
+            "invalid option 'alloc=lots': the allocation interval must be a whole number of bytes, optionally "
+            "followed by k, m or g (e.g. 512k)");
+  CHECK_STR(errorOf("alloc=0"),
+            "invalid option 'alloc=0': the allocation interval must be from 1 byte to 2147483647 bytes (under 2g)");
+  CHECK_STR(errorOf("alloc=2g"),
+            "invalid option 'alloc=2g': the allocation interval must be from 1 byte to 2147483647 bytes (under 2g)");
+  CHECK_STR(errorOf("lock=soon"),
+            "invalid option 'lock=soon': the lock threshold must be a whole number followed by ns, us, ms or s "
+            "(e.g. 10ms)");
+  CHECK_STR(errorOf("live"), "invalid option 'live': live needs an allocation profile (alloc or event=alloc)");
+  CHECK_STR(errorOf("live=yes,alloc"), "invalid option 'live=yes': live is a flag and takes no value");
+  CHECK_STR(errorOf("event=alloc,interval=10ms"),
+            "invalid option 'interval=10ms': the allocation interval must be a whole number of bytes, "
+            "optionally followed by k, m or g (e.g. 512k)");
+  CHECK_STR(errorOf("event=alloc,lock,interval=1m"),
+            "invalid option 'interval=1m': with event=alloc and lock both, give alloc=SIZE and lock=TIME instead");
+  CHECK_STR(errorOf("event=alloc,state=running"),
+            "invalid option 'state': only event=wall takes signal, state and nostate");
+}
+
+void kindFilesAreNamedBeforeTheExtension() {
+  CHECK_STR(kindFilePath("/tmp/out.collapsed", "alloc"), "/tmp/out.alloc.collapsed");
+  CHECK_STR(kindFilePath("/tmp/a.b/out", "lock"), "/tmp/a.b/out.lock");
+  CHECK_STR(kindFilePath("/tmp/.hidden", "cpu"), "/tmp/.hidden.cpu");
+  CHECK_STR(kindFilePath("out.txt", "cpu"), "out.cpu.txt");
+}
+
 int main() {
+  sizesTakeKMGAndBareBytes();
+  allocAndLockAddToTheTimeEvent();
+  eventAllocOrLockAloneTakesIntervalAsSizeOrThreshold();
+  badAllocAndLockValuesAreRejected();
+  kindFilesAreNamedBeforeTheExtension();
   attachActionsAndTheirOptions();
   theStatusFileIsFoundInAnInvalidOptionString();
   samplingIsComparedAndDescribed();

@@ -8,15 +8,63 @@ import java.util.List;
  * The settings the CLI hands to the native agent, rendered in the agent's grammar:
  * comma-separated {@code key=value} pairs and bare flags, where a list inside a value is
  * joined with {@code +}. A path containing a comma cannot be passed, so it is refused here.
+ *
+ * <p>{@code event} is a time source (with {@code interval}) or {@code alloc}/{@code lock}
+ * alone; {@code alloc} (a size, or null) and {@code lockNanos} (a threshold, or negative)
+ * add those profiles. With more than one kind the agent writes one file per kind, named by
+ * {@link #kindFile}.
  */
-public record AgentOptions(Event event, Interval interval, int depth, boolean threads, boolean lines, Path file) {
+public record AgentOptions(Event event, Interval interval, ByteSize alloc, boolean live, long lockNanos, int depth,
+                           boolean threads, boolean lines, Path file) {
     public static final int DEFAULT_DEPTH = 2048;
     public static final int MAX_DEPTH = 65536;
+    public static final long DEFAULT_LOCK_NANOS = 10_000;
 
     public AgentOptions {
         if (depth < 1 || depth > MAX_DEPTH) {
             throw new IllegalArgumentException("depth must be between 1 and " + MAX_DEPTH + ", got " + depth);
         }
+        if (event == Event.alloc && alloc == null) {
+            alloc = ByteSize.DEFAULT_ALLOC;
+        }
+        if (event == Event.lock && lockNanos < 0) {
+            lockNanos = DEFAULT_LOCK_NANOS;
+        }
+        if (live && alloc == null) {
+            throw new IllegalArgumentException("--live needs an allocation profile (--alloc or -e alloc)");
+        }
+    }
+
+    /** A time-event profile only. */
+    public AgentOptions(Event event, Interval interval, int depth, boolean threads, boolean lines, Path file) {
+        this(event, interval, null, false, -1, depth, threads, lines, file);
+    }
+
+    /** The profiles recorded, in the agent's order: the time event's name, alloc, lock. */
+    public List<String> kinds() {
+        List<String> kinds = new ArrayList<>();
+        if (event.timed()) {
+            kinds.add(event.name());
+        }
+        if (alloc != null) {
+            kinds.add(Event.alloc.name());
+        }
+        if (lockNanos >= 0) {
+            kinds.add(Event.lock.name());
+        }
+        return kinds;
+    }
+
+    /**
+     * Where one kind of several goes, as the agent names it: {@code out.collapsed} and
+     * {@code alloc} give {@code out.alloc.collapsed}; a name without extension gets
+     * {@code .alloc} appended.
+     */
+    public static Path kindFile(Path file, String kind) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String named = dot <= 0 ? name + "." + kind : name.substring(0, dot) + "." + kind + name.substring(dot);
+        return file.resolveSibling(named);
     }
 
     public String toAgentArgument() {
@@ -26,7 +74,18 @@ public record AgentOptions(Event event, Interval interval, int depth, boolean th
         }
         List<String> parts = new ArrayList<>();
         parts.add("event=" + event.name());
-        parts.add("interval=" + interval.toAgentValue());
+        if (event.timed()) {
+            parts.add("interval=" + interval.toAgentValue());
+        }
+        if (alloc != null) {
+            parts.add("alloc=" + alloc.bytes());
+        }
+        if (live) {
+            parts.add("live");
+        }
+        if (lockNanos >= 0) {
+            parts.add("lock=" + lockNanos + "ns");
+        }
         parts.add("depth=" + depth);
         if (threads) {
             parts.add("threads");

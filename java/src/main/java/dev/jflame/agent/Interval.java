@@ -21,6 +21,11 @@ public record Interval(long nanos) {
     }
 
     public static Interval parse(String text) {
+        return new Interval(parseNanos(text));
+    }
+
+    /** The nanoseconds {@code text} spells, without the minimum of a sampling interval (a lock threshold). */
+    public static long parseNanos(String text) {
         Matcher m = FORM.matcher(text.trim().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
             throw new IllegalArgumentException(
@@ -36,7 +41,7 @@ public record Interval(long nanos) {
         if (value > Long.MAX_VALUE / scale) {
             throw new IllegalArgumentException("interval '" + text + "' is too long");
         }
-        return new Interval(value * scale);
+        return value * scale;
     }
 
     /** The agent's spelling: nanoseconds with their unit, exact whatever the user typed. */

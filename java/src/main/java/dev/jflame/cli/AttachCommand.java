@@ -3,10 +3,8 @@ package dev.jflame.cli;
 import dev.jflame.agent.AgentStatus;
 import dev.jflame.agent.AttachedJvm;
 import dev.jflame.agent.Interval;
-import dev.jflame.flamegraph.Profile;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -99,17 +97,28 @@ final class AttachCommand implements Callable<Integer> {
         Path atExit = jvm.inTarget(jvm.tmpFile("jflame-" + pid + ".collapsed"));
         AgentStatus status = answered(jvm.request("start", agentOptions(atExit)));
         err.println("jflame: JVM " + pid + ": " + status.message() + attachCost(status));
+        ProfileSet profiles = ProfileSet.of(profiler.toAgentOptions(atExit), atExit);
+        String atExitFiles = String.join(", ", profiles.kinds().stream()
+                .map(kind -> profiles.agentFileOf(kind).toString()).toList());
         err.println("jflame: 'jflame attach " + pid + " stop -o flame.svg' stops and draws it; should the JVM exit "
-                + "first, the profile goes to " + atExit + (jvm.sharesFiles() ? "" : " in its own file system"));
+                + "first, the profile goes to " + atExitFiles + (jvm.sharesFiles() ? "" : " in its own file system"));
         return ExitCodes.OK;
     }
 
     private int draw(AttachedJvm jvm, String request, PrintWriter err) throws IOException {
         Path profile = jvm.workFile("profile.collapsed");
+        // Which kinds the running profile records decides how many graphs there are.
+        ProfileSet profiles = ProfileSet.fromStatus(answered(jvm.request("status", "")).fact("kinds"), profile);
+        profiles.checkOutput(output.target());
         AgentStatus status = answered(jvm.request(request, "file=" + jvm.inTarget(profile)));
-        render(profile, err);
-        err.println("jflame: JVM " + pid + ": " + status.message().replace(", wrote " + jvm.inTarget(profile), ""));
+        render(profiles, err);
+        err.println("jflame: JVM " + pid + ": " + withoutWorkFiles(status.message()));
         return ExitCodes.OK;
+    }
+
+    /** The agent's message without the temporary files it wrote for jflame to read. */
+    private static String withoutWorkFiles(String message) {
+        return message.replaceAll(", wrote [^;]*", "");
     }
 
     private int status(AttachedJvm jvm) throws IOException {
@@ -135,6 +144,8 @@ final class AttachCommand implements Callable<Integer> {
         try (ShutdownHold hold = new ShutdownHold(); AttachedJvm jvm = AttachedJvm.attach(pid)) {
             Path profile = jvm.workFile("profile.collapsed");
             Path profileInTarget = jvm.inTarget(profile);
+            ProfileSet profiles = ProfileSet.of(profiler.toAgentOptions(profileInTarget), profile);
+            profiles.checkOutput(target);
             AgentStatus started = answered(jvm.request("start", agentOptions(profileInTarget)));
             // Someone else's profile with the same options: read it, but leave it running.
             boolean ours = !started.message().startsWith("already profiling");
@@ -150,15 +161,13 @@ final class AttachCommand implements Callable<Integer> {
             }
             if (!AttachedJvm.isAlive(pid)) {
                 // The agent wrote what it had at the JVM's exit.
-                if (Files.isRegularFile(profile)) {
-                    render(profile, err);
-                }
+                boolean drawn = render(profiles, err);
                 throw new UserError("JVM " + pid + " exited during the attach"
-                        + (Files.isRegularFile(profile) ? "; the graph shows what ran until then" : ""));
+                        + (drawn ? "; the graph shows what ran until then" : ""));
             }
             AgentStatus stopped = answered(jvm.request(ours ? "stop" : "dump", "file=" + profileInTarget));
-            render(profile, err);
-            err.println("jflame: JVM " + pid + ": " + stopped.message().replace(", wrote " + profileInTarget, "")
+            render(profiles, err);
+            err.println("jflame: JVM " + pid + ": " + withoutWorkFiles(stopped.message())
                     + (ours ? "" : "; the profile was started by someone else and keeps running"));
             return ExitCodes.OK;
         }
@@ -181,16 +190,8 @@ final class AttachCommand implements Callable<Integer> {
         return ms.isEmpty() ? "" : " (method ids for " + status.fact("classes") + " classes in " + ms + " ms)";
     }
 
-    private void render(Path profileFile, PrintWriter err) throws IOException {
-        ProfileOutput target = output.target();
-        Profile profile = target.read(profileFile);
-        if (profile.stacks().isEmpty()) {
-            err.println("jflame: the profile holds no samples (was the JVM using the CPU?)");
-        }
-        target.write(profile, spec.commandLine().getOut());
-        if (target.file() != null) {
-            err.println("jflame: wrote " + target.file());
-        }
+    private boolean render(ProfileSet profiles, PrintWriter err) throws IOException {
+        return profiles.render(output.target(), spec.commandLine().getOut(), err, "(was the JVM using the CPU?)");
     }
 
     /** {@code -d 30s}: the interval grammar, named as a duration in errors. */

@@ -1,13 +1,14 @@
 package dev.jflame.cli;
 
+import dev.jflame.agent.AgentOptions;
 import dev.jflame.agent.EmbeddedAgent;
 import dev.jflame.agent.JvmLaunch;
 import dev.jflame.agent.ProfiledJvm;
-import dev.jflame.flamegraph.Profile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * One profiled run of an app: start it with the agent, wait for it, render what the agent
@@ -28,33 +29,30 @@ final class ProfileSession {
     }
 
     int run(JvmLaunch launch) throws IOException, InterruptedException {
-        output.checkWritable();
-        Path agent = EmbeddedAgent.inTempDirectory().extract();
         Path workDir = Files.createTempDirectory("jflame-run");
         Path profileFile = workDir.resolve("profile.collapsed");
-        try (ShutdownHold hold = new ShutdownHold()) {
-            ProfiledJvm jvm = ProfiledJvm.start(launch, agent, profiler.toAgentOptions(profileFile), System.err);
-            int appExit = jvm.waitFor();
-            return render(profileFile, appExit);
+        ProfileSet profiles = new ProfileSet(List.of(), profileFile);
+        try {
+            AgentOptions options = profiler.toAgentOptions(profileFile);
+            profiles = ProfileSet.of(options, profileFile);
+            profiles.checkOutput(output);
+            Path agent = EmbeddedAgent.inTempDirectory().extract();
+            try (ShutdownHold hold = new ShutdownHold()) {
+                ProfiledJvm jvm = ProfiledJvm.start(launch, agent, options, System.err);
+                int appExit = jvm.waitFor();
+                return render(profiles, appExit);
+            }
         } finally {
-            deleteQuietly(profileFile);
+            profiles.deleteQuietly();
             deleteQuietly(workDir);
         }
     }
 
-    private int render(Path profileFile, int appExit) throws IOException {
-        if (!Files.isRegularFile(profileFile)) {
+    private int render(ProfileSet profiles, int appExit) throws IOException {
+        if (!profiles.render(output, stdout, stderr, "(did the app run long enough to be sampled?)")) {
             stderr.println("jflame: the app exited with code " + appExit + " and left no profile"
                     + (appExit == 0 ? "; see the agent's messages above" : ""));
             return appExit == 0 ? ExitCodes.NO_PROFILE : appExit;
-        }
-        Profile profile = output.read(profileFile);
-        if (profile.stacks().isEmpty()) {
-            stderr.println("jflame: the profile holds no samples (did the app run long enough to be sampled?)");
-        }
-        output.write(profile, stdout);
-        if (output.file() != null) {
-            stderr.println("jflame: wrote " + output.file());
         }
         return appExit;
     }

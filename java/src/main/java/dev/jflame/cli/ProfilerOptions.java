@@ -1,10 +1,19 @@
 package dev.jflame.cli;
 
 import dev.jflame.agent.AgentOptions;
+import dev.jflame.agent.ByteSize;
 import dev.jflame.agent.Event;
 import dev.jflame.agent.Interval;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Stack;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.IParameterPreprocessor;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /** How to sample: shared by every command that starts the agent. */
 final class ProfilerOptions {
@@ -13,7 +22,8 @@ final class ProfilerOptions {
                     + "cpu = per-thread CPU clock from perf_events (exact rate; falls back to ctimer where perf "
                     + "events are refused); ctimer = per-thread CPU timers (at most one sample per kernel tick); "
                     + "itimer = one process-wide CPU timer; wall = wall-clock time of every Java thread, "
-                    + "running or not, each stack ending in [running], [sleeping], [waiting] or [blocked].")
+                    + "running or not, each stack ending in [running], [sleeping], [waiting] or [blocked]; "
+                    + "alloc = allocations only (as --alloc); lock = monitor contention only (as --lock).")
     Event event;
 
     @Option(names = {"-i", "--interval"}, paramLabel = "TIME",
@@ -21,6 +31,27 @@ final class ProfilerOptions {
             description = "Sampling interval, with a unit: ns, us, ms or s; CPU time for cpu, ctimer and itimer, "
                     + "wall-clock time for wall (default: 10ms, for wall 50ms).")
     Interval interval;
+
+    @Option(names = "--alloc", arity = "0..1", paramLabel = "SIZE", fallbackValue = "512k",
+            preprocessor = AttachedValueOnly.class, converter = SizeConverter.class,
+            description = "Also record an allocation profile: one sample per SIZE bytes allocated on average "
+                    + "(--alloc=SIZE, with k, m or g; default 512k), weighted in bytes and ending in the "
+                    + "allocated class, e.g. [java.lang.String]. With a time event too, each kind is drawn to "
+                    + "its own file: -o flame.svg gives flame.svg and flame.alloc.svg.")
+    ByteSize alloc;
+
+    @Option(names = "--live",
+            description = "With --alloc: keep only the samples whose object is still reachable at the end "
+                    + "(checked after a forced GC), to hunt leaks.")
+    boolean live;
+
+    @Option(names = "--lock", arity = "0..1", paramLabel = "TIME", fallbackValue = "10us",
+            preprocessor = AttachedValueOnly.class, converter = ThresholdConverter.class,
+            description = "Also record a lock profile: waits to enter a contended synchronized block or method "
+                    + "of at least TIME (--lock=TIME; default 10us), weighted in nanoseconds and ending in the "
+                    + "lock's class. java.util.concurrent locks park instead: see them in -e wall as [waiting]. "
+                    + "Drawn to FILE.lock.svg next to the time event's graph.")
+    Long lockNanos;
 
     @Option(names = "--threads", description = "Split the graph by thread: a root frame per thread, [name tid=N].")
     boolean threads;
@@ -34,11 +65,56 @@ final class ProfilerOptions {
     int depth;
 
     AgentOptions toAgentOptions(Path profileFile) {
+        if (!event.timed() && interval != null) {
+            throw new UserError("-e " + event + " takes no --interval; give " + (event == Event.alloc
+                    ? "--alloc=SIZE for its sampling interval" : "--lock=TIME for its threshold"));
+        }
         try {
-            return new AgentOptions(event, interval != null ? interval : event.defaultInterval(), depth, threads,
-                    lines, profileFile);
+            return new AgentOptions(event, interval != null ? interval : event.defaultInterval(), alloc, live,
+                    lockNanos != null ? lockNanos : -1, depth, threads, lines, profileFile);
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
+        }
+    }
+
+    /**
+     * {@code --alloc} and {@code --lock} take their value only as {@code --alloc=SIZE}: a
+     * separate word after them is the next argument (the app's jar, a PID), never their value.
+     */
+    static final class AttachedValueOnly implements IParameterPreprocessor {
+        @Override
+        public boolean preprocess(Stack<String> args, CommandSpec commandSpec, ArgSpec argSpec,
+                                  Map<String, Object> info) {
+            if (" ".equals(info.get("separator"))) {
+                args.push(((OptionSpec) argSpec).fallbackValue());
+            }
+            return false;
+        }
+    }
+
+    static final class SizeConverter implements ITypeConverter<ByteSize> {
+        @Override
+        public ByteSize convert(String value) {
+            try {
+                return ByteSize.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    static final class ThresholdConverter implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            try {
+                long nanos = Interval.parseNanos(value);
+                if (nanos > 60_000_000_000L) {
+                    throw new TypeConversionException("lock threshold must be at most 60s, got " + value);
+                }
+                return nanos;
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage().replace("interval", "lock threshold"));
+            }
         }
     }
 }

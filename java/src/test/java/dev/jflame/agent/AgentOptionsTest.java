@@ -30,4 +30,23 @@ class AgentOptionsTest {
         assertThrows(IllegalArgumentException.class,
                 () -> new AgentOptions(Event.cpu, Interval.parse("10ms"), 0, false, false, Path.of("x")));
     }
+
+    @Test
+    void kindFilesGetTheKindBeforeTheExtension() {
+        assertEquals(Path.of("/t/out.alloc.collapsed"), AgentOptions.kindFile(Path.of("/t/out.collapsed"), "alloc"));
+        assertEquals(Path.of("/t.d/out.lock"), AgentOptions.kindFile(Path.of("/t.d/out"), "lock"));
+        assertEquals(Path.of(".hidden.cpu"), AgentOptions.kindFile(Path.of(".hidden"), "cpu"));
+    }
+
+    @Test
+    void sizesParseWithKMG() {
+        assertEquals(524288, ByteSize.parse("512k").bytes());
+        assertEquals(3L << 20, ByteSize.parse("3M").bytes());
+        assertEquals(1L << 30, ByteSize.parse("1g").bytes());
+        assertEquals(100, ByteSize.parse("100").bytes());
+        assertEquals("512k", ByteSize.parse("524288").toString());
+        for (String bad : new String[] {"", "0", "2g", "1.5m", "10kb", "-1"}) {
+            assertThrows(IllegalArgumentException.class, () -> ByteSize.parse(bad), bad);
+        }
+    }
 }

@@ -1,0 +1,101 @@
+package dev.jflame.cli;
+
+import dev.jflame.agent.AgentOptions;
+import dev.jflame.agent.Event;
+import dev.jflame.flamegraph.Profile;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The profiles one recording writes, one per kind (a time event, alloc, lock): where the
+ * agent puts each and where each graph goes. A single kind keeps the given names; with
+ * several the agent's file and the graph of alloc and lock get the kind before the
+ * extension ({@code flame.svg} -> {@code flame.alloc.svg}), the time event's graph keeps
+ * the name given.
+ */
+record ProfileSet(List<String> kinds, Path agentFile) {
+    ProfileSet {
+        kinds = List.copyOf(kinds);
+    }
+
+    static ProfileSet of(AgentOptions options, Path agentFile) {
+        return new ProfileSet(options.kinds(), agentFile);
+    }
+
+    /** From an attach status's {@code kinds} fact ({@code cpu+alloc}); the time event alone if absent. */
+    static ProfileSet fromStatus(String kinds, Path agentFile) {
+        return new ProfileSet(kinds.isBlank() ? List.of(Event.cpu.name()) : List.of(kinds.split("\\+")), agentFile);
+    }
+
+    boolean several() {
+        return kinds.size() > 1;
+    }
+
+    Path agentFileOf(String kind) {
+        return several() ? AgentOptions.kindFile(agentFile, kind) : agentFile;
+    }
+
+    ProfileOutput outputOf(String kind, ProfileOutput output) {
+        boolean timeKind = !kind.equals(Event.alloc.name()) && !kind.equals(Event.lock.name());
+        if (!several() || timeKind || output.file() == null) {
+            return output;
+        }
+        return new ProfileOutput(AgentOptions.kindFile(output.file(), kind), output.explicitFormat(), output.graph());
+    }
+
+    /** Checked before recording: several graphs cannot share stdout. */
+    void checkOutput(ProfileOutput output) {
+        if (several() && output.file() == null) {
+            throw new UserError("recording " + String.join(", ", kinds) + " gives one graph per kind, and only one "
+                    + "can go to stdout: give -o FILE (e.g. -o flame.svg writes flame.svg, flame.alloc.svg, ...)");
+        }
+        for (String kind : kinds) {
+            outputOf(kind, output).checkWritable();
+        }
+    }
+
+    /**
+     * Draws every kind the agent wrote; says on stderr which files were written. Returns
+     * false if none was there to draw.
+     */
+    boolean render(ProfileOutput output, PrintWriter stdout, PrintWriter stderr, String emptyHint) throws IOException {
+        List<Path> written = new ArrayList<>();
+        boolean any = false;
+        for (String kind : kinds) {
+            Path file = agentFileOf(kind);
+            if (!Files.isRegularFile(file)) {
+                continue;
+            }
+            any = true;
+            ProfileOutput target = outputOf(kind, output);
+            Profile profile = target.read(file);
+            if (profile.stacks().isEmpty()) {
+                stderr.println("jflame: the " + kind + " profile holds no samples" + (kind.equals("alloc")
+                        ? "" : kind.equals("lock") ? " (no synchronized block was contended above the threshold)"
+                        : " " + emptyHint));
+            }
+            target.write(profile, stdout);
+            if (target.file() != null) {
+                written.add(target.file());
+            }
+        }
+        if (!written.isEmpty()) {
+            stderr.println("jflame: wrote " + String.join(", ", written.stream().map(Path::toString).toList()));
+        }
+        return any;
+    }
+
+    void deleteQuietly() {
+        for (String kind : kinds) {
+            try {
+                Files.deleteIfExists(agentFileOf(kind));
+            } catch (IOException e) {
+                // A leftover temp file is harmless; failing the run over it is not.
+            }
+        }
+    }
+}
