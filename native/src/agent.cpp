@@ -46,6 +46,7 @@
 #include "engine.h"
 #include "itimer_engine.h"
 #include "jitter.h"
+#include "method_namer.h"
 #include "options.h"
 #include "perf_engine.h"
 #include "signal_handler.h"
@@ -105,6 +106,7 @@ struct Agent {
   bool guardInstalled = false;
   std::string guardScope;
   ThreadRegistry registry;
+  MethodNamer namer;
   std::string jvmName;
   Profile profile;
   bool running = false;
@@ -347,6 +349,10 @@ bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::
     setProfileEvents(agent, JVMTI_DISABLE, error);
     return false;
   }
+  std::string why;
+  if (!agent.namer.start(agent.vm, agent.jvmti, profile.store.get(), options.lines, &why) && verbose) {
+    report(why + "; methods of classes unloaded before the profile is written will not be named");
+  }
   profile.startRequestNs = monotonicNs() - requestStart;
   agent.running = true;
   return true;
@@ -359,6 +365,7 @@ bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::
 bool stopSampling(Agent& agent, std::string* error) {
   agent.registry.stop();  // no new signals: engine disarmed for every thread
   bool drained = sampler::disableAndDrain(kDrainTimeoutMs);
+  agent.namer.stop();  // before VMDeath returns: it is attached to the JVM
   agent.running = false;
   agent.profile.earlierNs += monotonicNs() - agent.profile.startNs;
   std::string ignored;
@@ -377,7 +384,10 @@ uint64_t sampledNs(const Agent& agent) {
 
 CollapsedWriter collectStacks(Agent& agent, JNIEnv* jni, uint64_t* unknownMethods) {
   Symbols symbols(agent.jvmti, jni, agent.profile.options.lines,
-                  [&agent](int tid) { return agent.registry.nameOf(tid); });
+                  [&agent](int tid) { return agent.registry.nameOf(tid); },
+                  [&agent](jmethodID id, bool lines, Symbols::Method* out) {
+                    return agent.namer.lookup(id, lines, out);
+                  });
   CollapsedWriter writer;
   std::vector<std::string> names;
   const Options& options = agent.profile.options;
@@ -437,6 +447,9 @@ bool writeProfile(Agent& agent, JNIEnv* jni, const std::string& path, std::strin
     header.extra.emplace_back("arm_failures", std::to_string(profile.engine->armFailures()));
   }
   if (unknownMethods != 0) header.extra.emplace_back("unknown_methods", std::to_string(unknownMethods));
+  header.extra.emplace_back("methods_named_early", std::to_string(agent.namer.named()) + " (" +
+                                                       std::to_string(agent.namer.alreadyUnloaded()) +
+                                                       " were unloaded before the namer saw them)");
   header.extra.emplace_back("crash_guard", agent.guardScope);
 
   char mean[32];
