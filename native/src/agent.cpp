@@ -50,6 +50,7 @@
 #include "options.h"
 #include "perf_engine.h"
 #include "signal_handler.h"
+#include "signal_watch.h"
 #include "stats.h"
 #include "symbols.h"
 #include "thread_registry.h"
@@ -69,6 +70,12 @@ uint64_t monotonicNs() {
 }
 
 int currentTid() { return static_cast<int>(syscall(SYS_gettid)); }
+
+uint64_t processCpuNs() {
+  timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000 + static_cast<uint64_t>(ts.tv_nsec);
+}
 
 std::string formatMs(uint64_t ns) {
   char buffer[64];
@@ -90,6 +97,8 @@ struct Profile {
   uint64_t classes = 0;     // loaded classes walked for method ids at the last start
   uint64_t methodIdsNs = 0; // time that walk took
   uint64_t startRequestNs = 0;
+  uint64_t cpuAtStartNs = 0;  // the process's CPU time at the last start
+  uint64_t cpuNs = 0;         // ... and from there to the stop
 };
 
 struct Agent {
@@ -107,6 +116,7 @@ struct Agent {
   std::string guardScope;
   ThreadRegistry registry;
   MethodNamer namer;
+  SignalWatch watch;
   std::string jvmName;
   Profile profile;
   bool running = false;
@@ -353,6 +363,8 @@ bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::
   if (!agent.namer.start(agent.vm, agent.jvmti, profile.store.get(), options.lines, &why) && verbose) {
     report(why + "; methods of classes unloaded before the profile is written will not be named");
   }
+  if (!agent.watch.start(signo, verbose, &why) && verbose) report(why);
+  profile.cpuAtStartNs = processCpuNs();
   profile.startRequestNs = monotonicNs() - requestStart;
   agent.running = true;
   return true;
@@ -366,6 +378,9 @@ bool stopSampling(Agent& agent, std::string* error) {
   agent.registry.stop();  // no new signals: engine disarmed for every thread
   bool drained = sampler::disableAndDrain(kDrainTimeoutMs);
   agent.namer.stop();  // before VMDeath returns: it is attached to the JVM
+  agent.watch.check();
+  agent.watch.stop();
+  agent.profile.cpuNs = processCpuNs() - agent.profile.cpuAtStartNs;
   agent.running = false;
   agent.profile.earlierNs += monotonicNs() - agent.profile.startNs;
   std::string ignored;
@@ -451,12 +466,25 @@ bool writeProfile(Agent& agent, JNIEnv* jni, const std::string& path, std::strin
                                                        std::to_string(agent.namer.alreadyUnloaded()) +
                                                        " were unloaded before the namer saw them)");
   header.extra.emplace_back("crash_guard", agent.guardScope);
+  if (agent.running) agent.watch.check();
+  std::string warnings = agent.watch.replacedMessage();
+  if (!warnings.empty()) header.extra.emplace_back("signal_handler", warnings);
+  if (header.event == "cpu" || header.event == "itimer") {
+    uint64_t cpuNs = agent.running ? processCpuNs() - profile.cpuAtStartNs : profile.cpuNs;
+    std::string delivery = SignalWatch::deliveryMessage(sampler::signalsReceived(), cpuNs, profile.options.intervalNs);
+    header.extra.emplace_back("signals_received", std::to_string(sampler::signalsReceived()) + " for " +
+                                                      formatMs(cpuNs) + " ms of process CPU time");
+    if (!delivery.empty()) {
+      header.extra.emplace_back("signal_delivery", delivery);
+      warnings += (warnings.empty() ? "" : "; ") + delivery;
+    }
+  }
 
   char mean[32];
   std::snprintf(mean, sizeof(mean), "%.1f", static_cast<double>(stats.handlerNsMean()) / 1000.0);
   *summary = std::to_string(writer.samples()) + " samples, " + std::to_string(drops) +
              " dropped, failed walks: " + header.failedWalks + ", handler " + mean + " us/sample mean (" +
-             formatMs(stats.handlerNsTotal()) + " ms total)";
+             formatMs(stats.handlerNsTotal()) + " ms total)" + (warnings.empty() ? "" : "; warning: " + warnings);
   return writer.write(path, header, error);
 }
 

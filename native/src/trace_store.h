@@ -53,7 +53,8 @@ class TraceStore {
   // moves past it. A trace whose publication is still being announced ends the visit
   // early (the next call sees it). False if the reader fell more than kRecentTraces
   // behind: the traces in between are no longer listed, *next is moved to the newest,
-  // and the reader must look at all traces once with forEach().
+  // and the reader must look at all traces once with forEach() (a trace published
+  // meanwhile may then be seen by both).
   static constexpr size_t kRecentTraces = 4096;
   template <typename Fn>
   bool forEachNewTrace(uint64_t* next, Fn&& fn) const {
