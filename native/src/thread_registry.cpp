@@ -126,8 +126,11 @@ void* ThreadRegistry::scannerMain(void* self) {
 void ThreadRegistry::armLocked(int tid, uint64_t startTime) {
   Live& live = live_[tid];
   live.startTime = startTime;
-  live.ended = false;
   live.nameReads = kNameReads;
+  // The agent's own threads block the sampling signals: a timer for them only costs, and
+  // event=wall would count them among the threads it stands for.
+  live.ended = isAgentThread(tid);
+  if (live.ended) return;
   ++threadsSeen_;
   engine_->threadStarted(tid);
 }
