@@ -27,7 +27,7 @@ class ClassUnloadingIT {
 
     @Test
     void samplesInUnloadedClassesStayNamed() throws Exception {
-        AgentRun run = AgentRun.run(dir, "interval=1ms,lines", UnloadingWorkload.class, "3000", "30");
+        AgentRun run = AgentRun.run(dir, "interval=1ms,lines", UnloadingWorkload.class, "3000", "50");
         assertEquals(0, run.exitCode(), run.stderr());
 
         Matcher unloaded = Pattern.compile("unloaded classes: (\\d+)").matcher(run.stdout());
