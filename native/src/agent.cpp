@@ -49,9 +49,11 @@
 #include "itimer_engine.h"
 #include "jitter.h"
 #include "lock_tracker.h"
+#include "method_namer.h"
 #include "options.h"
 #include "perf_engine.h"
 #include "signal_handler.h"
+#include "signal_watch.h"
 #include "stats.h"
 #include "symbols.h"
 #include "thread_registry.h"
@@ -72,6 +74,12 @@ uint64_t monotonicNs() {
 }
 
 int currentTid() { return static_cast<int>(syscall(SYS_gettid)); }
+
+uint64_t processCpuNs() {
+  timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000 + static_cast<uint64_t>(ts.tv_nsec);
+}
 
 std::string formatMs(uint64_t ns) {
   char buffer[64];
@@ -97,6 +105,8 @@ struct Profile {
   uint64_t classes = 0;     // loaded classes walked for method ids at the last start
   uint64_t methodIdsNs = 0; // time that walk took
   uint64_t startRequestNs = 0;
+  uint64_t cpuAtStartNs = 0;  // the process's CPU time at the last start
+  uint64_t cpuNs = 0;         // ... and from there to the stop
 };
 
 struct Agent {
@@ -113,6 +123,8 @@ struct Agent {
   bool guardInstalled = false;
   std::string guardScope;
   ThreadRegistry registry;
+  MethodNamer namer;
+  SignalWatch watch;
   std::string jvmName;
   Profile profile;
   AllocSampler alloc;        // alloc and lock live as long as the agent: JVMTI callbacks
@@ -407,6 +419,12 @@ bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::
     setProfileEvents(agent, JVMTI_DISABLE, error);
     return false;
   }
+  std::string why;
+  if (!agent.namer.start(agent.vm, agent.jvmti, profile.store.get(), options.lines, &why) && verbose) {
+    report(why + "; methods of classes unloaded before the profile is written will not be named");
+  }
+  if (!agent.watch.start(signo, verbose, &why) && verbose) report(why);
+  profile.cpuAtStartNs = processCpuNs();
   profile.startRequestNs = monotonicNs() - requestStart;
   agent.running = true;
   return true;
@@ -423,6 +441,10 @@ bool stopSampling(Agent& agent, std::string* error) {
     drained = sampler::disableAndDrain(kDrainTimeoutMs);
   }
   drained = stopEventProfiles(agent) && drained;
+  agent.namer.stop();  // before VMDeath returns: it is attached to the JVM
+  agent.watch.check();
+  agent.watch.stop();
+  agent.profile.cpuNs = processCpuNs() - agent.profile.cpuAtStartNs;
   agent.running = false;
   agent.profile.earlierNs += monotonicNs() - agent.profile.startNs;
   agent.profile.earlierAgentThreadsNs += agentThreadsCpuNs() - agent.profile.agentThreadsNsAtStart;
@@ -447,7 +469,10 @@ uint64_t agentThreadsNs(const Agent& agent) {
 
 CollapsedWriter collectStacks(Agent& agent, JNIEnv* jni, uint64_t* unknownMethods) {
   Symbols symbols(agent.jvmti, jni, agent.profile.options.lines,
-                  [&agent](int tid) { return agent.registry.nameOf(tid); });
+                  [&agent](int tid) { return agent.registry.nameOf(tid); },
+                  [&agent](jmethodID id, bool lines, Symbols::Method* out) {
+                    return agent.namer.lookup(id, lines, out);
+                  });
   CollapsedWriter writer;
   std::vector<std::string> names;
   const Options& options = agent.profile.options;
@@ -511,7 +536,23 @@ bool writeTimeProfile(Agent& agent, JNIEnv* jni, const std::string& path, std::s
     header.extra.emplace_back("arm_failures", std::to_string(profile.engine->armFailures()));
   }
   if (unknownMethods != 0) header.extra.emplace_back("unknown_methods", std::to_string(unknownMethods));
+  header.extra.emplace_back("methods_named_early", std::to_string(agent.namer.named()) + " (" +
+                                                       std::to_string(agent.namer.alreadyUnloaded()) +
+                                                       " were unloaded before the namer saw them)");
   header.extra.emplace_back("crash_guard", agent.guardScope);
+  if (agent.running) agent.watch.check();
+  std::string warnings = agent.watch.replacedMessage();
+  if (!warnings.empty()) header.extra.emplace_back("signal_handler", warnings);
+  if (header.event == "cpu" || header.event == "itimer") {
+    uint64_t cpuNs = agent.running ? processCpuNs() - profile.cpuAtStartNs : profile.cpuNs;
+    std::string delivery = SignalWatch::deliveryMessage(sampler::signalsReceived(), cpuNs, profile.options.intervalNs);
+    header.extra.emplace_back("signals_received", std::to_string(sampler::signalsReceived()) + " for " +
+                                                      formatMs(cpuNs) + " ms of process CPU time");
+    if (!delivery.empty()) {
+      header.extra.emplace_back("signal_delivery", delivery);
+      warnings += (warnings.empty() ? "" : "; ") + delivery;
+    }
+  }
 
   char handler[96];
   std::snprintf(handler, sizeof(handler), "handler CPU %.1f us/sample mean, %.1f us p99",
@@ -520,7 +561,7 @@ bool writeTimeProfile(Agent& agent, JNIEnv* jni, const std::string& path, std::s
   *summary = std::to_string(writer.samples()) + " samples, " + std::to_string(drops) +
              " dropped, failed walks: " + header.failedWalks + ", " + handler + " (" +
              formatMs(stats.handlerNsTotal()) + " ms total), agent threads " +
-             formatMs(agentThreadsNs(agent)) + " ms CPU";
+             formatMs(agentThreadsNs(agent)) + " ms CPU" + (warnings.empty() ? "" : "; warning: " + warnings);
   return writer.write(path, header, error);
 }
 

@@ -2,6 +2,7 @@
 
 #include <signal.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,15 +12,19 @@
 #include <vector>
 
 #include "thread_clock.h"
+#include "tid_table.h"
 
 namespace {
 
-// The agent's threads that are running, and the CPU time of those that ended. Process-wide
-// like the threads themselves; leaked so that no destructor races a thread still ending.
+// The agent's threads: a tid table the engines can ask without a lock (isAgentThread),
+// and the list of those running with the CPU time of those that ended, for
+// agentThreadsCpuNs(). Process-wide like the threads themselves; never freed, so that no
+// destructor races a thread still ending.
 struct AgentThreads {
+  TidTable<uint8_t> byTid;
   std::mutex lock;
   std::vector<int> running;
-  std::atomic<uint64_t> endedNs{0};
+  uint64_t endedNs = 0;
 };
 
 AgentThreads& agentThreads() {
@@ -30,27 +35,39 @@ AgentThreads& agentThreads() {
 struct Start {
   void* (*body)(void*);
   void* arg;
+  std::atomic<bool> known{false};
 };
 
-void* accountedBody(void* raw) {
-  std::unique_ptr<Start> start(static_cast<Start*>(raw));
+void* runAgentThread(void* p) {
+  Start* start = static_cast<Start*>(p);
+  void* (*body)(void*) = start->body;
+  void* arg = start->arg;
   AgentThreads& threads = agentThreads();
   int tid = static_cast<int>(syscall(SYS_gettid));
+  std::atomic<uint8_t>* slot = threads.byTid.at(tid);
+  if (slot != nullptr) slot->store(1, std::memory_order_release);
   {
     std::lock_guard<std::mutex> guard(threads.lock);
     threads.running.push_back(tid);
   }
-  void* result = start->body(start->arg);
-  std::lock_guard<std::mutex> guard(threads.lock);
-  threads.endedNs.fetch_add(thread_clock::ofCaller(), std::memory_order_relaxed);
-  threads.running.erase(std::remove(threads.running.begin(), threads.running.end(), tid),
-                        threads.running.end());
+  start->known.store(true, std::memory_order_release);  // `start` belongs to the creator from here
+  void* result = body(arg);
+  {
+    std::lock_guard<std::mutex> guard(threads.lock);
+    threads.endedNs += thread_clock::ofCaller();
+    threads.running.erase(std::remove(threads.running.begin(), threads.running.end(), tid),
+                          threads.running.end());
+  }
+  if (slot != nullptr) slot->store(0, std::memory_order_release);
   return result;
 }
 
 }  // namespace
 
 int startAgentThread(pthread_t* thread, void* (*body)(void*), void* arg) {
+  Start start;
+  start.body = body;
+  start.arg = arg;
   sigset_t all;
   sigfillset(&all);
   sigdelset(&all, SIGSEGV);
@@ -58,19 +75,27 @@ int startAgentThread(pthread_t* thread, void* (*body)(void*), void* arg) {
   sigdelset(&all, SIGFPE);
   sigdelset(&all, SIGILL);
   sigset_t previous;
-  auto start = std::make_unique<Start>(Start{body, arg});
   // A new thread inherits its creator's mask: block here, create, restore.
   pthread_sigmask(SIG_BLOCK, &all, &previous);
-  int result = pthread_create(thread, nullptr, accountedBody, start.get());
+  int result = pthread_create(thread, nullptr, runAgentThread, &start);
   pthread_sigmask(SIG_SETMASK, &previous, nullptr);
-  if (result == 0) start.release();  // the thread owns it now
+  // Wait until it has recorded its tid (microseconds): `start` lives on this stack.
+  while (result == 0 && !start.known.load(std::memory_order_acquire)) {
+    timespec pause{0, 50'000};
+    nanosleep(&pause, nullptr);
+  }
   return result;
+}
+
+bool isAgentThread(int tid) {
+  std::atomic<uint8_t>* slot = agentThreads().byTid.at(tid);
+  return slot != nullptr && slot->load(std::memory_order_acquire) != 0;
 }
 
 uint64_t agentThreadsCpuNs() {
   AgentThreads& threads = agentThreads();
   std::lock_guard<std::mutex> guard(threads.lock);
-  uint64_t total = threads.endedNs.load(std::memory_order_relaxed);
+  uint64_t total = threads.endedNs;
   for (int tid : threads.running) total += thread_clock::ofThread(tid);
   return total;
 }

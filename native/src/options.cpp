@@ -109,8 +109,32 @@ bool parseUnsigned(const std::string& digits, uint64_t limit, uint64_t* out) {
   return true;
 }
 
+// Option text is quoted in messages as given, except what would break the one-line
+// message: control characters become \xNN and anything past `max` bytes is cut.
+std::string printable(const std::string& text, size_t max) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (out.size() >= max) {
+      out += "...";
+      break;
+    }
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7f) {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xf];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+constexpr size_t kQuotedMax = 200;
+
 bool fail(std::string* error, const std::string& item, const std::string& why) {
-  *error = "invalid option '" + item + "': " + why;
+  *error = "invalid option '" + printable(item, kQuotedMax) + "': " + printable(why, 2 * kQuotedMax);
   return false;
 }
 
@@ -196,7 +220,7 @@ bool expandFilePattern(const std::string& pattern, int pid, std::string* out, st
       result += '%';
     } else {
       *why = next == '\0' ? std::string("ends in a lone '%' (use %% for a literal %)")
-                          : std::string("unknown escape '%") + next + "' (use %p for the pid, %% for %)";
+                          : "unknown escape '%" + printable(std::string(1, next), 4) + "' (use %p for the pid, %% for %)";
       return false;
     }
     ++i;

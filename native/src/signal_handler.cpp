@@ -13,6 +13,7 @@
 #include "crash_guard.h"
 #include "engine.h"
 #include "frame.h"
+#include "jvm_threads.h"
 #include "mapped_memory.h"
 #include "stats.h"
 #include "thread_clock.h"
@@ -71,6 +72,7 @@ struct Sampler {
   uint32_t poolFrames = 0;
   std::atomic<bool> enabled{false};
   std::atomic<int> inHandler{0};
+  std::atomic<uint64_t> signals{0};
 };
 
 // Set once, never freed: a SIGPROF may still be pending when the JVM exits.
@@ -110,9 +112,11 @@ uint32_t walk(Sampler& s, int tid, void* ucontext, int buffer, Frame* out, bool*
   *javaThread = false;
 
   JNIEnv* env = nullptr;
-  if (config.vm->GetEnv(reinterpret_cast<void**>(&env), JNI_VERSION_1_6) != JNI_OK ||
-      env == nullptr) {
-    // Not a Java thread (GC, VM thread, ...): no Java frame can exist.
+  // GetEnv only on threads the JVM knows: on any other it may allocate (jvm_threads.h).
+  if (!jvm_threads::known(tid) ||
+      config.vm->GetEnv(reinterpret_cast<void**>(&env), JNI_VERSION_1_6) != JNI_OK || env == nullptr) {
+    // Not a Java thread (GC, VM thread, an application's native thread, ...): no Java
+    // frame can exist.
     config.stats->threadOnlySample();
     out[0] = pseudoFrame(FrameKind::kThreadSelf, static_cast<uint64_t>(tid));
     return 1;
@@ -206,6 +210,7 @@ void onSignal(int signo, siginfo_t* info, void* ucontext) {
   // `enabled` before it waits for the count to reach zero, so it cannot miss us.
   s->inHandler.fetch_add(1, std::memory_order_seq_cst);
   if (s->enabled.load(std::memory_order_seq_cst)) {
+    s->signals.fetch_add(1, std::memory_order_relaxed);
     uint64_t start = cpuNowNs();
     int tid = static_cast<int>(syscall(SYS_gettid));
     // The engine re-arms first, so the time this sample takes is not lost to the next
@@ -280,6 +285,7 @@ bool configure(const SamplerConfig& config, std::string* error) {
   }
   // Published to handlers by enable()'s seq_cst store of `enabled`.
   s->config = config;
+  s->signals.store(0, std::memory_order_relaxed);
   return true;
 }
 
@@ -298,6 +304,17 @@ bool disableAndDrain(int timeoutMs) {
     nanosleep(&pause, nullptr);
   }
   return true;
+}
+
+uint64_t signalsReceived() {
+  Sampler* s = g_sampler.load(std::memory_order_acquire);
+  return s != nullptr ? s->signals.load(std::memory_order_relaxed) : 0;
+}
+
+bool stillInstalled(int signo) {
+  struct sigaction current;
+  if (sigaction(signo, nullptr, &current) != 0) return false;
+  return (current.sa_flags & SA_SIGINFO) != 0 && current.sa_sigaction == onSignal;
 }
 
 }  // namespace sampler

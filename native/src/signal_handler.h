@@ -64,4 +64,11 @@ void enable();
 // the handlers drained; after that the store may be read and the engine freed.
 bool disableAndDrain(int timeoutMs);
 
+// Signals the handler took while enabled, since the last configure().
+uint64_t signalsReceived();
+
+// Whether the handler of `signo` is still ours: an application or library may install
+// its own afterwards (sigaction), and then no sample arrives any more.
+bool stillInstalled(int signo);
+
 }  // namespace sampler

@@ -23,8 +23,8 @@ class JvmtiString {
 
 }  // namespace
 
-Symbols::Symbols(jvmtiEnv* jvmti, JNIEnv* jni, bool lines, ThreadNamer threadName)
-    : jvmti_(jvmti), jni_(jni), lines_(lines), threadName_(std::move(threadName)) {}
+Symbols::Symbols(jvmtiEnv* jvmti, JNIEnv* jni, bool lines, ThreadNamer threadName, KnownMethods known)
+    : jvmti_(jvmti), jni_(jni), lines_(lines), threadName_(std::move(threadName)), known_(std::move(known)) {}
 
 void Symbols::createMethodIds(jvmtiEnv* jvmti, jclass klass) {
   jint count = 0;
@@ -57,34 +57,49 @@ int Symbols::lineOf(const std::vector<std::pair<int64_t, int>>& table, int bci) 
   return line;
 }
 
-const Symbols::Method& Symbols::method(jmethodID id) {
-  Method& m = methods_[id];
-  if (m.resolved) return m;
-  m.resolved = true;
-  if (id == nullptr) return m;
+Symbols::Method Symbols::resolve(jvmtiEnv* jvmti, JNIEnv* jni, jmethodID id, bool lines) {
+  Method m;
+  m.withLines = lines;
+  if (id == nullptr || jvmti == nullptr) return m;
   // Ids of methods whose class was unloaded are cleared by HotSpot: every call below
-  // then fails with JVMTI_ERROR_INVALID_METHODID, and the frame is [unknown_method].
-  JvmtiString methodName(jvmti_);
-  if (jvmti_->GetMethodName(id, methodName.out(), nullptr, nullptr) != JVMTI_ERROR_NONE) return m;
+  // then fails with JVMTI_ERROR_INVALID_METHODID instead of reading freed metadata.
+  JvmtiString methodName(jvmti);
+  jvmtiError error = jvmti->GetMethodName(id, methodName.out(), nullptr, nullptr);
+  if (error != JVMTI_ERROR_NONE) {
+    m.unloaded = error == JVMTI_ERROR_INVALID_METHODID;
+    return m;
+  }
   jclass klass = nullptr;
-  if (jvmti_->GetMethodDeclaringClass(id, &klass) != JVMTI_ERROR_NONE || klass == nullptr) return m;
-  JvmtiString signature(jvmti_);
-  jvmtiError error = jvmti_->GetClassSignature(klass, signature.out(), nullptr);
-  jni_->DeleteLocalRef(klass);
+  error = jvmti->GetMethodDeclaringClass(id, &klass);
+  if (error != JVMTI_ERROR_NONE || klass == nullptr) {
+    m.unloaded = error == JVMTI_ERROR_INVALID_METHODID;
+    return m;
+  }
+  JvmtiString signature(jvmti);
+  error = jvmti->GetClassSignature(klass, signature.out(), nullptr);
+  if (jni != nullptr) jni->DeleteLocalRef(klass);
   if (error != JVMTI_ERROR_NONE) return m;
   m.name = javaClassName(signature.get()) + "." + methodName.get();
   jboolean isNative = JNI_FALSE;
-  if (jvmti_->IsMethodNative(id, &isNative) == JVMTI_ERROR_NONE) m.isNative = isNative == JNI_TRUE;
-  if (lines_ && !m.isNative) {
+  if (jvmti->IsMethodNative(id, &isNative) == JVMTI_ERROR_NONE) m.isNative = isNative == JNI_TRUE;
+  if (lines && !m.isNative) {
     jint count = 0;
     jvmtiLineNumberEntry* table = nullptr;
     // Absent for classes compiled without -g:lines (and for some generated classes).
-    if (jvmti_->GetLineNumberTable(id, &count, &table) == JVMTI_ERROR_NONE && table != nullptr) {
+    if (jvmti->GetLineNumberTable(id, &count, &table) == JVMTI_ERROR_NONE && table != nullptr) {
       for (jint i = 0; i < count; ++i) m.lines.emplace_back(table[i].start_location, table[i].line_number);
-      jvmti_->Deallocate(reinterpret_cast<unsigned char*>(table));
+      jvmti->Deallocate(reinterpret_cast<unsigned char*>(table));
     }
   }
   return m;
+}
+
+const Symbols::Method& Symbols::method(jmethodID id) {
+  auto found = methods_.find(id);
+  if (found != methods_.end()) return found->second;
+  Method m;
+  if (!known_ || !known_(id, lines_, &m)) m = resolve(jvmti_, jni_, id, lines_);
+  return methods_.emplace(id, std::move(m)).first->second;
 }
 
 ThreadState Symbols::offCpuState(const std::string& leafMethod, bool leafIsNative) {
@@ -117,7 +132,7 @@ std::string Symbols::frameName(const Frame& frame) {
       const Method& m = method(reinterpret_cast<jmethodID>(frame.id));
       if (m.name.empty()) {
         ++unknownMethods_;
-        return "[unknown_method]";
+        return m.unloaded ? "[unloaded_method]" : "[unknown_method]";
       }
       if (m.isNative) return m.name + " [native]";
       if (lines_ && frame.bci >= 0) {

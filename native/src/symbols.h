@@ -17,9 +17,25 @@
 // after sampling stopped, with JVMTI calls allowed.
 class Symbols {
  public:
-  using ThreadNamer = std::function<std::string(int tid)>;
+  // What a jmethodID names.
+  struct Method {
+    std::string name;  // "pkg.Class.method", or empty if the id does not resolve
+    bool isNative = false;
+    bool unloaded = false;  // the JVM calls the id invalid: its class was unloaded
+    bool withLines = false; // `lines` holds the method's line table (if it has one)
+    std::vector<std::pair<int64_t, int>> lines;
+  };
 
-  Symbols(jvmtiEnv* jvmti, JNIEnv* jni, bool lines, ThreadNamer threadName);
+  using ThreadNamer = std::function<std::string(int tid)>;
+  // Names found earlier (by the method namer, while the classes were still loaded).
+  using KnownMethods = std::function<bool(jmethodID id, bool lines, Method* out)>;
+
+  Symbols(jvmtiEnv* jvmti, JNIEnv* jni, bool lines, ThreadNamer threadName, KnownMethods known = nullptr);
+
+  // Asks the JVM what `id` names. Safe for ids of unloaded classes: HotSpot checks every
+  // id and answers JVMTI_ERROR_INVALID_METHODID, which gives an empty name and
+  // `unloaded`. Needs a thread attached to the JVM (for the class's local reference).
+  static Method resolve(jvmtiEnv* jvmti, JNIEnv* jni, jmethodID id, bool lines);
 
   std::string frameName(const Frame& frame);
 
@@ -33,7 +49,7 @@ class Symbols {
   // waits to enter a monitor (or, rarer, for a safepoint or a class initialiser).
   static ThreadState offCpuState(const std::string& leafMethod, bool leafIsNative);
 
-  uint64_t unknownMethods() const { return unknownMethods_; }
+  uint64_t unknownMethods() const { return unknownMethods_; }  // frames named [unknown_method] or [unloaded_method]
 
   // Makes sure every method of `klass` has a jmethodID: AsyncGetCallTrace can only
   // report methods whose ids exist. Called at ClassPrepare and for classes loaded
@@ -49,13 +65,6 @@ class Symbols {
   static int lineOf(const std::vector<std::pair<int64_t, int>>& table, int bci);
 
  private:
-  struct Method {
-    bool resolved = false;
-    std::string name;  // "pkg.Class.method", or empty if the id no longer resolves
-    bool isNative = false;
-    std::vector<std::pair<int64_t, int>> lines;
-  };
-
   const Method& method(jmethodID id);
   std::string threadFrameName(int tid);
 
@@ -63,6 +72,7 @@ class Symbols {
   JNIEnv* const jni_;
   const bool lines_;
   ThreadNamer threadName_;
+  KnownMethods known_;
   std::unordered_map<jmethodID, Method> methods_;
   uint64_t unknownMethods_ = 0;
 };

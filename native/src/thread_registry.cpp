@@ -1,6 +1,8 @@
 #include "thread_registry.h"
 
+
 #include "agent_thread.h"
+#include "jvm_threads.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -64,6 +66,8 @@ std::vector<int> ThreadRegistry::listTasks() {
 }
 
 bool ThreadRegistry::start(Engine* engine, std::string* error) {
+  // Threads alive now were started by the JVM, or have run in it: see jvm_threads.h.
+  jvm_threads::markAllAlive();
   std::lock_guard<std::mutex> lock(mutex_);
   if (started_ && !stopped_) {
     *error = "the thread registry is already running";
@@ -122,8 +126,11 @@ void* ThreadRegistry::scannerMain(void* self) {
 void ThreadRegistry::armLocked(int tid, uint64_t startTime) {
   Live& live = live_[tid];
   live.startTime = startTime;
-  live.ended = false;
   live.nameReads = kNameReads;
+  // The agent's own threads block the sampling signals: a timer for them only costs, and
+  // event=wall would count them among the threads it stands for.
+  live.ended = isAgentThread(tid);
+  if (live.ended) return;
   ++threadsSeen_;
   engine_->threadStarted(tid);
 }
@@ -163,6 +170,7 @@ void ThreadRegistry::scanLocked() {
       continue;
     }
     if (!it->second.ended) engine_->threadEnded(it->first);
+    jvm_threads::ended(it->first);  // a later thread with this tid starts unknown
     it = live_.erase(it);
   }
 }
@@ -173,6 +181,7 @@ void ThreadRegistry::forgetStaleJavaNameLocked(int tid, uint64_t startTime) {
 }
 
 void ThreadRegistry::javaThreadStarted(int tid, const std::string& name) {
+  jvm_threads::started(tid);
   TaskStat stat;
   bool known = readTaskStat(tid, &stat);
   std::lock_guard<std::mutex> lock(mutex_);
@@ -192,6 +201,7 @@ void ThreadRegistry::javaThreadStarted(int tid, const std::string& name) {
 }
 
 void ThreadRegistry::javaThreadEnded(int tid) {
+  jvm_threads::ended(tid);
   std::lock_guard<std::mutex> lock(mutex_);
   if (!started_ || stopped_ || stopping_) return;
   auto it = live_.find(tid);

@@ -37,7 +37,9 @@ TraceStore::TraceStore(size_t maxTraces, size_t maxFrames)
   slotCount_ = nextPowerOfTwo(2 * maxTraces);
   slotMemory_ = MappedMemory(slotCount_ * sizeof(Slot));
   arenaMemory_ = MappedMemory(maxFrames * sizeof(Frame));
-  if (!slotMemory_.ok() || !arenaMemory_.ok()) return;
+  recentMemory_ = MappedMemory(kRecentTraces * sizeof(std::atomic<uint64_t>));
+  if (!slotMemory_.ok() || !arenaMemory_.ok() || !recentMemory_.ok()) return;
+  recent_ = static_cast<std::atomic<uint64_t>*>(recentMemory_.data());
   // Fresh anonymous pages are zero, which is an empty slot: std::atomic<uint64_t> is a
   // plain lock-free word, so no constructor has to run over the whole table.
   slots_ = static_cast<Slot*>(slotMemory_.data());
@@ -144,6 +146,7 @@ TraceStore::Result TraceStore::add(const Frame* frames, uint32_t count, uint64_t
         slot.frames.store(pack(offset, count), std::memory_order_release);
         slot.count.fetch_add(weight, std::memory_order_relaxed);
         if (slotOut != nullptr) *slotOut = static_cast<uint32_t>(i);
+        announce(i);
         return Result::kCounted;
       }
       // Lost the slot; keep the copied frames for a later empty slot and look at what
@@ -167,6 +170,12 @@ TraceStore::Result TraceStore::add(const Frame* frames, uint32_t count, uint64_t
   // Unreachable while the table is at most half full; kept as a hard bound on the loop.
   if (haveFrames) releaseFrames(offset, count);
   return drop(Result::kTableFull);
+}
+
+void TraceStore::announce(size_t slot) {
+  uint64_t n = published_.fetch_add(1, std::memory_order_acq_rel);
+  // Traces are capped far below 2^32, and slots fit in 32 bits (twice that cap).
+  recent_[n & (kRecentTraces - 1)].store((n << 32) | (static_cast<uint64_t>(slot) + 1), std::memory_order_release);
 }
 
 uint64_t TraceStore::dropped(Result reason) const {

@@ -51,6 +51,37 @@ class TraceStore {
   size_t distinctTraces() const { return tracesUsed_.load(std::memory_order_relaxed); }
   size_t framesUsed() const { return arenaUsed_.load(std::memory_order_relaxed); }
 
+  // New traces in the order of their publication, for a reader that looks at them while
+  // sampling goes on (the method namer). *next is the reader's position (start at 0);
+  // fn(const Frame* frames, uint32_t count) sees each trace published since, and *next
+  // moves past it. A trace whose publication is still being announced ends the visit
+  // early (the next call sees it). False if the reader fell more than kRecentTraces
+  // behind: the traces in between are no longer listed, *next is moved to the newest,
+  // and the reader must look at all traces once with forEach() (a trace published
+  // meanwhile may then be seen by both).
+  static constexpr size_t kRecentTraces = 4096;
+  template <typename Fn>
+  bool forEachNewTrace(uint64_t* next, Fn&& fn) const {
+    if (!ok()) return true;
+    uint64_t end = published_.load(std::memory_order_acquire);
+    if (end - *next > kRecentTraces) {
+      *next = end;
+      return false;
+    }
+    for (; *next < end; ++*next) {
+      uint64_t entry = recent_[*next & (kRecentTraces - 1)].load(std::memory_order_acquire);
+      uint32_t slotPlusOne = static_cast<uint32_t>(entry);
+      if (slotPlusOne == 0 || (entry >> 32) < *next) return true;  // not announced yet
+      if ((entry >> 32) > *next) {                                 // overwritten: behind
+        *next = end;
+        return false;
+      }
+      uint64_t ref = slots_[slotPlusOne - 1].frames.load(std::memory_order_acquire);
+      fn(arena_ + refOffset(ref), refCount(ref));
+    }
+    return true;
+  }
+
   // Visits every published trace: fn(const Frame* frames, uint32_t count, uint64_t samples).
   // Exact once no add() is running any more (sampling stopped, handlers drained). While
   // handlers still add (a `dump`), it is a consistent snapshot minus the samples in
@@ -87,9 +118,15 @@ class TraceStore {
   bool sameFrames(uint64_t ref, const Frame* frames, uint32_t count) const;
   Result drop(Result reason);
 
+  void announce(size_t slot);
+
   MappedMemory slotMemory_;
   MappedMemory arenaMemory_;
+  MappedMemory recentMemory_;
   Slot* slots_ = nullptr;
+  // Ring of published traces: entry n % kRecentTraces = (n << 32) | (slot + 1); 0 = none.
+  std::atomic<uint64_t>* recent_ = nullptr;
+  std::atomic<uint64_t> published_{0};
   Frame* arena_ = nullptr;
   size_t slotCount_ = 0;
   size_t maxTraces_ = 0;

@@ -144,9 +144,62 @@ void arenaExhaustionCountsDrops() {
   CHECK_EQ(countsByFirstId(store).size(), size_t{10});
 }
 
+// A reader that follows new traces while writers add them sees each trace whole, once
+// while it keeps up, and at least once when it falls behind and looks at everything.
+void newTracesAreListedOnceWhileWritersAdd() {
+  constexpr int kThreads = 3;
+  constexpr uint32_t kDistinct = 6000;  // more than the list holds, so a slow reader falls behind
+  for (int slowReader = 0; slowReader < 2; ++slowReader) {
+    TraceStore store(8192, 1 << 20);
+    std::atomic<bool> done{false};
+    std::map<uint64_t, int> seen;
+    uint64_t next = 0;
+    auto visit = [&](const Frame* frames, uint32_t count) {
+      if (count != 1 + (frames[0].id - 0x7f0000000000ULL) / 64 % 40) check::fail(__FILE__, __LINE__, "torn trace");
+      ++seen[frames[0].id];
+    };
+    bool fellBehind = false;
+    auto look = [&] {
+      if (!store.forEachNewTrace(&next, visit)) {
+        fellBehind = true;
+        seen.clear();
+        store.forEach([&](const Frame* frames, uint32_t count, uint64_t) { visit(frames, count); });
+      }
+    };
+    std::thread reader([&] {
+      // The slow reader first looks once more traces were published than the list holds.
+      while (slowReader != 0 && !done.load() && store.distinctTraces() < 5000) std::this_thread::yield();
+      while (!done.load()) look();
+    });
+    std::vector<std::thread> writers;
+    for (int t = 0; t < kThreads; ++t) {
+      writers.emplace_back([&, t] {
+        for (uint32_t i = 0; i < kDistinct; ++i) {
+          uint32_t id = (i * (2 * t + 1) + static_cast<uint32_t>(t) * 11) % kDistinct;
+          std::vector<Frame> f = traceFor(id, 1 + id % 40);
+          store.add(f.data(), static_cast<uint32_t>(f.size()));
+        }
+      });
+    }
+    for (auto& w : writers) w.join();
+    done.store(true);
+    reader.join();
+    look();
+    CHECK_EQ(seen.size(), size_t{kDistinct});
+    // Once each; a trace published while the reader looked at everything may come twice.
+    for (const auto& entry : seen) {
+      if (entry.second != 1 && !(fellBehind && entry.second == 2)) {
+        check::fail(__FILE__, __LINE__, "trace listed " + std::to_string(entry.second) + " times");
+      }
+    }
+    if (slowReader != 0) CHECK(fellBehind);
+  }
+}
+
 }  // namespace
 
 int main() {
+  newTracesAreListedOnceWhileWritersAdd();
   concurrentInsertsCountExactly();
   framesAreStoredAsGiven();
   fullTableCountsDropsExactly();

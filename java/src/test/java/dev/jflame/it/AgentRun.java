@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -41,6 +42,12 @@ public record AgentRun(int exitCode, String stdout, String stderr, Path profileF
     /** Runs {@code mainClass} with the agent and the given options (file= is added here). */
     public static AgentRun run(Path workDir, String agentOptions, Class<?> mainClass, String... args)
             throws IOException, InterruptedException {
+        return run(workDir, agentOptions, Map.of(), mainClass, args);
+    }
+
+    /** As {@link #run(Path, String, Class, String...)}, with variables added to the JVM's environment. */
+    public static AgentRun run(Path workDir, String agentOptions, Map<String, String> environment, Class<?> mainClass,
+            String... args) throws IOException, InterruptedException {
         Path profile = workDir.resolve("profile.collapsed");
         String options = agentOptions.isEmpty() ? "file=" + profile : agentOptions + ",file=" + profile;
         List<String> cmd = new ArrayList<>(List.of(java().toString(),
@@ -48,14 +55,17 @@ public record AgentRun(int exitCode, String stdout, String stderr, Path profileF
                 "-XX:+UnlockDiagnosticVMOptions", "-XX:+DebugNonSafepoints",
                 "-cp", testClasses(), mainClass.getName()));
         cmd.addAll(List.of(args));
-        return exec(workDir, cmd, profile);
+        return exec(workDir, cmd, environment, profile);
     }
 
-    static AgentRun exec(Path workDir, List<String> cmd, Path profile) throws IOException, InterruptedException {
+    static AgentRun exec(Path workDir, List<String> cmd, Map<String, String> environment, Path profile)
+            throws IOException, InterruptedException {
         Path out = workDir.resolve("stdout.txt");
         Path err = workDir.resolve("stderr.txt");
-        Process p = new ProcessBuilder(cmd).directory(workDir.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd).directory(workDir.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().putAll(environment);
+        Process p = builder.start();
         if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
             throw HangReport.timedOut(p, cmd);
         }

@@ -1,0 +1,70 @@
+package dev.jflame.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.jflame.flamegraph.Profile;
+import dev.jflame.flamegraph.Stack;
+import dev.jflame.workload.NativeLibraryWorkload;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Native code in the profiled application that makes the sampling signal hostile: a thread that
+ * never touches the JVM, a SIGPROF handler of its own, the signal blocked. The library
+ * (native/test/hostile_native_library.cpp, built by CMake) acts from its constructor, so that
+ * System.load is all the workload does: no JNI.
+ */
+class SignalSafetyIT {
+    @TempDir
+    Path dir;
+
+    private AgentRun runWithLibrary(String behaviour, String millis) throws Exception {
+        String library = System.getProperty("jflame.hostileNative");
+        assertTrue(library != null, "system property jflame.hostileNative is not set (run the tests through Maven)");
+        AgentRun run = AgentRun.run(dir, "event=cpu,interval=1ms", Map.of("JFLAME_HOSTILE", behaviour),
+                NativeLibraryWorkload.class, library, millis);
+        assertEquals(0, run.exitCode(), run.stderr());
+        return run;
+    }
+
+    /**
+     * A native thread spinning in malloc is sampled without any call into the JVM (GetEnv's
+     * first touch of libjvm's thread-local storage on such a thread allocates, which deadlocked
+     * a handler that interrupted malloc): the run ends, and the thread is a named native frame.
+     */
+    @Test
+    void nativeThreadThatNeverTouchedTheJvmIsSampledAsNative() throws Exception {
+        AgentRun run = runWithLibrary("native-thread", "1500");
+        Profile profile = run.profile();
+        long nativeSamples = profile.stacks().stream()
+                .filter(s -> s.frames().equals(List.of("[native-spin]"))).mapToLong(Stack::count).sum();
+        assertTrue(nativeSamples > 0, "no [native-spin] samples; stderr:\n" + run.stderr());
+        assertTrue(profile.stacks().stream().noneMatch(s -> s.frames().size() > 1
+                && s.frames().contains("[native-spin]")), "a native thread got Java frames");
+    }
+
+    @Test
+    void foreignSigprofHandlerIsReportedNotCrashed() throws Exception {
+        AgentRun run = runWithLibrary("foreign-sigprof", "1000");
+        assertTrue(run.stderr().contains("another handler replaced jflame's for signal"), run.stderr());
+        String header = run.profile().meta("signal_handler").orElse("");
+        assertTrue(header.contains("SIGPROF"), "no signal_handler header: " + run.profile().metadata());
+    }
+
+    @Test
+    void blockedSigprofIsReported() throws Exception {
+        AgentRun run = runWithLibrary("block-sigprof", "1500");
+        Profile profile = run.profile();
+        // Judged for event=cpu only: where perf events are refused the fallback, ctimer, delivers
+        // too few signals at 1 ms for the comparison to mean anything.
+        assumeTrue(profile.meta("event").orElse("").equals("cpu"), "perf events unavailable here");
+        assertTrue(profile.meta("signal_delivery").orElse("").contains("blocks the signal"),
+                "no signal_delivery header: " + profile.metadata() + "\n" + run.stderr());
+        assertTrue(run.stderr().contains("sampling signals arrived for about"), run.stderr());
+    }
+}

@@ -1,0 +1,110 @@
+#include "method_namer.h"
+
+#include <chrono>
+
+#include "agent_thread.h"
+#include "frame.h"
+#include "trace_store.h"
+
+MethodNamer::~MethodNamer() { stop(); }
+
+bool MethodNamer::start(JavaVM* vm, jvmtiEnv* jvmti, const TraceStore* store, bool lines, std::string* error) {
+  stop();
+  vm_ = vm;
+  jvmti_ = jvmti;
+  store_ = store;
+  lines_ = lines;
+  next_ = 0;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = false;
+  }
+  int result = startAgentThread(&thread_, threadMain, this);
+  if (result != 0) {
+    *error = "cannot start the method namer thread (error " + std::to_string(result) + ")";
+    return false;
+  }
+  running_ = true;
+  return true;
+}
+
+void MethodNamer::stop() {
+  if (!running_) return;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  wakeup_.notify_all();
+  pthread_join(thread_, nullptr);
+  running_ = false;
+}
+
+bool MethodNamer::lookup(jmethodID id, bool lines, Symbols::Method* out) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = names_.find(id);
+  if (it == names_.end() || it->second.name.empty() || (lines && !it->second.withLines)) return false;
+  *out = it->second;
+  return true;
+}
+
+uint64_t MethodNamer::named() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return named_;
+}
+
+uint64_t MethodNamer::alreadyUnloaded() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return alreadyUnloaded_;
+}
+
+void* MethodNamer::threadMain(void* self) {
+  static_cast<MethodNamer*>(self)->run();
+  return nullptr;
+}
+
+void MethodNamer::nameNew(JNIEnv* jni, const Frame* frames, uint32_t count) {
+  for (uint32_t i = 0; i < count; ++i) {
+    if (frames[i].kind != FrameKind::kJava || frames[i].id == 0) continue;
+    jmethodID id = reinterpret_cast<jmethodID>(frames[i].id);
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      auto it = names_.find(id);
+      if (it != names_.end() && (it->second.withLines || !lines_ || it->second.name.empty())) continue;
+    }
+    // JVMTI outside the lock: the writer may look names up meanwhile.
+    Symbols::Method m = Symbols::resolve(jvmti_, jni, id, lines_);
+    // Any other failure (the JVM shutting down) is left for the writer to try again.
+    if (m.name.empty() && !m.unloaded) continue;
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++(m.unloaded ? alreadyUnloaded_ : named_);
+    names_[id] = std::move(m);
+  }
+}
+
+void MethodNamer::run() {
+  JNIEnv* jni = nullptr;
+  JavaVMAttachArgs args;
+  args.version = JNI_VERSION_1_6;
+  args.name = const_cast<char*>("jflame method namer");
+  args.group = nullptr;
+  // A daemon, so that it never holds up the JVM's exit; it is stopped at VMDeath anyway.
+  if (vm_->AttachCurrentThreadAsDaemon(reinterpret_cast<void**>(&jni), &args) != JNI_OK || jni == nullptr) return;
+  auto visit = [this, jni](const Frame* frames, uint32_t count) { nameNew(jni, frames, count); };
+  auto look = [&] {
+    if (!store_->forEachNewTrace(&next_, visit)) {
+      // Fell behind the store's list of new traces: look at every trace once.
+      store_->forEach([&](const Frame* frames, uint32_t count, uint64_t) { visit(frames, count); });
+    }
+  };
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (!stopping_) {
+    wakeup_.wait_for(lock, std::chrono::milliseconds(kPollMs));
+    if (stopping_) break;
+    lock.unlock();
+    look();
+    lock.lock();
+  }
+  lock.unlock();
+  look();  // what the last few milliseconds added, while the JVM still answers
+  vm_->DetachCurrentThread();
+}

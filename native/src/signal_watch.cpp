@@ -1,0 +1,106 @@
+#include "signal_watch.h"
+
+#include <signal.h>
+#include <time.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include "agent_thread.h"
+#include "signal_handler.h"
+
+namespace {
+
+uint64_t nowNs() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000 + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+// Below this share of the expected signals, something took them; the CPU events deliver
+// well above it (ctimer, limited by the scheduler tick, is not judged).
+constexpr double kMinDeliveredShare = 0.5;
+// Too few expected signals to judge from.
+constexpr uint64_t kMinExpected = 100;
+
+}  // namespace
+
+SignalWatch::~SignalWatch() { stop(); }
+
+bool SignalWatch::start(int signo, bool report, std::string* error) {
+  stop();
+  signo_ = signo;
+  report_ = report;
+  startNs_ = nowNs();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = false;
+    replacedAfterMs_ = 0;
+  }
+  int result = startAgentThread(&thread_, threadMain, this);
+  if (result != 0) {
+    *error = "cannot start the signal watch thread (error " + std::to_string(result) + ")";
+    return false;
+  }
+  running_ = true;
+  return true;
+}
+
+void SignalWatch::stop() {
+  if (!running_) return;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  wakeup_.notify_all();
+  pthread_join(thread_, nullptr);
+  running_ = false;
+}
+
+bool SignalWatch::check() {
+  if (signo_ == 0 || sampler::stillInstalled(signo_)) return true;
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (replacedAfterMs_ == 0) {
+    replacedAfterMs_ = (nowNs() - startNs_) / 1'000'000 + 1;
+    if (report_) std::fprintf(stderr, "jflame: warning: %s\n", messageLocked().c_str());
+  }
+  return false;
+}
+
+std::string SignalWatch::replacedMessage() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return messageLocked();
+}
+
+std::string SignalWatch::messageLocked() const {
+  if (replacedAfterMs_ == 0) return std::string();
+  return "another handler replaced jflame's for signal " + std::to_string(signo_) +
+         (signo_ == SIGPROF ? " (SIGPROF)" : "") + " about " + std::to_string(replacedAfterMs_) +
+         " ms into the profile; no samples arrive after that";
+}
+
+std::string SignalWatch::deliveryMessage(uint64_t received, uint64_t cpuNs, uint64_t intervalNs) {
+  uint64_t expected = intervalNs != 0 ? cpuNs / intervalNs : 0;
+  if (expected < kMinExpected || static_cast<double>(received) >= kMinDeliveredShare * static_cast<double>(expected)) {
+    return std::string();
+  }
+  return "only " + std::to_string(received) + " sampling signals arrived for about " + std::to_string(expected) +
+         " expected from the process's CPU time: the application blocks the signal in busy threads, or handles it "
+         "itself";
+}
+
+void* SignalWatch::threadMain(void* self) {
+  static_cast<SignalWatch*>(self)->run();
+  return nullptr;
+}
+
+void SignalWatch::run() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (!stopping_) {
+    wakeup_.wait_for(lock, std::chrono::milliseconds(kCheckMs));
+    if (stopping_) break;
+    lock.unlock();
+    check();
+    lock.lock();
+  }
+}

@@ -1,0 +1,62 @@
+// A shared library that a test JVM loads with System.load to behave as native code in an
+// application may: its constructor does what JFLAME_HOSTILE names, with no JNI at all.
+//   native-thread   start a pthread ("native-spin") that never touches the JVM and
+//                   spends its time in malloc/free, where a sampling handler that called
+//                   into libjvm (GetEnv's first touch of its thread-local storage
+//                   allocates) would deadlock
+//   foreign-sigprof install this library's own SIGPROF handler over jflame's
+//   block-sigprof   block SIGPROF in the loading thread (and so in the threads it starts)
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+
+namespace {
+
+std::atomic<unsigned long> g_foreignSignals{0};
+
+void* spinInMalloc(void*) {
+  unsigned size = 16;
+  for (;;) {
+    void* blocks[64];
+    for (void*& b : blocks) {
+      b = std::malloc(size);
+      if (b != nullptr) std::memset(b, 1, 8);
+      size = size * 1103515245u + 12345u;
+      size = 16 + size % 4096;
+    }
+    for (void* b : blocks) std::free(b);
+  }
+  return nullptr;
+}
+
+void onForeignSigprof(int) { g_foreignSignals.fetch_add(1, std::memory_order_relaxed); }
+
+__attribute__((constructor)) void actAsTold() {
+  const char* what = std::getenv("JFLAME_HOSTILE");
+  if (what == nullptr) return;
+  if (std::strcmp(what, "native-thread") == 0) {
+    pthread_t thread;
+    if (pthread_create(&thread, nullptr, spinInMalloc, nullptr) == 0) {
+      pthread_setname_np(thread, "native-spin");
+      pthread_detach(thread);
+    }
+  } else if (std::strcmp(what, "foreign-sigprof") == 0) {
+    struct sigaction action;
+    std::memset(&action, 0, sizeof(action));
+    action.sa_handler = onForeignSigprof;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    sigaction(SIGPROF, &action, nullptr);
+  } else if (std::strcmp(what, "block-sigprof") == 0) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGPROF);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  }
+}
+
+}  // namespace
