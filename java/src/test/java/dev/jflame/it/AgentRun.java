@@ -58,6 +58,10 @@ public record AgentRun(int exitCode, String stdout, String stderr, Path profileF
         return exec(workDir, cmd, environment, profile);
     }
 
+    static AgentRun exec(Path workDir, List<String> cmd, Path profile) throws IOException, InterruptedException {
+        return exec(workDir, cmd, Map.of(), profile);
+    }
+
     static AgentRun exec(Path workDir, List<String> cmd, Map<String, String> environment, Path profile)
             throws IOException, InterruptedException {
         Path out = workDir.resolve("stdout.txt");
