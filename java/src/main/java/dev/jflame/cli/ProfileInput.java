@@ -1,10 +1,14 @@
 package dev.jflame.cli;
 
 import dev.jflame.flamegraph.CollapsedParser;
+import dev.jflame.flamegraph.FlameGraphOptions;
 import dev.jflame.flamegraph.MalformedProfileException;
 import dev.jflame.flamegraph.Profile;
+import dev.jflame.flamegraph.TreeProfile;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -14,12 +18,37 @@ import java.nio.file.Path;
 final class ProfileInput {
     private static final int SHOWN_BAD_LINES = 3;
 
+    /** One way of parsing an opened input. */
+    private interface Reader<T> {
+        T read(CollapsedParser parser, InputStream in, String source) throws IOException;
+    }
+
     private ProfileInput() {
     }
 
     static Profile read(String input, CollapsedParser parser, boolean skipBadLines, PrintWriter stderr)
             throws IOException {
-        String source = "-".equals(input) ? "<stdin>" : input;
+        Profile profile = read(input, parser, skipBadLines, stderr, CollapsedParser::parse);
+        if (profile.isEmpty()) {
+            throw noStacks(input);
+        }
+        return profile;
+    }
+
+    /** The input read straight into its flame graph tree, shaped by {@code shape} (see {@link CollapsedParser#parseTree}). */
+    static TreeProfile readTree(String input, CollapsedParser parser, FlameGraphOptions shape, boolean skipBadLines,
+            PrintWriter stderr) throws IOException {
+        TreeProfile profile = read(input, parser, skipBadLines, stderr,
+                (p, in, source) -> p.parseTree(in, source, shape));
+        if (profile.isEmpty()) {
+            throw noStacks(input);
+        }
+        return profile;
+    }
+
+    private static <T> T read(String input, CollapsedParser parser, boolean skipBadLines, PrintWriter stderr,
+            Reader<T> reader) throws IOException {
+        String source = sourceName(input);
         long[] skipped = {0};
         if (skipBadLines) {
             parser = parser.skippingBadLines(bad -> {
@@ -28,9 +57,15 @@ final class ProfileInput {
                 }
             });
         }
-        Profile profile;
+        T profile;
         try {
-            profile = "-".equals(input) ? parser.parse(System.in, source) : parser.parse(Path.of(input));
+            if ("-".equals(input)) {
+                profile = reader.read(parser, System.in, source);
+            } else {
+                try (InputStream in = Files.newInputStream(Path.of(input))) {
+                    profile = reader.read(parser, in, source);
+                }
+            }
         } catch (MalformedProfileException malformed) {
             throw new UserError(malformed.getMessage() + " (--skip-bad-lines skips such lines)", malformed);
         }
@@ -38,9 +73,14 @@ final class ProfileInput {
             stderr.println("jflame: skipped " + skipped[0] + " malformed line" + (skipped[0] == 1 ? "" : "s")
                     + " in " + source);
         }
-        if (profile.isEmpty()) {
-            throw new UserError(source + " holds no stacks ('frame;frame;... count' lines); nothing to draw");
-        }
         return profile;
+    }
+
+    private static String sourceName(String input) {
+        return "-".equals(input) ? "<stdin>" : input;
+    }
+
+    private static UserError noStacks(String input) {
+        return new UserError(sourceName(input) + " holds no stacks ('frame;frame;... count' lines); nothing to draw");
     }
 }
