@@ -91,15 +91,6 @@ public final class Frame {
         total += count;
     }
 
-    /** Multiplies the counts by {@code factor} unchecked, when a profile's count scale grows (see {@link #addTotal}). */
-    void rescale(long factor) {
-        total *= factor;
-        self *= factor;
-        before *= factor;
-        delta *= factor;
-        selfDelta *= factor;
-    }
-
     void addSelf(long count, long countDelta) {
         self = Math.addExact(self, count);
         selfDelta = Math.addExact(selfDelta, countDelta);
