@@ -1,33 +1,47 @@
 #!/usr/bin/env python3
-"""Render speed: jflame's SVG against async-profiler's converter (collapsed -> HTML), one run.
+"""Render speed: jflame's SVG against async-profiler's converter (collapsed -> HTML), side by side.
 
-Generates a deterministic profile of 100,000 distinct stacks, 20 to 60 frames deep, over a
-few hundred Java method names (about 160 MB of collapsed text), then renders it N times
-each, interleaved, with
+For each size (default 10,000, 100,000 and 300,000 distinct stacks, 20 to 60 frames deep, over
+a few hundred Java method names; 100,000 stacks are about 145 MB of collapsed text) generates a
+deterministic profile, then renders it --runs times with each tool, interleaved:
 
-  jflame:    java -Xmx1g -jar java/target/jflame.jar svg IN -o OUT.svg
+  jflame:    java -Xmx1g [the flags scripts/jflame passes] -jar java/target/jflame.jar svg IN -o OUT.svg
   converter: java -Xmx1g -cp jfr-converter-4.2.jar Main IN OUT.html
 
-measuring wall time and peak RSS (/usr/bin/time -v) of the whole process, JVM start
-included, plus jflame's phases and peak heap in one JVM (render_phases.java). Writes
+and reports medians of whole processes (JVM start included): wall time, CPU time (user + sys),
+peak RSS (/usr/bin/time -v) and peak Java heap (the largest heap occupancy the GC log shows,
+before a collection or at exit), plus the ratios converter / jflame. A last run of jflame's
+phases in one JVM (render_phases.java) splits its time. Prints the table and writes it to
 target/bench/render.md. Needs `mvn -B -DskipTests package` first.
 
-    python3 scripts/bench/render_bench.py [--runs 3] [--stacks 100000]
+    python3 scripts/bench/render_bench.py [--runs 3] [--stacks 10000 100000 300000]
 """
 import argparse
 import os
 import random
 import re
+import shlex
 import statistics
 import subprocess
 import sys
+import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 JAR = os.path.join(ROOT, "java/target/jflame.jar")
+LAUNCHER = os.path.join(ROOT, "scripts/jflame")
 PHASES = os.path.join(ROOT, "scripts/bench/render_phases.java")
 OUT_DIR = os.path.join(ROOT, "target/bench")
 CONVERTER = os.path.expanduser("~/.m2/repository/tools/profiler/jfr-converter/4.2/jfr-converter-4.2.jar")
 HEAP = "-Xmx1g"
+HEAP_LINE = re.compile(r"(garbage-first heap|PSYoungGen|ParOldGen|def new generation|tenured generation)"
+                       r"\s+total \d+K, used (\d+)K")
+
+
+def launcher_flags():
+    """The JVM flags scripts/jflame gives the CLI, so that the benchmark runs what users run."""
+    with open(LAUNCHER) as script:
+        match = re.search(r'^jvm_flags=\((.*)\)$', script.read(), re.M)
+    return shlex.split(match.group(1)) if match else []
 
 
 def generate(path, stacks, seed=42):
@@ -69,81 +83,110 @@ def generate(path, stacks, seed=42):
 
 
 def timed(cmd):
-    """Wall seconds and max RSS (MB) of cmd, via /usr/bin/time -v."""
-    proc = subprocess.run(["/usr/bin/time", "-v"] + cmd, capture_output=True, text=True)
+    """Wall seconds, CPU seconds, max RSS (MB) and peak heap (MB) of a java command line."""
+    with tempfile.NamedTemporaryFile(suffix=".gclog", delete=False) as log:
+        gc_log = log.name
+    java_cmd = cmd[:1] + ["-Xlog:gc,gc+heap+exit:file=%s" % gc_log] + cmd[1:]
+    proc = subprocess.run(["/usr/bin/time", "-v"] + java_cmd, capture_output=True, text=True)
     if proc.returncode != 0:
         sys.exit("failed: %s\n%s" % (" ".join(cmd), proc.stderr[-2000:]))
     wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)", proc.stderr)
     seconds = int(wall.group(1) or 0) * 3600 + int(wall.group(2)) * 60 + float(wall.group(3))
     rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr).group(1)) / 1024
     cpu = sum(float(re.search(r"%s time \(seconds\): ([\d.]+)" % kind, proc.stderr).group(1)) for kind in ("User", "System"))
-    return seconds, rss, proc.stdout, cpu
+    with open(gc_log) as log:
+        text = log.read()
+    os.unlink(gc_log)
+    before_gc = [int(m) for m in re.findall(r"Pause.* (\d+)M->\d+M", text)]
+    at_exit = sum(int(m.group(2)) for m in HEAP_LINE.finditer(text)) / 1024
+    heap = max(before_gc + [at_exit])
+    return {"wall": seconds, "cpu": cpu, "rss": rss, "heap": heap, "stdout": proc.stdout}
+
+
+def loadavg():
+    with open("/proc/loadavg") as load:
+        return " ".join(load.read().split()[:3])
+
+
+def bench(stacks, runs, flags):
+    profile = os.path.join(OUT_DIR, "render-input-%d.collapsed" % stacks)
+    if not os.path.exists(profile):
+        print("generating %s ..." % profile, flush=True)
+        generate(profile, stacks)
+    svg = os.path.join(OUT_DIR, "render-%d.svg" % stacks)
+    html = os.path.join(OUT_DIR, "render-%d.html" % stacks)
+    commands = {
+        "jflame": ["java", HEAP] + flags + ["-jar", JAR, "svg", profile, "-o", svg],
+        "converter": ["java", HEAP, "-cp", CONVERTER, "Main", profile, html],
+    }
+    results = {name: [] for name in commands}
+    for run in range(runs):
+        for name, cmd in commands.items():
+            results[name].append(timed(cmd))
+        print("%d stacks, run %d: jflame %.2f s (cpu %.2f s), converter %.2f s (cpu %.2f s)" % (
+            stacks, run + 1, results["jflame"][-1]["wall"], results["jflame"][-1]["cpu"],
+            results["converter"][-1]["wall"], results["converter"][-1]["cpu"]), flush=True)
+    phases = timed(["java", HEAP] + flags + ["-cp", JAR, PHASES, profile, svg + ".phases"])["stdout"].strip()
+    os.unlink(svg + ".phases")
+    medians = {name: {key: statistics.median(r[key] for r in rs) for key in ("wall", "cpu", "rss", "heap")}
+               for name, rs in results.items()}
+    with open(svg, "rb") as drawn:
+        frames = drawn.read().count(b"<g><title>")
+    return {
+        "stacks": stacks, "input_mb": os.path.getsize(profile) / 1e6, "medians": medians,
+        "svg_mb": os.path.getsize(svg) / 1e6, "html_mb": os.path.getsize(html) / 1e6,
+        "frames": frames, "phases": dict(kv.split("=") for kv in phases.split()),
+    }
+
+
+def report(results, runs, flags, load_before, load_after):
+    lines = [
+        "# Render benchmark",
+        "",
+        "Collapsed stacks -> flame graph, jflame `svg` (SVG, default `--minwidth 0.1`) against async-profiler's",
+        "converter 4.2 (collapsed -> HTML). Inputs generated by `scripts/bench/render_bench.py` (seed 42): distinct",
+        "stacks 20-60 frames deep over ~400 method names. Machine: %d CPUs. Each tool ran %d times per size," % (os.cpu_count(), runs),
+        "interleaved, `%s`; jflame with the launcher's flags `%s`. Medians of whole processes, JVM start included." % (HEAP, " ".join(flags) or "(none)"),
+        "Load average before: %s, after: %s (wall times are only meaningful on an otherwise idle" % (load_before, load_after),
+        "machine; CPU time, user + system, is less affected by neighbours).",
+        "",
+        "| stacks (input) | tool | wall time | CPU time | peak RSS | peak heap | output |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        jf, cv = r["medians"]["jflame"], r["medians"]["converter"]
+        size = "%s (%.0f MB)" % (format(r["stacks"], ","), r["input_mb"])
+        lines.append("| %s | jflame | %.2f s | %.2f s | %.0f MB | %.0f MB | %.1f MB SVG, %s frames drawn |" % (
+            size, jf["wall"], jf["cpu"], jf["rss"], jf["heap"], r["svg_mb"], format(r["frames"], ",")))
+        lines.append("| | converter | %.2f s | %.2f s | %.0f MB | %.0f MB | %.1f MB HTML |" % (
+            cv["wall"], cv["cpu"], cv["rss"], cv["heap"], r["html_mb"]))
+        lines.append("| | ratio converter / jflame | %.2fx | %.2fx | %.2fx | %.2fx | |" % (
+            cv["wall"] / jf["wall"], cv["cpu"] / jf["cpu"], cv["rss"] / jf["rss"], cv["heap"] / jf["heap"]))
+    lines.append("")
+    lines.append("jflame's phases in one JVM (last run): " + "; ".join(
+        "%s stacks: tree %s ms, render %s ms" % (format(r["stacks"], ","), r["phases"]["tree_ms"], r["phases"]["render_ms"])
+        for r in results) + ".")
+    lines.append("")
+    lines.append("Targets (100,000 stacks): <= 3 s, heap <= 1 GB, pruned SVG < 10 MB.")
+    return "\n".join(lines) + "\n"
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--runs", type=int, default=3)
-    p.add_argument("--stacks", type=int, default=100_000)
+    p.add_argument("--stacks", type=int, nargs="+", default=[10_000, 100_000, 300_000])
     args = p.parse_args()
     for need in (JAR, CONVERTER):
         if not os.path.exists(need):
             sys.exit("missing %s (run `mvn -B -DskipTests package` first)" % need)
     os.makedirs(OUT_DIR, exist_ok=True)
-    profile = os.path.join(OUT_DIR, "render-input-%d.collapsed" % args.stacks)
-    if not os.path.exists(profile):
-        print("generating %s ..." % profile, flush=True)
-        generate(profile, args.stacks)
-    input_mb = os.path.getsize(profile) / 1e6
-    svg = os.path.join(OUT_DIR, "render.svg")
-    html = os.path.join(OUT_DIR, "render.html")
-
-    jflame_cmd = ["java", HEAP, "-jar", JAR, "svg", profile, "-o", svg]
-    converter_cmd = ["java", HEAP, "-cp", CONVERTER, "Main", profile, html]
-    phases_cmd = ["java", HEAP, "-cp", JAR, PHASES, profile, svg + ".phases"]
-    results = {"jflame": [], "converter": []}
-    phases = []
-    for run in range(args.runs):
-        jf = timed(jflame_cmd)
-        cv = timed(converter_cmd)
-        results["jflame"].append((jf[0], jf[1], jf[3]))
-        results["converter"].append((cv[0], cv[1], cv[3]))
-        phases.append(timed(phases_cmd)[2].strip())
-        print("run %d: jflame %.2f s, converter %.2f s" % (run + 1, results["jflame"][-1][0], results["converter"][-1][0]), flush=True)
-
-    def med(name, index):
-        return statistics.median(r[index] for r in results[name])
-
-    jf_time, jf_rss, jf_cpu = med("jflame", 0), med("jflame", 1), med("jflame", 2)
-    cv_time, cv_rss, cv_cpu = med("converter", 0), med("converter", 1), med("converter", 2)
-    with open("/proc/loadavg") as load:
-        loadavg = load.read().split()[0]
-    phase = dict(kv.split("=") for kv in sorted(phases, key=lambda line: int(re.search(r"total_ms=(\d+)", line).group(1)))[len(phases) // 2].split())
-    svg_mb = os.path.getsize(svg) / 1e6
-    html_mb = os.path.getsize(html) / 1e6
-    drawn = sum(1 for _ in re.finditer(rb"<g><title>", open(svg, "rb").read()))
-    cpus = os.cpu_count()
-    report = f"""# Render benchmark
-
-Input: {args.stacks:,} distinct stacks, 20-60 frames deep, ~400 method names, {input_mb:.0f} MB of
-collapsed text (generated by `scripts/bench/render_bench.py`, seed 42). Machine: {cpus} CPUs.
-Each tool ran {args.runs} times, interleaved, `{HEAP}`; medians of whole processes (JVM start included).
-Load average when done: {loadavg} (wall times are only meaningful on an otherwise idle machine;
-CPU time, user + system, is less affected by neighbours).
-
-| | wall time | CPU time | peak RSS | output |
-|---|---|---|---|---|
-| jflame `svg` (SVG, default `--minwidth 0.1`) | {jf_time:.2f} s | {jf_cpu:.2f} s | {jf_rss:.0f} MB | {svg_mb:.1f} MB SVG, {drawn:,} frames drawn |
-| async-profiler converter 4.2 (HTML) | {cv_time:.2f} s | {cv_cpu:.2f} s | {cv_rss:.0f} MB | {html_mb:.1f} MB HTML |
-| ratio converter / jflame | {cv_time / jf_time:.2f}x | {cv_cpu / jf_cpu:.2f}x | | |
-
-jflame in one JVM (median run): parse {phase['parse_ms']} ms, tree {phase['tree_ms']} ms,
-render {phase['render_ms']} ms, total {phase['total_ms']} ms; peak heap {phase['peak_heap_mb']} MB.
-
-Targets: <= 3 s, heap <= 1 GB, pruned SVG < 10 MB.
-"""
+    flags = launcher_flags()
+    load_before = loadavg()
+    results = [bench(stacks, args.runs, flags) for stacks in args.stacks]
+    text = report(results, args.runs, flags, load_before, loadavg())
     with open(os.path.join(OUT_DIR, "render.md"), "w") as out:
-        out.write(report)
-    print(report)
+        out.write(text)
+    print(text)
 
 
 if __name__ == "__main__":

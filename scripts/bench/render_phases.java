@@ -1,11 +1,11 @@
-// Times each phase of jflame's SVG rendering in one JVM: parse, tree, render (to a file).
+// Times each phase of jflame's SVG rendering in one JVM: parse into the tree, render (to a file).
 // Run by render_bench.py as a single-file program on jflame.jar's class path:
 //   java -Xmx1g -cp java/target/jflame.jar scripts/bench/render_phases.java IN.collapsed OUT.svg
 // Prints one line of key=value pairs; the driver reads it. Not a test: nothing is asserted.
 import dev.jflame.flamegraph.CollapsedParser;
 import dev.jflame.flamegraph.FlameGraphOptions;
 import dev.jflame.flamegraph.FrameTree;
-import dev.jflame.flamegraph.Profile;
+import dev.jflame.flamegraph.TreeProfile;
 import dev.jflame.flamegraph.SvgRenderer;
 import java.io.BufferedWriter;
 import java.io.Writer;
@@ -21,11 +21,10 @@ class RenderPhases {
         Path in = Path.of(args[0]);
         Path out = Path.of(args[1]);
         long start = System.nanoTime();
-        Profile profile = new CollapsedParser().parse(in);
-        long parsed = System.nanoTime();
-        FlameGraphOptions options = FlameGraphOptions.forProfile(profile);
-        FrameTree tree = FrameTree.of(profile, options);
+        TreeProfile profile = new CollapsedParser().parseTree(in, FlameGraphOptions.defaults());
         long built = System.nanoTime();
+        FlameGraphOptions options = FlameGraphOptions.forMetadata(profile.metadata());
+        FrameTree tree = profile.tree();
         try (Writer writer = new BufferedWriter(Files.newBufferedWriter(out, StandardCharsets.UTF_8), 1 << 16)) {
             new SvgRenderer().render(tree, options, writer);
         }
@@ -36,8 +35,8 @@ class RenderPhases {
                 peakHeap += pool.getPeakUsage().getUsed();
             }
         }
-        System.out.printf("stacks=%d parse_ms=%d tree_ms=%d render_ms=%d total_ms=%d peak_heap_mb=%d svg_bytes=%d%n",
-                profile.stacks().size(), (parsed - start) / 1_000_000, (built - parsed) / 1_000_000,
+        System.out.printf("stacks=%d tree_ms=%d render_ms=%d total_ms=%d peak_heap_mb=%d svg_bytes=%d%n",
+                profile.stackLines(), (built - start) / 1_000_000,
                 (rendered - built) / 1_000_000, (rendered - start) / 1_000_000, peakHeap >> 20, Files.size(out));
     }
 }

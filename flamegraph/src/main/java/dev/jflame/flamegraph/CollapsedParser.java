@@ -20,7 +20,8 @@ import java.util.function.Consumer;
  * the parser is {@link #keepingEveryLine()}). Lambda and hidden-class names are normalised
  * ({@link HiddenClassNames}) unless the parser is {@link #keepingRawNames()}.
  *
- * <p>Input is read line by line: memory grows with the distinct stacks, not with the lines.
+ * <p>Input is read line by line: memory grows with the distinct stacks, not with the lines;
+ * {@link #parseTree} keeps no stacks at all, only the flame graph tree.
  * Parsers are immutable; the {@code keeping...}/{@code skipping...} methods return new ones.
  */
 public final class CollapsedParser {
@@ -81,22 +82,9 @@ public final class CollapsedParser {
      * @throws MalformedProfileException naming {@code sourceName} and the line number
      */
     public Profile parse(InputStream in, String sourceName) throws IOException {
-        StackCounts counts = new StackCounts(1, mergeIdenticalStacks, normalizeNames);
-        Map<String, String> metadata = CollapsedLines.read(in, sourceName, (line, lineNumber) -> {
-            int end = CollapsedLines.trimmedEnd(line, line.length());
-            int blank = CollapsedLines.lastBlank(line, end);
-            int stackEnd = blank < 0 ? 0 : CollapsedLines.trimmedEnd(line, blank);
-            DecimalCount count = blank < 0 ? null : parseCount(line.substring(blank + 1, end), sourceName, lineNumber);
-            if (count == null || stackEnd == 0) {
-                throw new MalformedProfileException(sourceName, lineNumber,
-                        EXPECTED + CollapsedLines.echo(line) + "'");
-            }
-            try {
-                counts.add(counts.frames(line, stackEnd), count);
-            } catch (ArithmeticException overflow) {
-                throw new MalformedProfileException(sourceName, lineNumber, "sample count overflows a 64-bit total");
-            }
-        }, badLines);
+        StackCounts counts = new StackCounts(1, mergeIdenticalStacks);
+        Map<String, String> metadata = read(in, sourceName, new FrameNames(normalizeNames),
+                (frames, count) -> counts.add(frames.toList(), count));
         List<Stack> stacks = new ArrayList<>(counts.size());
         for (int i = 0; i < counts.size(); i++) {
             stacks.add(new Stack(counts.frames(i), counts.count(i, 0)));
@@ -104,13 +92,64 @@ public final class CollapsedParser {
         return new Profile(metadata, stacks, counts.scale());
     }
 
-    static DecimalCount parseCount(String token, String sourceName, long lineNumber)
+    /** Like {@link #parseTree(InputStream, String, FlameGraphOptions)} for {@code file}, named as given. */
+    public TreeProfile parseTree(Path file, FlameGraphOptions shape) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return parseTree(in, file.toString(), shape);
+        }
+    }
+
+    /**
+     * Parses {@code in} (not closed) straight into the flame graph tree that
+     * {@link FrameTree#of(Profile, FlameGraphOptions)} would build from {@link #parse}'s profile,
+     * shaped by {@code shape}'s reverse, flamechart, include and exclude settings (a flame chart
+     * keeps every line in input order, as {@link #keepingEveryLine()} does). The stacks are not
+     * kept: memory grows with the tree, not with the input, which makes this the fast way to
+     * draw a large profile.
+     *
+     * @throws MalformedProfileException as {@link #parse(InputStream, String)}
+     */
+    public TreeProfile parseTree(InputStream in, String sourceName, FlameGraphOptions shape) throws IOException {
+        FrameNames names = new FrameNames(normalizeNames);
+        FrameTreeBuilder builder = new FrameTreeBuilder(names, shape);
+        Map<String, String> metadata = read(in, sourceName, names, builder::add);
+        return new TreeProfile(metadata, builder.finish(), builder.stacks());
+    }
+
+    /** Where each parsed line goes. */
+    private interface StackSink {
+        /** @throws ArithmeticException if a total would overflow; the line is then rejected */
+        void add(LineFrames frames, DecimalCount count);
+    }
+
+    private Map<String, String> read(InputStream in, String sourceName, FrameNames names, StackSink sink)
+            throws IOException {
+        LineFrames frames = new LineFrames(names);
+        return CollapsedLines.read(in, sourceName, (bytes, start, lineEnd, lineNumber) -> {
+            int end = CollapsedLines.trimmedEnd(bytes, start, lineEnd);
+            int blank = CollapsedLines.lastBlank(bytes, start, end);
+            int stackEnd = blank < 0 ? start : CollapsedLines.trimmedEnd(bytes, start, blank);
+            DecimalCount count = blank < 0 ? null : parseCount(bytes, blank + 1, end, sourceName, lineNumber);
+            if (count == null || stackEnd == start) {
+                throw new MalformedProfileException(sourceName, lineNumber,
+                        EXPECTED + CollapsedLines.echo(CollapsedLines.decode(bytes, start, lineEnd)) + "'");
+            }
+            frames.split(bytes, start, stackEnd);
+            try {
+                sink.add(frames, count);
+            } catch (ArithmeticException overflow) {
+                throw new MalformedProfileException(sourceName, lineNumber, "sample count overflows a 64-bit total");
+            }
+        }, badLines);
+    }
+
+    static DecimalCount parseCount(byte[] bytes, int start, int end, String sourceName, long lineNumber)
             throws MalformedProfileException {
         try {
-            return DecimalCount.parse(token, MAX_COUNT_SCALE);
+            return DecimalCount.parse(bytes, start, end, MAX_COUNT_SCALE);
         } catch (ArithmeticException overflow) {
             throw new MalformedProfileException(sourceName, lineNumber,
-                    "count '" + CollapsedLines.echo(token) + "' is too large");
+                    "count '" + CollapsedLines.echo(CollapsedLines.decode(bytes, start, end)) + "' is too large");
         }
     }
 }

@@ -7,23 +7,22 @@ package dev.jflame.flamegraph;
 record DecimalCount(long unscaled, int scale) {
 
     /**
-     * Parses {@code 123}, {@code 12.5} or {@code 12.}; returns null if {@code text} is not such a
-     * number. Fraction digits past {@code maxScale} are dropped (they are far below anything a
-     * flame graph can show).
+     * Parses {@code 123}, {@code 12.5} or {@code 12.} in {@code text[start, end)}; returns null
+     * if it is not such a number. Fraction digits past {@code maxScale} are dropped (they are
+     * far below anything a flame graph can show).
      *
      * @throws ArithmeticException if the value does not fit in a long at its scale
      */
-    static DecimalCount parse(String text, int maxScale) {
-        int length = text.length();
-        if (length == 0) {
+    static DecimalCount parse(byte[] text, int start, int end, int maxScale) {
+        if (start == end) {
             return null;
         }
         long value = 0;
         int scale = 0;
         boolean sawPoint = false;
         boolean sawDigit = false;
-        for (int i = 0; i < length; i++) {
-            char c = text.charAt(i);
+        for (int i = start; i < end; i++) {
+            byte c = text[i];
             if (c == '.' && !sawPoint && sawDigit) {
                 sawPoint = true;
             } else if (c >= '0' && c <= '9') {

@@ -42,23 +42,25 @@ public final class DiffParser {
 
     /** Parses {@code in} (not closed); {@code sourceName} names it in error messages. */
     public DiffProfile parse(InputStream in, String sourceName) throws IOException {
-        StackCounts counts = new StackCounts(2, true, normalizeNames);
-        Map<String, String> metadata = CollapsedLines.read(in, sourceName, (line, lineNumber) -> {
-            int end = CollapsedLines.trimmedEnd(line, line.length());
-            int secondBlank = CollapsedLines.lastBlank(line, end);
-            int firstEnd = secondBlank < 0 ? 0 : CollapsedLines.trimmedEnd(line, secondBlank);
-            int firstBlank = CollapsedLines.lastBlank(line, firstEnd);
-            int stackEnd = firstBlank < 0 ? 0 : CollapsedLines.trimmedEnd(line, firstBlank);
-            if (stackEnd == 0) {
-                throw malformed(sourceName, lineNumber, line);
+        StackCounts counts = new StackCounts(2, true);
+        LineFrames frames = new LineFrames(new FrameNames(normalizeNames));
+        Map<String, String> metadata = CollapsedLines.read(in, sourceName, (bytes, start, lineEnd, lineNumber) -> {
+            int end = CollapsedLines.trimmedEnd(bytes, start, lineEnd);
+            int secondBlank = CollapsedLines.lastBlank(bytes, start, end);
+            int firstEnd = secondBlank < 0 ? start : CollapsedLines.trimmedEnd(bytes, start, secondBlank);
+            int firstBlank = CollapsedLines.lastBlank(bytes, start, firstEnd);
+            int stackEnd = firstBlank < 0 ? start : CollapsedLines.trimmedEnd(bytes, start, firstBlank);
+            if (stackEnd == start) {
+                throw malformed(sourceName, lineNumber, bytes, start, lineEnd);
             }
-            DecimalCount before = CollapsedParser.parseCount(line.substring(firstBlank + 1, firstEnd), sourceName, lineNumber);
-            DecimalCount after = CollapsedParser.parseCount(line.substring(secondBlank + 1, end), sourceName, lineNumber);
+            DecimalCount before = CollapsedParser.parseCount(bytes, firstBlank + 1, firstEnd, sourceName, lineNumber);
+            DecimalCount after = CollapsedParser.parseCount(bytes, secondBlank + 1, end, sourceName, lineNumber);
             if (before == null || after == null) {
-                throw malformed(sourceName, lineNumber, line);
+                throw malformed(sourceName, lineNumber, bytes, start, lineEnd);
             }
+            frames.split(bytes, start, stackEnd);
             try {
-                counts.add(counts.frames(line, stackEnd), before, after);
+                counts.add(frames.toList(), before, after);
             } catch (ArithmeticException overflow) {
                 throw new MalformedProfileException(sourceName, lineNumber, "sample count overflows a 64-bit total");
             }
@@ -70,7 +72,9 @@ public final class DiffParser {
         return new DiffProfile(metadata, stacks, counts.scale());
     }
 
-    private static MalformedProfileException malformed(String sourceName, long lineNumber, String line) {
+    private static MalformedProfileException malformed(String sourceName, long lineNumber, byte[] bytes, int start,
+            int end) {
+        String line = CollapsedLines.decode(bytes, start, end);
         return new MalformedProfileException(sourceName, lineNumber, EXPECTED + CollapsedLines.echo(line) + "'");
     }
 }

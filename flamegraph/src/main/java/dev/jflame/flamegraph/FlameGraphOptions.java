@@ -4,8 +4,10 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -101,22 +103,28 @@ public record FlameGraphOptions(
      * </ul>
      */
     public static FlameGraphOptions forProfile(Profile profile) {
+        return forMetadata(profile.metadata());
+    }
+
+    /** {@link #forProfile} for a profile read as a tree, or any other {@code # key: value} metadata. */
+    public static FlameGraphOptions forMetadata(Map<String, String> metadata) {
+        Function<String, Optional<String>> meta = key -> Optional.ofNullable(metadata.get(key));
         Builder builder = builder();
-        Optional<String> event = profile.meta("event").map(String::strip).filter(e -> !e.isEmpty());
-        Optional<String> title = profile.meta("title").map(String::strip).filter(t -> !t.isEmpty());
+        Optional<String> event = meta.apply("event").map(String::strip).filter(e -> !e.isEmpty());
+        Optional<String> title = meta.apply("title").map(String::strip).filter(t -> !t.isEmpty());
         if (title.isPresent()) {
             builder.title(title.get());
         } else {
             event.map(FlameGraphOptions::titleForEvent).ifPresent(builder::title);
         }
-        Optional<String> units = profile.meta("units").map(String::strip).filter(u -> !u.isEmpty());
+        Optional<String> units = meta.apply("units").map(String::strip).filter(u -> !u.isEmpty());
         units.ifPresent(builder::countName);
         units.map(FlameGraphOptions::paletteForUnits).ifPresent(builder::palette);
         List<String> parts = new ArrayList<>();
         event.ifPresent(e -> parts.add("event: " + e));
-        profile.meta("interval_ns").flatMap(FlameGraphOptions::parseLong)
+        meta.apply("interval_ns").flatMap(FlameGraphOptions::parseLong)
                 .ifPresent(ns -> parts.add("interval: " + describeNanos(ns)));
-        profile.meta("samples").flatMap(FlameGraphOptions::parseLong)
+        meta.apply("samples").flatMap(FlameGraphOptions::parseLong)
                 .ifPresent(n -> parts.add(CountText.grouped(n, 0) + " " + units.orElse("samples")));
         if (!parts.isEmpty()) {
             builder.subtitle(String.join(", ", parts));

@@ -86,6 +86,11 @@ public final class Frame {
         delta = Math.addExact(delta, countDelta);
     }
 
+    /** Adds to {@link #total()} unchecked: the caller has checked the grand total, which bounds every frame's. */
+    void addTotal(long count) {
+        total += count;
+    }
+
     void addSelf(long count, long countDelta) {
         self = Math.addExact(self, count);
         selfDelta = Math.addExact(selfDelta, countDelta);
@@ -124,7 +129,8 @@ public final class Frame {
         return newChild(childName);
     }
 
-    private Frame newChild(String childName) {
+    /** A new last child, whatever the names of the others (the caller has looked for it already). */
+    Frame newChild(String childName) {
         if (childCount == children.length) {
             children = Arrays.copyOf(children, Math.max(1, childCount * 2));
         }

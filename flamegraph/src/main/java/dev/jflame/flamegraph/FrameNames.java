@@ -1,64 +1,111 @@
 package dev.jflame.flamegraph;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Shares one String per distinct frame name while parsing, looked up straight from the
- * line's characters. Large profiles repeat a few thousand names millions of times; creating a
- * substring per frame just to find the shared copy would double the parser's garbage.
+ * Numbers the distinct frame names of a profile being parsed, looked up straight from the
+ * input's bytes. Large profiles repeat a few thousand names millions of times; decoding each
+ * occurrence into a String just to find the shared copy would dominate the parse.
  *
- * <p>Unless raw names are asked for, each new name is passed once through
- * {@link HiddenClassNames#normalize}; the table remembers the result under the raw text, so
- * the cost is paid per distinct name, not per frame.
+ * <p>Each new name is decoded once (malformed UTF-8 replaced, see
+ * {@link CollapsedLines#decode}) and, unless raw names are asked for, passed once through
+ * {@link HiddenClassNames#normalize}. Ids number the names as shown: several raw names
+ * ({@code lambda$17}, {@code lambda$18}, ...) may share one normalised name and so one id.
  */
 final class FrameNames {
 
     private final boolean normalize;
-    private String[] raw = new String[1 << 12];
-    private String[] shown = new String[1 << 12];
-    private int size;
-    // Several raw names (lambda$17, lambda$18, ...) may share one normalised name.
-    private final Map<String, String> normalized = new HashMap<>();
+    // Open addressing over the raw names; a slot holds a raw-name index + 1, 0 when free.
+    private int[] slots = new int[1 << 12];
+    private int rawCount;
+    private int[] rawHashes = new int[1 << 11];
+    private int[] rawOffsets = new int[1 << 11];
+    private int[] rawLengths = new int[1 << 11];
+    private int[] rawIds = new int[1 << 11];
+    private byte[] rawBytes = new byte[1 << 16];
+    private int rawBytesUsed;
+    private final List<String> names = new ArrayList<>();
+    private final Map<String, Integer> idsByName = new HashMap<>();
 
     FrameNames(boolean normalize) {
         this.normalize = normalize;
     }
 
-    /** The shared String for {@code text[start, end)}, normalised unless raw names were asked for. */
-    String intern(String text, int start, int end) {
-        int hash = hash(text, start, end);
-        int mask = raw.length - 1;
+    /** Folds one more byte into a name's hash; callers hash while they look for the name's end. */
+    static int hash(int hash, byte next) {
+        return 31 * hash + next;
+    }
+
+    /**
+     * The id of the name in {@code bytes[start, end)}, whose {@link #hash} is {@code hash};
+     * {@code bytes[end]}, if it exists, must be the input byte that followed the name.
+     */
+    int id(byte[] bytes, int start, int end, int hash) {
+        int mask = slots.length - 1;
+        int length = end - start;
         for (int slot = spread(hash) & mask; ; slot = (slot + 1) & mask) {
-            String existing = raw[slot];
-            if (existing == null) {
-                String name = text.substring(start, end);
-                raw[slot] = name;
-                String display = name;
-                if (normalize && HiddenClassNames.mayNeedNormalizing(name)) {
-                    display = normalized.computeIfAbsent(HiddenClassNames.normalize(name), n -> n);
-                }
-                shown[slot] = display;
-                if (++size * 2 > raw.length) {
-                    grow();
-                }
-                return display;
+            int raw = slots[slot] - 1;
+            if (raw < 0) {
+                return add(slot, bytes, start, end, hash);
             }
-            if (existing.length() == end - start && existing.hashCode() == hash
-                    && existing.regionMatches(0, text, start, end - start)) {
-                return shown[slot];
+            if (rawHashes[raw] == hash && rawLengths[raw] == length
+                    && Arrays.equals(rawBytes, rawOffsets[raw], rawOffsets[raw] + length, bytes, start, end)) {
+                return rawIds[raw];
             }
         }
     }
 
-    /** Same value as {@code text.substring(start, end).hashCode()}, without the substring. */
-    private static int hash(String text, int start, int end) {
-        int hash = 0;
-        for (int i = start; i < end; i++) {
-            hash = 31 * hash + text.charAt(i);
+    /** The name with {@code id}, as shown (normalised unless raw names were asked for). */
+    String name(int id) {
+        return names.get(id);
+    }
+
+    /** How many distinct names (as shown) there are; ids run from 0 to this, exclusive. */
+    int size() {
+        return names.size();
+    }
+
+    private int add(int slot, byte[] bytes, int start, int end, int hash) {
+        String name = CollapsedLines.decode(bytes, start, end);
+        if (normalize && HiddenClassNames.mayNeedNormalizing(name)) {
+            name = HiddenClassNames.normalize(name);
         }
-        return hash;
+        Integer known = idsByName.get(name);
+        int id;
+        if (known != null) {
+            id = known;
+        } else {
+            id = names.size();
+            names.add(name);
+            idsByName.put(name, id);
+        }
+        int raw = rawCount++;
+        if (raw == rawIds.length) {
+            int capacity = raw * 2;
+            rawHashes = Arrays.copyOf(rawHashes, capacity);
+            rawOffsets = Arrays.copyOf(rawOffsets, capacity);
+            rawLengths = Arrays.copyOf(rawLengths, capacity);
+            rawIds = Arrays.copyOf(rawIds, capacity);
+        }
+        int length = end - start;
+        if (rawBytesUsed + length > rawBytes.length) {
+            rawBytes = Arrays.copyOf(rawBytes, Math.max(rawBytes.length * 2, rawBytesUsed + length));
+        }
+        System.arraycopy(bytes, start, rawBytes, rawBytesUsed, length);
+        rawHashes[raw] = hash;
+        rawOffsets[raw] = rawBytesUsed;
+        rawLengths[raw] = length;
+        rawIds[raw] = id;
+        rawBytesUsed += length;
+        slots[slot] = raw + 1;
+        if (rawCount * 2 > slots.length) {
+            grow();
+        }
+        return id;
     }
 
     private static int spread(int hash) {
@@ -66,23 +113,14 @@ final class FrameNames {
     }
 
     private void grow() {
-        String[] oldRaw = raw;
-        String[] oldShown = shown;
-        raw = new String[oldRaw.length * 2];
-        shown = new String[oldRaw.length * 2];
-        int mask = raw.length - 1;
-        for (int i = 0; i < oldRaw.length; i++) {
-            String name = oldRaw[i];
-            if (name != null) {
-                int slot = spread(name.hashCode()) & mask;
-                while (raw[slot] != null) {
-                    slot = (slot + 1) & mask;
-                }
-                raw[slot] = name;
-                shown[slot] = oldShown[i];
+        slots = new int[slots.length * 2];
+        int mask = slots.length - 1;
+        for (int raw = 0; raw < rawCount; raw++) {
+            int slot = spread(rawHashes[raw]) & mask;
+            while (slots[slot] != 0) {
+                slot = (slot + 1) & mask;
             }
+            slots[slot] = raw + 1;
         }
-        Arrays.fill(oldRaw, null);
-        Arrays.fill(oldShown, null);
     }
 }

@@ -96,6 +96,21 @@ public final class FrameTree {
         return root.total() == 0 && root.children().isEmpty();
     }
 
+    /** The tree under {@code root}, once every frame's children are put in display order. */
+    static FrameTree frozen(Frame root, int maxDepth, int countScale, boolean differential, boolean alphabetical) {
+        // Iterative: stacks from deep recursion can be thousands of frames deep.
+        Deque<Frame> pending = new ArrayDeque<>();
+        pending.push(root);
+        while (!pending.isEmpty()) {
+            Frame frame = pending.pop();
+            frame.freeze(alphabetical);
+            for (Frame child : frame.children()) {
+                pending.push(child);
+            }
+        }
+        return new FrameTree(root, maxDepth, countScale, differential);
+    }
+
     /** Adds stacks one at a time into a growing tree. */
     private static final class Shaper {
         private final boolean reverse;
@@ -122,17 +137,7 @@ public final class FrameTree {
         }
 
         FrameTree finish(int countScale, boolean differential) {
-            // Iterative: stacks from deep recursion can be thousands of frames deep.
-            Deque<Frame> pending = new ArrayDeque<>();
-            pending.push(root);
-            while (!pending.isEmpty()) {
-                Frame frame = pending.pop();
-                frame.freeze(!flamechart);
-                for (Frame child : frame.children()) {
-                    pending.push(child);
-                }
-            }
-            return new FrameTree(root, maxDepth, countScale, differential);
+            return frozen(root, maxDepth, countScale, differential, !flamechart);
         }
     }
 }

@@ -17,32 +17,14 @@ final class StackCounts {
     private final Map<List<String>, long[]> merged;
     private final List<List<String>> stacks = new ArrayList<>();
     private final List<long[]> counts = new ArrayList<>();
-    private final FrameNames names;
     /** Per column, the sum over all stacks: kept so that a profile's total always fits a long. */
     private final long[] grandTotals;
     private int scale;
 
-    StackCounts(int width, boolean merge, boolean normalizeNames) {
+    StackCounts(int width, boolean merge) {
         this.width = width;
         this.grandTotals = new long[width];
         this.merged = merge ? new HashMap<>() : null;
-        this.names = new FrameNames(normalizeNames);
-    }
-
-    /** Splits {@code line[0, end)} on ';' into frames, sharing equal frame names. */
-    List<String> frames(String line, int end) {
-        int count = 1;
-        for (int i = line.indexOf(';'); i >= 0 && i < end; i = line.indexOf(';', i + 1)) {
-            count++;
-        }
-        String[] frames = new String[count];
-        int start = 0;
-        for (int f = 0; f < count; f++) {
-            int semicolon = f == count - 1 ? end : line.indexOf(';', start);
-            frames[f] = names.intern(line, start, semicolon);
-            start = semicolon + 1;
-        }
-        return List.of(frames);
     }
 
     /**

@@ -2,6 +2,8 @@ package dev.jflame.flamegraph;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Writes one frame's {@code <g>}: the {@code <title>} tooltip ("name (N samples, P%)", plus the
@@ -15,6 +17,8 @@ final class SvgFrameWriter {
     private final FlameGraphOptions options;
     private final String countName;
     private final long largestChange;
+    // Fills by name: a profile has a few thousand names but may draw a hundred thousand frames.
+    private final Map<String, String> fills = new HashMap<>();
 
     SvgFrameWriter(FrameTree tree, SvgLayout layout) {
         this.tree = tree;
@@ -83,7 +87,10 @@ final class SvgFrameWriter {
         if (tree.differential()) {
             return DiffColors.color(frame.selfDelta(), largestChange).hex();
         }
-        return (isRoot ? Palette.ROOT : options.palette().color(frame.name())).hex();
+        if (isRoot) {
+            return Palette.ROOT.hex();
+        }
+        return fills.computeIfAbsent(frame.name(), name -> options.palette().color(name).hex());
     }
 
     // Colour follows the change in each frame's own samples, as in flamegraph.pl: totals

@@ -1,11 +1,14 @@
 package dev.jflame.cli;
 
 import dev.jflame.flamegraph.CollapsedParser;
+import dev.jflame.flamegraph.FlameGraphOptions;
 import dev.jflame.flamegraph.MalformedProfileException;
 import dev.jflame.flamegraph.Profile;
+import dev.jflame.flamegraph.TreeProfile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -15,9 +18,11 @@ import java.nio.file.Path;
  */
 final class ProfileInput {
     private static final int SHOWN_BAD_LINES = 3;
+    private static final String STDIN = "<stdin>";
 
-    private interface Parse {
-        Profile with(CollapsedParser parser) throws IOException;
+    /** One way of parsing an opened input. */
+    private interface Reader<T> {
+        T read(CollapsedParser parser, InputStream in, String source) throws IOException;
     }
 
     private ProfileInput() {
@@ -25,21 +30,46 @@ final class ProfileInput {
 
     static Profile read(String input, CollapsedParser parser, boolean skipBadLines, PrintWriter stderr)
             throws IOException {
-        if ("-".equals(input)) {
-            return read(System.in, parser, skipBadLines, stderr);
+        Profile profile = read(input, parser, skipBadLines, stderr, CollapsedParser::parse);
+        if (profile.isEmpty()) {
+            throw noStacks(sourceName(input));
         }
-        return read(input, p -> p.parse(Path.of(input)), parser, skipBadLines, stderr);
+        return profile;
     }
 
     /** Reads stdin, or what is left of it after a caller peeked at its first bytes. */
     static Profile read(InputStream stdin, CollapsedParser parser, boolean skipBadLines, PrintWriter stderr)
             throws IOException {
-        String source = "<stdin>";
-        return read(source, p -> p.parse(stdin, source), parser, skipBadLines, stderr);
+        Profile profile = read(stdin, STDIN, parser, skipBadLines, stderr, CollapsedParser::parse);
+        if (profile.isEmpty()) {
+            throw noStacks(STDIN);
+        }
+        return profile;
     }
 
-    private static Profile read(String source, Parse parse, CollapsedParser parser, boolean skipBadLines,
+    /** The input read straight into its flame graph tree, shaped by {@code shape} (see {@link CollapsedParser#parseTree}). */
+    static TreeProfile readTree(String input, CollapsedParser parser, FlameGraphOptions shape, boolean skipBadLines,
             PrintWriter stderr) throws IOException {
+        TreeProfile profile = read(input, parser, skipBadLines, stderr,
+                (p, in, source) -> p.parseTree(in, source, shape));
+        if (profile.isEmpty()) {
+            throw noStacks(sourceName(input));
+        }
+        return profile;
+    }
+
+    private static <T> T read(String input, CollapsedParser parser, boolean skipBadLines, PrintWriter stderr,
+            Reader<T> reader) throws IOException {
+        if ("-".equals(input)) {
+            return read(System.in, STDIN, parser, skipBadLines, stderr, reader);
+        }
+        try (InputStream in = Files.newInputStream(Path.of(input))) {
+            return read(in, input, parser, skipBadLines, stderr, reader);
+        }
+    }
+
+    private static <T> T read(InputStream in, String source, CollapsedParser parser, boolean skipBadLines,
+            PrintWriter stderr, Reader<T> reader) throws IOException {
         long[] skipped = {0};
         if (skipBadLines) {
             parser = parser.skippingBadLines(bad -> {
@@ -48,9 +78,9 @@ final class ProfileInput {
                 }
             });
         }
-        Profile profile;
+        T profile;
         try {
-            profile = parse.with(parser);
+            profile = reader.read(parser, in, source);
         } catch (MalformedProfileException malformed) {
             throw new UserError(malformed.getMessage() + " (--skip-bad-lines skips such lines)", malformed);
         }
@@ -58,9 +88,14 @@ final class ProfileInput {
             stderr.println("jflame: skipped " + skipped[0] + " malformed line" + (skipped[0] == 1 ? "" : "s")
                     + " in " + source);
         }
-        if (profile.isEmpty()) {
-            throw new UserError(source + " holds no stacks ('frame;frame;... count' lines); nothing to draw");
-        }
         return profile;
+    }
+
+    private static String sourceName(String input) {
+        return "-".equals(input) ? STDIN : input;
+    }
+
+    private static UserError noStacks(String source) {
+        return new UserError(source + " holds no stacks ('frame;frame;... count' lines); nothing to draw");
     }
 }

@@ -7,6 +7,7 @@ import dev.jflame.flamegraph.FlameGraphOptions;
 import dev.jflame.flamegraph.FrameTree;
 import dev.jflame.flamegraph.Profile;
 import dev.jflame.flamegraph.SvgRenderer;
+import dev.jflame.flamegraph.TreeProfile;
 import dev.jflame.interop.PprofWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -97,6 +98,23 @@ record ProfileOutput(Path file, Format explicitFormat, GraphOptions graph) {
             case HTML -> writeWith(stdout, out -> HtmlFlameGraph.write(profile, options, out));
             case SVG -> writeWith(stdout, out -> new SvgRenderer().render(FrameTree.of(profile, options), options, out));
         }
+    }
+
+    /**
+     * The tree-shaping options (reverse, flamechart, include, exclude) for reading a profile
+     * straight into its tree; they come from the command line only, never from the profile.
+     */
+    FlameGraphOptions shape() {
+        return graph.apply(FlameGraphOptions.defaults());
+    }
+
+    /** An SVG flame graph of a profile read as a tree with {@link #shape()}. */
+    void write(TreeProfile profile, PrintWriter stdout) throws IOException {
+        if (format() != Format.SVG) {
+            throw new IllegalStateException("a profile read as a tree can only be drawn as svg, not " + format());
+        }
+        FlameGraphOptions options = graph.apply(FlameGraphOptions.forMetadata(profile.metadata()));
+        writeWith(stdout, out -> new SvgRenderer().render(profile.tree(), options, out));
     }
 
     /** A differential graph: SVG, or the two-count collapsed text. */

@@ -1,6 +1,8 @@
 package dev.jflame.cli;
 
 import dev.jflame.flamegraph.Profile;
+import dev.jflame.flamegraph.TreeProfile;
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,7 +51,14 @@ final class SvgCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ProfileOutput target = output.target();
         target.checkWritable();
-        Profile profile = ProfileInput.read(input, target.parser(), skipBadLines, spec.commandLine().getErr());
+        PrintWriter stderr = spec.commandLine().getErr();
+        if (target.format() == ProfileOutput.Format.SVG) {
+            // The fast path: no stacks are kept, the input goes straight into the tree.
+            TreeProfile tree = ProfileInput.readTree(input, target.parser(), target.shape(), skipBadLines, stderr);
+            target.write(tree, spec.commandLine().getOut());
+            return ExitCodes.OK;
+        }
+        Profile profile = ProfileInput.read(input, target.parser(), skipBadLines, stderr);
         target.write(profile, spec.commandLine().getOut());
         return ExitCodes.OK;
     }
