@@ -30,8 +30,11 @@ class ThreadChurnIT {
     @ParameterizedTest
     @ValueSource(strings = {"cpu", "ctimer"})
     void shortLivedThreadsLeakNoTimersOrFds(String event) throws Exception {
+        // ctimer is checked for leaks only, and a leak of one timer per thread shows as well
+        // in a quarter of the threads: the CI time goes to the cpu run.
+        int threads = event.equals("cpu") ? THREADS : THREADS / 4;
         AgentRun run = AgentRun.run(dir, "threads,event=" + event + ",interval=1ms", ThreadChurnWorkload.class,
-                Integer.toString(THREADS), SHORT_MICROS);
+                Integer.toString(threads), SHORT_MICROS);
         assertEquals(0, run.exitCode(), run.stderr());
         long[] before = resources(run, "before");
         long[] after = resources(run, "after");
