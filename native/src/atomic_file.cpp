@@ -2,8 +2,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/random.h>
+#include <time.h>
 #include <unistd.h>
 
+#include <cstdint>
+#include <cstdio>
 #include <cstring>
 
 namespace {
@@ -28,11 +32,40 @@ bool writeAll(int fd, const std::string& text) {
   return true;
 }
 
+// 64 bits no other user can predict, so no one can pre-create the temp name (O_EXCL would
+// make that a denial of service, not a hijack). Falls back to clock and pid if the kernel's
+// generator is not ready.
+std::string unpredictableSuffix() {
+  uint64_t bits = 0;
+  if (getrandom(&bits, sizeof(bits), GRND_NONBLOCK) != static_cast<ssize_t>(sizeof(bits))) {
+    timespec now{};
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    bits = (static_cast<uint64_t>(now.tv_nsec) << 20) ^ static_cast<uint64_t>(now.tv_sec) ^
+           (static_cast<uint64_t>(getpid()) << 44);
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(bits));
+  return hex;
+}
+
+// Creates the temp file beside `path`. O_EXCL|O_NOFOLLOW: a file or symlink planted at the
+// name makes the open fail, so the write can never go through a link to another file (the
+// profile may be written by a root JVM into a shared /tmp). Mode 0644, less the umask.
+int createTemp(const std::string& path, std::string* temp) {
+  int fd = -1;
+  for (int attempt = 0; attempt < 10 && fd < 0; ++attempt) {
+    *temp = path + ".tmp." + unpredictableSuffix();
+    fd = open(temp->c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0 && errno != EEXIST) break;
+  }
+  return fd;
+}
+
 }  // namespace
 
 bool writeFileAtomically(const std::string& path, const std::string& text, std::string* error) {
-  const std::string temp = path + ".tmp." + std::to_string(getpid());
-  int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  std::string temp;
+  int fd = createTemp(path, &temp);
   if (fd < 0) {
     *error = "cannot create " + temp + ": " + std::strerror(errno);
     return false;

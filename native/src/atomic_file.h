@@ -3,7 +3,8 @@
 #include <string>
 
 // Writes `text` to `path` so that readers see the old file or the whole new one, never a
-// part: written to PATH.tmp.PID in the same directory, fsync'ed, renamed over PATH. The
+// part: written to a new file PATH.tmp.RANDOM in the same directory (O_EXCL, never through
+// a symlink; mode 0644 less the umask), fsync'ed, renamed over PATH. The
 // profile and the attach status file both travel this way, since the CLI on the other
 // side of an attach polls for them. False with *error (naming the path and the system
 // error) on failure; the target path is then left as it was.

@@ -59,7 +59,7 @@ void CtimerEngine::threadStarted(int tid) {
     if (errno != ESRCH && errno != EINVAL) ++armFailures_;  // the thread is already gone
     return;
   }
-  uint64_t deadline = thread_clock::ofThread(tid) + jitter_.firstPeriod(intervalNs_);
+  uint64_t deadline = jitter_.firstDeadline(thread_clock::ofThread(tid), intervalNs_);
   armed_[tid] = timer;
   if (std::atomic<uint64_t>* slot = deadlines_.at(tid)) slot->store(deadline, std::memory_order_relaxed);
   if (std::atomic<int>* slot = timers_.at(tid)) slot->store(timer + 1, std::memory_order_release);

@@ -19,6 +19,11 @@ uint64_t Jitter::firstPeriod(uint64_t interval) {
   return 1 + next() % interval;
 }
 
+uint64_t Jitter::firstDeadline(uint64_t cpuNow, uint64_t interval) {
+  uint64_t first = firstPeriod(interval);
+  return cpuNow < interval ? first : cpuNow + first;
+}
+
 uint64_t Jitter::nextPeriod(uint64_t interval) {
   uint64_t spread = interval / 10;
   if (spread == 0) return interval;

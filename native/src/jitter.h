@@ -15,6 +15,15 @@ class Jitter {
   // interval of CPU is then sampled with probability cpu/interval instead of never.
   uint64_t firstPeriod(uint64_t interval);
 
+  // A thread's first expiry on its CPU clock, armed when the thread has used `cpuNow`.
+  // A thread armed within its first interval of CPU is new (JVMTI ThreadStart, or just
+  // found by the rescan): its first period counts from its birth, so the CPU it used before
+  // it could be armed (the JVM starting it, the agent's own ThreadStart work: measured at
+  // about half of a 400 us thread) has its chance of a sample too. The result may then lie
+  // at or before `cpuNow`: due at once. An older thread (armed by a later attach) starts
+  // its first period now, so that attaching gives no burst of samples.
+  uint64_t firstDeadline(uint64_t cpuNow, uint64_t interval);
+
   // Every later period: interval +/- 10%, uniform, with a mean of exactly `interval`,
   // so periodic work in the profiled program cannot alias with the sampling period.
   uint64_t nextPeriod(uint64_t interval);

@@ -16,6 +16,13 @@ namespace {
 // Below this perf's hrtimer-based software events do not go (the kernel clamps to 10us).
 constexpr uint64_t kMinPeriodNs = 10'000;
 
+// A new thread's first period is never shorter: one near perf's 10 us floor was measured
+// to cost the thread about 20 ms of kernel time (under a VM, each timer interrupt at that
+// rate costs about as much as the period), where 20 us and more cost nothing measurable.
+// It matters since a new thread's first period counts from its birth and is often due at
+// once (Jitter::firstDeadline).
+constexpr uint64_t kShortestFirstPeriodNs = 50'000;
+
 // Catching up a late signal shortens the next period, but never below a quarter of the
 // interval: a period that ends inside the handler's own system calls is skipped by the
 // kernel (exclude_kernel), and very short ones were seen to starve the event entirely.
@@ -114,15 +121,16 @@ bool PerfEngine::start(std::string* error) {
 
 void PerfEngine::threadStarted(int tid) {
   threadEnded(tid);  // a reused tid: the old event belonged to a dead thread
-  uint64_t first = jitter_.firstPeriod(intervalNs_);
-  uint64_t cpuNow = thread_clock::ofThread(tid);
+  uint64_t cpuNow = thread_clock::ofThread(tid);  // 0 if unreadable: the period starts now
+  uint64_t deadline = jitter_.firstDeadline(cpuNow, intervalNs_);
+  uint64_t first = deadline > cpuNow + kShortestFirstPeriodNs ? deadline - cpuNow : kShortestFirstPeriodNs;
   int fd = open(tid, first);
   if (fd < 0) {
     if (fd != -ESRCH) ++armFailures_;  // ESRCH: the thread is already gone
     return;
   }
-  if (std::atomic<uint64_t>* deadline = deadlines_.at(tid)) {
-    deadline->store(cpuNow != 0 ? cpuNow + first : 0, std::memory_order_relaxed);
+  if (std::atomic<uint64_t>* slot = deadlines_.at(tid)) {
+    slot->store(cpuNow != 0 ? deadline : 0, std::memory_order_relaxed);
   }
   if (std::atomic<int>* slot = fds_.at(tid)) slot->store(fd + 1, std::memory_order_release);
   open_[tid] = fd;

@@ -79,7 +79,10 @@ bool ThreadRegistry::start(Engine* engine, std::string* error) {
   stopped_ = false;
   live_.clear();  // armed by the previous engine, which is stopped
   threadsSeen_ = 0;
-  scanLocked();
+  unarmed_.clear();
+  // Every thread alive now, at once: a thread the JVM is creating at this very moment is a
+  // rare race here, where the rescan would meet every new thread.
+  scanLocked(true);
   if (startAgentThread(&scanner_, scannerMain, this) != 0) {
     *error = "cannot start the thread rescan thread";
     return false;
@@ -118,7 +121,7 @@ void* ThreadRegistry::scannerMain(void* self) {
   while (!registry.stopping_) {
     registry.wakeup_.wait_for(lock, kRescanPeriod);
     if (registry.stopping_) break;
-    registry.scanLocked();
+    registry.scanLocked(false);
   }
   return nullptr;
 }
@@ -135,35 +138,47 @@ void ThreadRegistry::armLocked(int tid, uint64_t startTime) {
   engine_->threadStarted(tid);
 }
 
-void ThreadRegistry::scanLocked() {
+void ThreadRegistry::scanLocked(bool armAtOnce) {
   // Listing under the lock: a thread announced by ThreadStart meanwhile cannot be
   // mistaken for one that vanished.
   std::vector<int> tids = listTasks();
   std::unordered_map<int, bool> present;
+  std::unordered_map<int, uint64_t> unarmed;
   present.reserve(tids.size());
   for (int tid : tids) {
     present[tid] = true;
     auto it = live_.find(tid);
-    if (it == live_.end()) {
-      TaskStat stat;
-      if (!readTaskStat(tid, &stat)) continue;  // gone already
-      forgetStaleJavaNameLocked(tid, stat.startTime);
-      osNames_[tid] = stat.comm;
-      armLocked(tid, stat.startTime);
-    } else if (it->second.nameReads > 0 && !it->second.ended) {
+    if (it != live_.end() && it->second.nameReads > 0 && !it->second.ended) {
       TaskStat stat;
       if (readTaskStat(tid, &stat)) {
-        if (stat.startTime != it->second.startTime) {
-          forgetStaleJavaNameLocked(tid, stat.startTime);  // tid reused between two scans
+        if (stat.startTime == it->second.startTime) {
           osNames_[tid] = stat.comm;
-          armLocked(tid, stat.startTime);
+          --it->second.nameReads;
           continue;
         }
-        osNames_[tid] = stat.comm;
+        // The tid was reused between two scans: a new thread, armed as below.
+        engine_->threadEnded(tid);
+        live_.erase(it);
+        it = live_.end();
       }
-      --it->second.nameReads;
     }
+    if (it != live_.end()) continue;
+    TaskStat stat;
+    if (!readTaskStat(tid, &stat)) continue;  // gone already
+    // A thread seen for the first time may be one the JVM is still creating, before even
+    // its thread-local storage exists: a signal then (the handler's GetEnv allocates that
+    // storage, and the signal may have interrupted malloc) was seen to deadlock the JVM.
+    // So it is armed at the next scan; a Java thread is armed sooner by its ThreadStart.
+    auto seen = unarmed_.find(tid);
+    if (!armAtOnce && (seen == unarmed_.end() || seen->second != stat.startTime)) {
+      unarmed[tid] = stat.startTime;
+      continue;
+    }
+    forgetStaleJavaNameLocked(tid, stat.startTime);
+    osNames_[tid] = stat.comm;
+    armLocked(tid, stat.startTime);
   }
+  unarmed_ = std::move(unarmed);
   for (auto it = live_.begin(); it != live_.end();) {
     if (present.count(it->first) != 0) {
       ++it;

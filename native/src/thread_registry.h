@@ -16,7 +16,8 @@ class Engine;
 //
 // Java threads announce themselves through JVMTI ThreadStart/ThreadEnd. Threads the JVM
 // hides from JVMTI (GC workers, JIT compilers, the VM thread, all started lazily) are
-// found by a plain pthread that rescans /proc/self/task every 100 ms. A tid is told apart
+// found by a plain pthread that rescans /proc/self/task every 100 ms (and armed at the second
+// scan that sees them, once the JVM has set them up). A tid is told apart
 // from an earlier thread with the same tid by its start time (/proc/.../stat field 22).
 // All engine calls happen under one mutex, never on the signal path.
 class ThreadRegistry {
@@ -62,7 +63,9 @@ class ThreadRegistry {
   };
 
   static void* scannerMain(void* self);
-  void scanLocked();
+  // armAtOnce: arm every new thread now (at start), rather than at the scan after the one
+  // that first sees it.
+  void scanLocked(bool armAtOnce);
   void armLocked(int tid, uint64_t startTime);
 
   Engine* engine_ = nullptr;
@@ -74,6 +77,7 @@ class ThreadRegistry {
   bool scannerRunning_ = false;
   pthread_t scanner_{};
   std::unordered_map<int, Live> live_;
+  std::unordered_map<int, uint64_t> unarmed_;  // tid -> start time: seen by the last scan only
   struct JavaName {
     std::string name;
     uint64_t startTime = 0;  // of the thread that had the name: tells a reused tid apart

@@ -41,6 +41,26 @@ void laterPeriodsStayWithinTenPercentWithTheExactMean() {
   CHECK(mean > kInterval * 0.999 && mean < kInterval * 1.001);
 }
 
+// A thread armed before it used one interval is sampled with probability (its whole CPU
+// time) / interval, the CPU spent before it was armed included; an older one starts afresh.
+void firstDeadlineCountsANewThreadFromItsBirth() {
+  Jitter jitter(7);
+  constexpr uint64_t kInterval = 1'000'000;
+  constexpr uint64_t kArmedAt = 300'000;  // CPU used before the arming
+  int dueAtOnce = 0;
+  constexpr int kDraws = 100'000;
+  for (int i = 0; i < kDraws; ++i) {
+    uint64_t d = jitter.firstDeadline(kArmedAt, kInterval);
+    CHECK(d >= 1 && d <= kInterval);
+    if (d <= kArmedAt) ++dueAtOnce;
+  }
+  CHECK(dueAtOnce > kDraws * 0.28 && dueAtOnce < kDraws * 0.32);
+  for (int i = 0; i < 1000; ++i) {
+    uint64_t d = jitter.firstDeadline(5 * kInterval, kInterval);
+    CHECK(d > 5 * kInterval && d <= 6 * kInterval);
+  }
+}
+
 void tinyIntervalsStayPositive() {
   Jitter jitter(1);
   CHECK_EQ(jitter.firstPeriod(1), uint64_t{1});
@@ -54,6 +74,7 @@ void tinyIntervalsStayPositive() {
 int main() {
   firstPeriodIsUniformOverTheInterval();
   laterPeriodsStayWithinTenPercentWithTheExactMean();
+  firstDeadlineCountsANewThreadFromItsBirth();
   tinyIntervalsStayPositive();
   return check::finish("jitter_test");
 }

@@ -6,13 +6,31 @@ import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
 
-/** Turns failures inside a command into one clear line on stderr and exit code 1, never a stack trace. */
+/**
+ * Turns failures inside a command into one clear line on stderr and exit code 1; the stack
+ * trace follows only when {@code --verbose} was given, for a bug report.
+ */
 final class ErrorReporter implements IExecutionExceptionHandler {
+    static final String VERBOSE = "--verbose";
+
     @Override
     public int handleExecutionException(Exception ex, CommandLine cli, ParseResult parsed) {
         cli.getErr().println("jflame: " + describe(ex));
+        if (verbose(parsed)) {
+            ex.printStackTrace(cli.getErr());
+        }
         cli.getErr().flush();
         return ExitCodes.ERROR;
+    }
+
+    /** Whether --verbose was given at any level: {@code jflame --verbose svg} or {@code jflame svg --verbose}. */
+    static boolean verbose(ParseResult parsed) {
+        for (ParseResult level = parsed; level != null; level = level.subcommand()) {
+            if (level.hasMatchedOption(VERBOSE)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static String describe(Throwable ex) {

@@ -3,6 +3,8 @@ package dev.jflame.cli;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /** The top-level {@code jflame} command: only lists the subcommands. */
@@ -29,6 +31,11 @@ import picocli.CommandLine.Spec;
 final class JflameCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+
+    /** Read by {@link ErrorReporter} from the parse result; inherited, so every command takes it. */
+    @Option(names = "--verbose", scope = ScopeType.INHERIT,
+            description = "On an error, print its stack trace after the one-line message.")
+    boolean verbose;
 
     @Override
     public Integer call() {

@@ -48,14 +48,24 @@ public record AgentRun(int exitCode, String stdout, String stderr, Path profileF
     /** As {@link #run(Path, String, Class, String...)}, with variables added to the JVM's environment. */
     public static AgentRun run(Path workDir, String agentOptions, Map<String, String> environment, Class<?> mainClass,
             String... args) throws IOException, InterruptedException {
-        Path profile = workDir.resolve("profile.collapsed");
+        return exec(workDir, command(workDir, agentOptions, mainClass, args), environment, profilePath(workDir));
+    }
+
+    /** Where {@link #run} and {@link #command} have the agent write the profile. */
+    static Path profilePath(Path workDir) {
+        return workDir.resolve("profile.collapsed");
+    }
+
+    /** The command line {@link #run} starts: the workload in a JVM with the agent. */
+    static List<String> command(Path workDir, String agentOptions, Class<?> mainClass, String... args) {
+        Path profile = profilePath(workDir);
         String options = agentOptions.isEmpty() ? "file=" + profile : agentOptions + ",file=" + profile;
         List<String> cmd = new ArrayList<>(List.of(java().toString(),
                 "-agentpath:" + agentLibrary() + "=" + options,
                 "-XX:+UnlockDiagnosticVMOptions", "-XX:+DebugNonSafepoints",
                 "-cp", testClasses(), mainClass.getName()));
         cmd.addAll(List.of(args));
-        return exec(workDir, cmd, environment, profile);
+        return cmd;
     }
 
     static AgentRun exec(Path workDir, List<String> cmd, Path profile) throws IOException, InterruptedException {
