@@ -1,8 +1,5 @@
 #include "method_namer.h"
 
-#include <chrono>
-
-#include "agent_thread.h"
 #include "frame.h"
 #include "trace_store.h"
 
@@ -15,29 +12,17 @@ bool MethodNamer::start(JavaVM* vm, jvmtiEnv* jvmti, const TraceStore* store, bo
   store_ = store;
   lines_ = lines;
   next_ = 0;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stopping_ = false;
-  }
-  int result = startAgentThread(&thread_, threadMain, this);
-  if (result != 0) {
-    *error = "cannot start the method namer thread (error " + std::to_string(result) + ")";
-    return false;
-  }
-  running_ = true;
-  return true;
+  PeriodicThread::Work work;
+  work.begin = [this] { return attach(); };
+  work.tick = [this] { look(); };
+  work.end = [this] {
+    look();  // what the last few milliseconds added, while the JVM still answers
+    vm_->DetachCurrentThread();
+  };
+  return thread_.start("method namer", kPollMs, std::move(work), error);
 }
 
-void MethodNamer::stop() {
-  if (!running_) return;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stopping_ = true;
-  }
-  wakeup_.notify_all();
-  pthread_join(thread_, nullptr);
-  running_ = false;
-}
+void MethodNamer::stop() { thread_.stop(); }
 
 bool MethodNamer::lookup(jmethodID id, bool lines, Symbols::Method* out) const {
   std::lock_guard<std::mutex> lock(mutex_);
@@ -55,11 +40,6 @@ uint64_t MethodNamer::named() const {
 uint64_t MethodNamer::alreadyUnloaded() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return alreadyUnloaded_;
-}
-
-void* MethodNamer::threadMain(void* self) {
-  static_cast<MethodNamer*>(self)->run();
-  return nullptr;
 }
 
 void MethodNamer::nameNew(JNIEnv* jni, const Frame* frames, uint32_t count) {
@@ -81,30 +61,20 @@ void MethodNamer::nameNew(JNIEnv* jni, const Frame* frames, uint32_t count) {
   }
 }
 
-void MethodNamer::run() {
-  JNIEnv* jni = nullptr;
+bool MethodNamer::attach() {
   JavaVMAttachArgs args;
   args.version = JNI_VERSION_1_6;
   args.name = const_cast<char*>("jflame method namer");
   args.group = nullptr;
+  jni_ = nullptr;
   // A daemon, so that it never holds up the JVM's exit; it is stopped at VMDeath anyway.
-  if (vm_->AttachCurrentThreadAsDaemon(reinterpret_cast<void**>(&jni), &args) != JNI_OK || jni == nullptr) return;
-  auto visit = [this, jni](const Frame* frames, uint32_t count) { nameNew(jni, frames, count); };
-  auto look = [&] {
-    if (!store_->forEachNewTrace(&next_, visit)) {
-      // Fell behind the store's list of new traces: look at every trace once.
-      store_->forEach([&](const Frame* frames, uint32_t count, uint64_t) { visit(frames, count); });
-    }
-  };
-  std::unique_lock<std::mutex> lock(mutex_);
-  while (!stopping_) {
-    wakeup_.wait_for(lock, std::chrono::milliseconds(kPollMs));
-    if (stopping_) break;
-    lock.unlock();
-    look();
-    lock.lock();
+  return vm_->AttachCurrentThreadAsDaemon(reinterpret_cast<void**>(&jni_), &args) == JNI_OK && jni_ != nullptr;
+}
+
+void MethodNamer::look() {
+  auto visit = [this](const Frame* frames, uint32_t count) { nameNew(jni_, frames, count); };
+  if (!store_->forEachNewTrace(&next_, visit)) {
+    // Fell behind the store's list of new traces: look at every trace once.
+    store_->forEach([&](const Frame* frames, uint32_t count, uint64_t) { visit(frames, count); });
   }
-  lock.unlock();
-  look();  // what the last few milliseconds added, while the JVM still answers
-  vm_->DetachCurrentThread();
 }

@@ -2,14 +2,13 @@
 
 #include <jni.h>
 #include <jvmti.h>
-#include <pthread.h>
 
-#include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <string>
 #include <unordered_map>
 
+#include "periodic_thread.h"
 #include "symbols.h"
 
 class TraceStore;
@@ -48,8 +47,8 @@ class MethodNamer {
   uint64_t alreadyUnloaded() const;  // ids whose class was gone before the namer saw them
 
  private:
-  static void* threadMain(void* self);
-  void run();
+  bool attach();  // on the namer's thread
+  void look();    // names what the store published since the last look
   void nameNew(JNIEnv* jni, const Frame* frames, uint32_t count);
 
   JavaVM* vm_ = nullptr;
@@ -57,12 +56,10 @@ class MethodNamer {
   const TraceStore* store_ = nullptr;
   bool lines_ = false;
   uint64_t next_ = 0;  // the store's next trace to look at
-  pthread_t thread_{};
-  bool running_ = false;
+  JNIEnv* jni_ = nullptr;  // the namer thread's, once attached
+  PeriodicThread thread_;
 
-  mutable std::mutex mutex_;
-  std::condition_variable wakeup_;
-  bool stopping_ = false;
+  mutable std::mutex mutex_;  // guards what follows: the writer looks names up meanwhile
   std::unordered_map<jmethodID, Symbols::Method> names_;
   uint64_t named_ = 0;
   uint64_t alreadyUnloaded_ = 0;

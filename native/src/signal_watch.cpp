@@ -3,10 +3,8 @@
 #include <signal.h>
 #include <time.h>
 
-#include <chrono>
 #include <cstdio>
 
-#include "agent_thread.h"
 #include "signal_handler.h"
 
 namespace {
@@ -34,28 +32,14 @@ bool SignalWatch::start(int signo, bool report, std::string* error) {
   startNs_ = nowNs();
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    stopping_ = false;
     replacedAfterMs_ = 0;
   }
-  int result = startAgentThread(&thread_, threadMain, this);
-  if (result != 0) {
-    *error = "cannot start the signal watch thread (error " + std::to_string(result) + ")";
-    return false;
-  }
-  running_ = true;
-  return true;
+  PeriodicThread::Work work;
+  work.tick = [this] { check(); };
+  return thread_.start("signal watch", kCheckMs, std::move(work), error);
 }
 
-void SignalWatch::stop() {
-  if (!running_) return;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stopping_ = true;
-  }
-  wakeup_.notify_all();
-  pthread_join(thread_, nullptr);
-  running_ = false;
-}
+void SignalWatch::stop() { thread_.stop(); }
 
 bool SignalWatch::check() {
   if (signo_ == 0 || sampler::stillInstalled(signo_)) return true;
@@ -87,20 +71,4 @@ std::string SignalWatch::deliveryMessage(uint64_t received, uint64_t cpuNs, uint
   return "only " + std::to_string(received) + " sampling signals arrived for about " + std::to_string(expected) +
          " expected from the process's CPU time: the application blocks the signal in busy threads, or handles it "
          "itself";
-}
-
-void* SignalWatch::threadMain(void* self) {
-  static_cast<SignalWatch*>(self)->run();
-  return nullptr;
-}
-
-void SignalWatch::run() {
-  std::unique_lock<std::mutex> lock(mutex_);
-  while (!stopping_) {
-    wakeup_.wait_for(lock, std::chrono::milliseconds(kCheckMs));
-    if (stopping_) break;
-    lock.unlock();
-    check();
-    lock.lock();
-  }
 }

@@ -1,11 +1,10 @@
 #pragma once
 
-#include <pthread.h>
-
-#include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <string>
+
+#include "periodic_thread.h"
 
 // Notices when the application takes the sampling signal away from jflame, which would
 // otherwise only show as a profile that is silently too small:
@@ -41,17 +40,12 @@ class SignalWatch {
   static std::string deliveryMessage(uint64_t received, uint64_t cpuNs, uint64_t intervalNs);
 
  private:
-  static void* threadMain(void* self);
-  void run();
   std::string messageLocked() const;
 
   int signo_ = 0;
   bool report_ = false;
   uint64_t startNs_ = 0;
-  pthread_t thread_{};
-  bool running_ = false;
+  PeriodicThread thread_;
   mutable std::mutex mutex_;
-  std::condition_variable wakeup_;
-  bool stopping_ = false;
   uint64_t replacedAfterMs_ = 0;  // 0: not replaced (ms since start, at least 1)
 };

@@ -36,9 +36,11 @@ class ConvertIT {
     static void record() throws Exception {
         recording = shared.resolve("split.jfr");
         List<String> cmd = new ArrayList<>(List.of(AgentRun.java().toString(),
-                // 1 ms instead of the profile settings' 10 ms: enough samples to judge shares in a short run.
+                // 1 ms instead of the profile settings' 10 ms where the JDK allows it (JDK 17's
+                // Flight Recorder was seen sampling every 10 ms anyway, ~100 samples a second:
+                // hence 4 s, for enough samples to judge shares either way).
                 "-XX:StartFlightRecording=filename=" + recording + ",settings=profile,jdk.ExecutionSample#period=1ms",
-                "-cp", AgentRun.testClasses(), SplitWorkload.class.getName(), "time", "2000"));
+                "-cp", AgentRun.testClasses(), SplitWorkload.class.getName(), "time", "4000"));
         AgentRun run = AgentRun.exec(shared, cmd, recording);
         assertEquals(0, run.exitCode(), run.stderr());
         assertTrue(Files.size(recording) > 0, run.stderr());
