@@ -55,7 +55,7 @@ NAMES = {"none": "none", "jflame": "jflame", "ap": "async-profiler"}
 
 FULL = dict(runs=5, runs_100us=3, intervals=["10ms", "1ms", "100us"], split_units=1_000_000,
             javac_compiles=1, accuracy_ms=3000, memory_ms=3000, memory_runs=3,
-            render_sizes=[10_000, 100_000], render_runs=1)
+            render_sizes=[10_000, 100_000], render_runs=3)
 QUICK = dict(runs=3, runs_100us=2, intervals=["10ms", "1ms", "100us"], split_units=400_000,
              javac_compiles=1, accuracy_ms=1500, memory_ms=1500, memory_runs=1,
              render_sizes=[10_000], render_runs=1)
