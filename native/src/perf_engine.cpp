@@ -156,7 +156,7 @@ void PerfEngine::stop() {
   open_.clear();
 }
 
-bool PerfEngine::onSignal(const siginfo_t* info, int tid) {
+bool PerfEngine::onSignal(const siginfo_t* info, int tid, uint64_t cpuNowNs) {
   // REFRESH(1) makes the kernel report each overflow as POLL_HUP.
   if (info->si_code != POLL_HUP && info->si_code != POLL_IN) return false;
   std::atomic<int>* slot = fds_.at(tid);
@@ -166,7 +166,7 @@ bool PerfEngine::onSignal(const siginfo_t* info, int tid) {
   if (fd < 0 || fd != info->si_fd) return false;
   uint64_t period = jitter_.nextPeriod(intervalNs_);
   std::atomic<uint64_t>* deadline = deadlines_.at(tid);
-  uint64_t now = thread_clock::ofCaller();
+  uint64_t now = cpuNowNs;
   if (deadline != nullptr && now != 0) {
     // Delivery is late by microseconds on bare metal and by 50-200us in a VM (measured
     // under Firecracker); more than a whole period late means the kernel skipped a period

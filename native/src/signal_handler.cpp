@@ -215,7 +215,7 @@ void onSignal(int signo, siginfo_t* info, void* ucontext) {
     int tid = static_cast<int>(syscall(SYS_gettid));
     // The engine re-arms first, so the time this sample takes is not lost to the next
     // period; its system calls are part of the handler's cost.
-    if (signo == s->config.engine->signal() && s->config.engine->onSignal(info, tid)) {
+    if (signo == s->config.engine->signal() && s->config.engine->onSignal(info, tid, start)) {
       sample(*s, tid, ucontext);
       s->config.stats->handlerTime(cpuNowNs() - start);
     }
