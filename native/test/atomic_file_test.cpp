@@ -8,21 +8,9 @@
 #include <sstream>
 
 #include "check.h"
+#include "test_files.h"
 
 namespace {
-
-std::string readFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::string tempDir() {
-  char pattern[] = "/tmp/jflame-atomic-XXXXXX";
-  const char* dir = mkdtemp(pattern);
-  return dir != nullptr ? dir : "/tmp";
-}
 
 int entriesIn(const std::string& dir) {
   int n = 0;
@@ -36,7 +24,7 @@ int entriesIn(const std::string& dir) {
 }
 
 void writtenFileGetsSixFourFourUnderUmaskZeroTwoTwo() {
-  std::string dir = tempDir();
+  std::string dir = test_files::tempDir("jflame-atomic");
   std::string path = dir + "/out.collapsed";
   mode_t old = umask(022);
   std::string error;
@@ -45,12 +33,12 @@ void writtenFileGetsSixFourFourUnderUmaskZeroTwoTwo() {
   struct stat st {};
   CHECK_EQ(stat(path.c_str(), &st), 0);
   CHECK_EQ(static_cast<int>(st.st_mode & 07777), 0644);
-  CHECK_STR(readFile(path), "a;b 1\n");
+  CHECK_STR(test_files::readFile(path), "a;b 1\n");
   CHECK_EQ(entriesIn(dir), 1);  // no temp file left behind
 }
 
 void umaskIsRespectedAndNothingIsEverWorldWritable() {
-  std::string dir = tempDir();
+  std::string dir = test_files::tempDir("jflame-atomic");
   std::string strict = dir + "/strict";
   std::string open = dir + "/open";
   std::string error;
@@ -69,7 +57,7 @@ void umaskIsRespectedAndNothingIsEverWorldWritable() {
 // The old scheme wrote through PATH.tmp.PID with O_TRUNC: a link planted there by someone
 // who knew the pid made the agent overwrite the link's target.
 void symlinkPlantedAtTheOldPredictableTempNameIsNotFollowed() {
-  std::string dir = tempDir();
+  std::string dir = test_files::tempDir("jflame-atomic");
   std::string victim = dir + "/victim";
   std::ofstream(victim) << "precious\n";
   std::string path = dir + "/out.collapsed";
@@ -77,8 +65,8 @@ void symlinkPlantedAtTheOldPredictableTempNameIsNotFollowed() {
   CHECK_EQ(symlink(victim.c_str(), planted.c_str()), 0);
   std::string error;
   CHECK(writeFileAtomically(path, "a;b 1\n", &error));
-  CHECK_STR(readFile(victim), "precious\n");
-  CHECK_STR(readFile(path), "a;b 1\n");
+  CHECK_STR(test_files::readFile(victim), "precious\n");
+  CHECK_STR(test_files::readFile(path), "a;b 1\n");
   struct stat st {};
   CHECK_EQ(lstat(planted.c_str(), &st), 0);
   CHECK(S_ISLNK(st.st_mode));  // left alone, not written through
@@ -86,18 +74,18 @@ void symlinkPlantedAtTheOldPredictableTempNameIsNotFollowed() {
 
 // The target itself a symlink: the rename replaces the link, the file it pointed to is untouched.
 void symlinkAtTheTargetIsReplacedNotWrittenThrough() {
-  std::string dir = tempDir();
+  std::string dir = test_files::tempDir("jflame-atomic");
   std::string victim = dir + "/victim";
   std::ofstream(victim) << "precious\n";
   std::string path = dir + "/out.collapsed";
   CHECK_EQ(symlink(victim.c_str(), path.c_str()), 0);
   std::string error;
   CHECK(writeFileAtomically(path, "a;b 1\n", &error));
-  CHECK_STR(readFile(victim), "precious\n");
+  CHECK_STR(test_files::readFile(victim), "precious\n");
   struct stat st {};
   CHECK_EQ(lstat(path.c_str(), &st), 0);
   CHECK(S_ISREG(st.st_mode));
-  CHECK_STR(readFile(path), "a;b 1\n");
+  CHECK_STR(test_files::readFile(path), "a;b 1\n");
 }
 
 void unwritableDirectoryFailsNamingThePath() {

@@ -3,25 +3,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "check.h"
+#include "test_files.h"
 
 namespace {
-
-std::string readFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::string tempDir() {
-  char pattern[] = "/tmp/jflame-writer-XXXXXX";
-  const char* dir = mkdtemp(pattern);
-  return dir != nullptr ? dir : "/tmp";
-}
 
 CollapsedWriter::Header sampleHeader() {
   CollapsedWriter::Header h;
@@ -80,14 +65,14 @@ void frameNamesCannotBreakTheFormat() {
 }
 
 void writeReplacesTheFileAtomically() {
-  std::string dir = tempDir();
+  std::string dir = test_files::tempDir("jflame-writer");
   std::string path = dir + "/out.collapsed";
   CollapsedWriter writer;
   writer.add({"a", "b"}, 7);
   std::string error;
   CHECK(writer.write(path, sampleHeader(), &error));
   CHECK_STR(error, "");
-  CHECK_STR(readFile(path), writer.render(sampleHeader()));
+  CHECK_STR(test_files::readFile(path), writer.render(sampleHeader()));
   // No temporary left behind.
   struct stat st;
   CHECK(stat((path + ".tmp." + std::to_string(getpid())).c_str(), &st) != 0);
@@ -105,7 +90,7 @@ void unwritablePathReportsAndLeavesNoFile() {
 
   // A target that cannot be replaced (a directory) keeps its old content, and the
   // temporary is removed.
-  std::string dir = tempDir();
+  std::string dir = test_files::tempDir("jflame-writer");
   std::string target = dir + "/target";
   mkdir(target.c_str(), 0755);
   CHECK(!writer.write(target, sampleHeader(), &error));

@@ -1,0 +1,28 @@
+#pragma once
+
+// Files for the native unit tests that write real files: a fresh directory, a file's text.
+
+#include <stdlib.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace test_files {
+
+// A new directory under /tmp named after `prefix` (falls back to /tmp itself).
+inline std::string tempDir(const std::string& prefix) {
+  std::string pattern = "/tmp/" + prefix + "-XXXXXX";
+  const char* dir = mkdtemp(pattern.data());
+  return dir != nullptr ? std::string(dir) : std::string("/tmp");
+}
+
+// The whole text of `path`, "" if it cannot be read.
+inline std::string readFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace test_files
