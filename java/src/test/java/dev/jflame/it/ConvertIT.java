@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jflame.flamegraph.CollapsedParser;
 import dev.jflame.flamegraph.Profile;
-import dev.jflame.workload.SplitWorkload;
+import dev.jflame.workload.JfrSplitWorkload;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,16 +31,15 @@ class ConvertIT {
 
     static Path recording;
 
-    /** SplitWorkload (CPU split 60/30/10 between three methods) under -XX:StartFlightRecording. */
+    /** JfrSplitWorkload (time split 60/30/10 between three methods) under -XX:StartFlightRecording. */
     @BeforeAll
     static void record() throws Exception {
         recording = shared.resolve("split.jfr");
         List<String> cmd = new ArrayList<>(List.of(AgentRun.java().toString(),
-                // 1 ms instead of the profile settings' 10 ms where the JDK allows it (JDK 17's
-                // Flight Recorder was seen sampling every 10 ms anyway, ~100 samples a second:
-                // hence 4 s, for enough samples to judge shares either way).
+                // 1 ms instead of the profile settings' 10 ms where the JDK allows it; the workload
+                // runs until the recorder has sampled it 600 times (or for 60 s).
                 "-XX:StartFlightRecording=filename=" + recording + ",settings=profile,jdk.ExecutionSample#period=1ms",
-                "-cp", AgentRun.testClasses(), SplitWorkload.class.getName(), "time", "4000"));
+                "-cp", AgentRun.testClasses(), JfrSplitWorkload.class.getName(), "600", "60000"));
         AgentRun run = AgentRun.exec(shared, cmd, recording);
         assertEquals(0, run.exitCode(), run.stderr());
         assertTrue(Files.size(recording) > 0, run.stderr());
@@ -60,8 +59,8 @@ class ConvertIT {
         }
         long all = samples.values().stream().mapToLong(Long::longValue).sum();
         // The JDK's Flight Recorder decides how often it samples (CI once saw 62 samples in a
-        // 4 s recording on JDK 25, 1,480 by hand): each share is held to 5 points or three
-        // standard errors of a sample that size, whichever is wider.
+        // 4 s recording on JDK 25, 1,480 by hand; the workload now runs until it has seen 600):
+        // each share is held to 5 points or three standard errors, whichever is wider.
         assertTrue(all >= 50, "too few samples to judge: " + samples);
         assertShare(60, samples.get("sixty"), all, samples);
         assertShare(30, samples.get("thirty"), all, samples);
@@ -81,11 +80,11 @@ class ConvertIT {
         Jflame convert = Jflame.run(shared, "convert", recording.toString(), "-o", "split.pb.gz");
         assertEquals(0, convert.exitCode(), convert.stderr());
         Map<String, GoPprof.Row> top = pprof.top(shared, shared.resolve("split.pb.gz"));
-        long sixty = top.get("dev.jflame.workload.SplitWorkload.sixty").total();
-        long ten = top.get("dev.jflame.workload.SplitWorkload.ten").total();
+        long sixty = top.get("dev.jflame.workload.JfrSplitWorkload.sixty").total();
+        long ten = top.get("dev.jflame.workload.JfrSplitWorkload.ten").total();
         assertTrue(sixty > 3 * ten, top.toString());
-        GoPprof.Row spin = top.get("dev.jflame.workload.Spin.forCpu");
-        assertTrue(top.values().stream().allMatch(r -> r.self() <= spin.self()), "Spin.forCpu is the hottest: " + top);
+        GoPprof.Row spin = top.get("dev.jflame.workload.Spin.until");
+        assertTrue(top.values().stream().allMatch(r -> r.self() <= spin.self()), "Spin.until is the hottest: " + top);
     }
 
     @Test
