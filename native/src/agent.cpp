@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -41,6 +42,7 @@
 #include "agent_thread.h"
 #include "alloc_sampler.h"
 #include "atomic_file.h"
+#include "checkpoint_thread.h"
 #include "collapsed_writer.h"
 #include "crash_guard.h"
 #include "ctimer_engine.h"
@@ -112,7 +114,7 @@ struct Profile {
 struct Agent {
   Agent() : jitter(monotonicNs() ^ (static_cast<uint64_t>(getpid()) << 32)) {}
 
-  std::mutex lifecycle;
+  std::timed_mutex lifecycle;  // timed: a checkpoint gives up waiting for it (checkpoint_thread.h)
   JavaVM* vm = nullptr;
   jvmtiEnv* jvmti = nullptr;
   AsyncGetCallTraceFn asyncGetCallTrace = nullptr;
@@ -125,6 +127,10 @@ struct Agent {
   ThreadRegistry registry;
   MethodNamer namer;
   SignalWatch watch;
+  CheckpointThread checkpoint;
+  uint64_t checkpointsWritten = 0;  // by this profile's checkpoint thread
+  bool inCheckpoint = false;        // the write in progress is a checkpoint
+  bool checkpointFailed = false;    // reported once per profile, not every period
   std::string jvmName;
   Profile profile;
   AllocSampler alloc;        // alloc and lock live as long as the agent: JVMTI callbacks
@@ -331,6 +337,21 @@ bool startEventProfiles(Agent& agent, JNIEnv* jni, const Options& options, bool 
   return true;
 }
 
+// checkpoint=: one write of the whole profile so far, on the checkpoint thread.
+void writeCheckpoint(Agent& agent, JNIEnv* jni);
+
+void startCheckpoints(Agent& agent, const Options& options) {
+  agent.checkpointsWritten = 0;
+  agent.checkpointFailed = false;
+  if (options.checkpointNs == 0) return;
+  std::string why;
+  if (!agent.checkpoint.start(agent.vm, options.checkpointNs,
+                              [&agent](JNIEnv* jni) { writeCheckpoint(agent, jni); }, &why) &&
+      agent.profile.verbose) {
+    report(why + "; the profile will be written only at the end");
+  }
+}
+
 // Starts sampling as `options` say. Called with the lifecycle mutex held, not running.
 bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::string& optionText,
                   const std::string& outputPath, bool verbose, std::string* error) {
@@ -385,6 +406,7 @@ bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::
     profile.startNs = monotonicNs();
     profile.startRequestNs = monotonicNs() - requestStart;
     agent.running = true;
+    startCheckpoints(agent, options);
     return true;
   }
   if (!startEngine(agent, profile, error)) {
@@ -427,6 +449,7 @@ bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::
   profile.cpuAtStartNs = processCpuNs();
   profile.startRequestNs = monotonicNs() - requestStart;
   agent.running = true;
+  startCheckpoints(agent, options);
   return true;
 }
 
@@ -435,6 +458,7 @@ bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::
 // Disarms every timer and waits for the handlers in flight. False if they did not drain:
 // then the store must not be read, nor anything freed, and no new start is allowed.
 bool stopSampling(Agent& agent, std::string* error) {
+  agent.checkpoint.stop();  // first: it writes what the rest below stops
   bool drained = true;
   if (agent.profile.options.timed) {
     agent.registry.stop();  // no new signals: engine disarmed for every thread
@@ -497,6 +521,13 @@ CollapsedWriter collectStacks(Agent& agent, JNIEnv* jni, uint64_t* unknownMethod
   return writer;
 }
 
+// checkpoint=: how often, and whether this file is one of those writes or the final one.
+std::string checkpointFact(const Agent& agent) {
+  std::string every = "every " + std::to_string(agent.profile.options.checkpointNs / 1'000'000'000) + " s, ";
+  if (agent.inCheckpoint) return every + "this file is checkpoint " + std::to_string(agent.checkpointsWritten + 1);
+  return every + std::to_string(agent.checkpointsWritten) + " checkpoints written before this write";
+}
+
 // Writes the time event's profile so far to `path`; *summary gets the one-line account of it.
 bool writeTimeProfile(Agent& agent, JNIEnv* jni, const std::string& path, std::string* summary,
                   std::string* error) {
@@ -540,6 +571,7 @@ bool writeTimeProfile(Agent& agent, JNIEnv* jni, const std::string& path, std::s
                                                        std::to_string(agent.namer.alreadyUnloaded()) +
                                                        " were unloaded before the namer saw them)");
   header.extra.emplace_back("crash_guard", agent.guardScope);
+  if (profile.options.checkpointNs != 0) header.extra.emplace_back("checkpoint", checkpointFact(agent));
   if (agent.running) agent.watch.check();
   std::string warnings = agent.watch.replacedMessage();
   if (!warnings.empty()) header.extra.emplace_back("signal_handler", warnings);
@@ -595,6 +627,7 @@ bool writeEventProfile(Agent& agent, JNIEnv* jni, const std::string& kind, const
   if (symbols.unknownMethods() != 0) {
     header.extra.emplace_back("unknown_methods", std::to_string(symbols.unknownMethods()));
   }
+  if (profile.options.checkpointNs != 0) header.extra.emplace_back("checkpoint", checkpointFact(agent));
   *summary = std::to_string(writer.samples()) + (alloc ? " bytes from " : " ns in ") +
              (alloc ? agent.alloc.summary() : agent.lock.summary());
   return writer.write(path, header, error);
@@ -625,9 +658,26 @@ bool writeProfile(Agent& agent, JNIEnv* jni, const std::string& path, std::strin
   return ok;
 }
 
+void writeCheckpoint(Agent& agent, JNIEnv* jni) {
+  // A stop holding the lock joins this thread: wait for it only briefly (an attach
+  // request holds it for milliseconds; a skipped checkpoint is retried a period later).
+  std::unique_lock<std::timed_mutex> lock(agent.lifecycle, std::chrono::milliseconds(200));
+  if (!lock.owns_lock() || !agent.running || agent.vmDead) return;
+  std::string summary, error;
+  agent.inCheckpoint = true;
+  bool written = writeProfile(agent, jni, agent.profile.outputPath, &summary, &error);
+  agent.inCheckpoint = false;
+  if (written) {
+    ++agent.checkpointsWritten;
+  } else if (agent.profile.verbose && !agent.checkpointFailed) {
+    report("checkpoint NOT written: " + error + " (later failures are not reported)");
+  }
+  agent.checkpointFailed = agent.checkpointFailed || !written;
+}
+
 void finishAtExit(JNIEnv* jni) {
   Agent& agent = *g_agent;
-  std::lock_guard<std::mutex> lock(agent.lifecycle);
+  std::lock_guard<std::timed_mutex> lock(agent.lifecycle);
   bool wasRunning = agent.running && !agent.vmDead;
   agent.vmDead = true;
   if (!wasRunning) return;
@@ -741,7 +791,7 @@ jint handleAttach(JavaVM* vm, const char* optionText) {
     reply.fail(error);
   } else {
     Agent& agent = *g_agent;
-    std::lock_guard<std::mutex> lock(agent.lifecycle);
+    std::lock_guard<std::timed_mutex> lock(agent.lifecycle);
     JNIEnv* jni = nullptr;
     vm->GetEnv(reinterpret_cast<void**>(&jni), JNI_VERSION_1_6);
     if (agent.vmDead) {
@@ -772,7 +822,7 @@ jint handleAttach(JavaVM* vm, const char* optionText) {
 void JNICALL onVMInit(jvmtiEnv* jvmti, JNIEnv* jni, jthread thread) {
   Agent& agent = *g_agent;
   agent.registry.javaThreadStarted(currentTid(), threadName(jvmti, jni, thread));
-  std::lock_guard<std::mutex> lock(agent.lifecycle);
+  std::lock_guard<std::timed_mutex> lock(agent.lifecycle);
   if (agent.running || agent.vmDead) return;
   Options options;
   std::string error, path;

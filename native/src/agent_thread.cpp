@@ -99,3 +99,12 @@ uint64_t agentThreadsCpuNs() {
   for (int tid : threads.running) total += thread_clock::ofThread(tid);
   return total;
 }
+
+bool attachToJvmAsDaemon(JavaVM* vm, const char* name, JNIEnv** jni) {
+  JavaVMAttachArgs args;
+  args.version = JNI_VERSION_1_6;
+  args.name = const_cast<char*>(name);
+  args.group = nullptr;
+  *jni = nullptr;
+  return vm->AttachCurrentThreadAsDaemon(reinterpret_cast<void**>(jni), &args) == JNI_OK && *jni != nullptr;
+}

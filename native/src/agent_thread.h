@@ -1,5 +1,6 @@
 #pragma once
 
+#include <jni.h>
 #include <pthread.h>
 
 #include <cstdint>
@@ -23,3 +24,8 @@ bool isAgentThread(int tid);
 // running and those ended: the agent's cost outside its signal handler, reported in the
 // profile's summary beside the handler's own.
 uint64_t agentThreadsCpuNs();
+
+// Attaches the calling agent thread to the JVM as a daemon named `name` (so it never
+// holds up the JVM's exit), for work that needs JNI or JVMTI's method and class
+// functions, which hand out local references. *jni is set on success.
+bool attachToJvmAsDaemon(JavaVM* vm, const char* name, JNIEnv** jni);

@@ -1,5 +1,6 @@
 #include "method_namer.h"
 
+#include "agent_thread.h"
 #include "frame.h"
 #include "trace_store.h"
 
@@ -62,13 +63,8 @@ void MethodNamer::nameNew(JNIEnv* jni, const Frame* frames, uint32_t count) {
 }
 
 bool MethodNamer::attach() {
-  JavaVMAttachArgs args;
-  args.version = JNI_VERSION_1_6;
-  args.name = const_cast<char*>("jflame method namer");
-  args.group = nullptr;
-  jni_ = nullptr;
   // A daemon, so that it never holds up the JVM's exit; it is stopped at VMDeath anyway.
-  return vm_->AttachCurrentThreadAsDaemon(reinterpret_cast<void**>(&jni_), &args) == JNI_OK && jni_ != nullptr;
+  return attachToJvmAsDaemon(vm_, "jflame method namer", &jni_);
 }
 
 void MethodNamer::look() {

@@ -94,7 +94,7 @@ namespace {
 
 const char* const kAllowed =
     "event, interval, alloc, live, lock, signal, state, nostate, file, depth, threads, lines, start, stop, dump, "
-    "status, statusfile, accumulate";
+    "status, statusfile, accumulate, checkpoint";
 
 bool parseUnsigned(const std::string& digits, uint64_t limit, uint64_t* out) {
   if (digits.empty()) return false;
@@ -259,6 +259,24 @@ bool parseLockThreshold(const std::string& value, uint64_t* ns, std::string* err
   return true;
 }
 
+// "30s", "5m", "1h" or bare seconds: how often checkpoint= rewrites the file.
+bool parseCheckpoint(const std::string& value, uint64_t* ns, std::string* error, const std::string& item) {
+  std::string digits = value;
+  uint64_t scale = 1'000'000'000;
+  if (!value.empty() && (value.back() == 's' || value.back() == 'm' || value.back() == 'h')) {
+    scale = value.back() == 'h' ? 3600'000'000'000 : value.back() == 'm' ? 60'000'000'000 : scale;
+    digits.pop_back();
+  }
+  uint64_t count = 0;
+  if (!parseUnsigned(digits, kMaxCheckpointNs / scale + 1, &count) || count * scale < kMinCheckpointNs ||
+      count * scale > kMaxCheckpointNs) {
+    return fail(error, item, "checkpoint must be a whole number of seconds (s), minutes (m) or hours (h) "
+                             "from 1s to 24h, e.g. 60s");
+  }
+  *ns = count * scale;
+  return true;
+}
+
 }  // namespace
 
 bool parseOptions(const char* text, Options* out, std::string* error) {
@@ -378,6 +396,8 @@ bool parseOptions(const char* text, Options* out, std::string* error) {
                        : key == "stop" ? Action::kStop
                        : key == "dump" ? Action::kDump
                                        : Action::kStatus;
+    } else if (key == "checkpoint") {
+      if (!parseCheckpoint(value, &options.checkpointNs, error, item)) return false;
     } else if (key == "statusfile") {
       if (value.empty()) return fail(error, item, "statusfile must name a path");
       options.statusFile = value;

@@ -28,6 +28,9 @@ constexpr uint32_t kAllThreadStates = (1u << kThreadStates) - 1;
 //                             waiting, blocked)
 //   nostate                   wall: no [state] leaf frame
 //   file=PATH                 output; %p = pid, %% = '%' (default jflame-%p.collapsed)
+//   checkpoint=N[s|m|h]       also rewrite file (atomically, everything so far) every N
+//                             while profiling, so that a JVM killed with SIGKILL loses at
+//                             most the last N (1s..24h; bare N is seconds)
 //   depth=N                   frames kept per stack, leaf end (1..65536, default 2048)
 //   threads                   a `[NAME tid=N]` root frame per thread
 //   lines                     Java frames end in :LINE
@@ -63,6 +66,7 @@ struct Options {
   bool live = false;
   bool lock = false;
   uint64_t lockThresholdNs = 10'000;
+  uint64_t checkpointNs = 0;       // 0 = write only at the stop
 };
 
 // The profiles one option set records, in output order: the time event's name (cpu,
@@ -89,6 +93,8 @@ constexpr uint64_t kMinIntervalNs = 10'000;           // 10us
 constexpr uint64_t kDefaultWallIntervalNs = 50'000'000;  // 50ms
 constexpr uint64_t kMaxIntervalNs = 60'000'000'000;   // 60s
 constexpr uint32_t kMaxDepth = 65536;
+constexpr uint64_t kMinCheckpointNs = 1'000'000'000;          // 1s
+constexpr uint64_t kMaxCheckpointNs = 24ull * 3600'000'000'000;  // 24h
 
 // Parses the whole option string (nullptr or "" gives the defaults). On failure returns
 // false and sets *error to one complete line without a prefix, naming the offending

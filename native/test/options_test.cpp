@@ -102,7 +102,7 @@ void wallOptionsAreChecked() {
 void unknownOptionListsTheAllowedOnes() {
   CHECK_STR(errorOf("interval=1ms,colour=red"),
             "invalid option 'colour=red': unknown option 'colour'; allowed: event, interval, alloc, live, lock, signal, state, nostate, file, depth, threads, "
-            "lines, start, stop, dump, status, statusfile, accumulate");
+            "lines, start, stop, dump, status, statusfile, accumulate, checkpoint");
 }
 
 void depthIsBounded() {
@@ -163,6 +163,20 @@ void attachActionsAndTheirOptions() {
   CHECK_STR(errorOf("start,stop"), "invalid option 'stop': only one action is allowed, start was given already");
   CHECK_STR(errorOf("stop=now"), "invalid option 'stop=now': stop is an action and takes no value");
   CHECK_STR(errorOf("statusfile="), "invalid option 'statusfile=': statusfile must name a path");
+}
+
+void checkpointsTakeSecondsMinutesOrHours() {
+  CHECK(parsed("").checkpointNs == 0);
+  CHECK(parsed("checkpoint=30").checkpointNs == 30'000'000'000);
+  CHECK(parsed("checkpoint=45s").checkpointNs == 45'000'000'000);
+  CHECK(parsed("checkpoint=5m").checkpointNs == 300'000'000'000);
+  CHECK(parsed("checkpoint=24h").checkpointNs == kMaxCheckpointNs);
+  CHECK(parsed("event=alloc,checkpoint=1s").checkpointNs == kMinCheckpointNs);
+  const char* kWhy = "checkpoint must be a whole number of seconds (s), minutes (m) or hours (h) from 1s to 24h";
+  for (const char* bad : {"checkpoint=", "checkpoint=0", "checkpoint=0s", "checkpoint=500ms", "checkpoint=25h",
+                          "checkpoint=1.5m", "checkpoint=-1", "checkpoint=99999999999999999999h"}) {
+    CHECK(errorOf(bad).find(std::string("invalid option '") + bad + "': " + kWhy) == 0);
+  }
 }
 
 void theStatusFileIsFoundInAnInvalidOptionString() {
@@ -265,6 +279,7 @@ int main() {
   badAllocAndLockValuesAreRejected();
   kindFilesAreNamedBeforeTheExtension();
   attachActionsAndTheirOptions();
+  checkpointsTakeSecondsMinutesOrHours();
   theStatusFileIsFoundInAnInvalidOptionString();
   samplingIsComparedAndDescribed();
   emptyOptionsGiveTheDefaults();

@@ -1,6 +1,7 @@
 package dev.jflame.agent;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,10 +13,13 @@ import java.util.List;
  * <p>{@code event} is a time source (with {@code interval}) or {@code alloc}/{@code lock}
  * alone; {@code alloc} (a size, or null) and {@code lockNanos} (a threshold, or negative)
  * add those profiles. With more than one kind the agent writes one file per kind, named by
- * {@link #kindFile}.
+ * {@link #kindFile}. {@code checkpoint} (or null) makes the agent rewrite its files that often
+ * while it profiles, so that a JVM killed without a chance to write them leaves the last one.
  */
 public record AgentOptions(Event event, Interval interval, ByteSize alloc, boolean live, long lockNanos, int depth,
-                           boolean threads, boolean lines, Path file) {
+                           boolean threads, boolean lines, Duration checkpoint, Path file) {
+    public static final Duration MIN_CHECKPOINT = Duration.ofSeconds(1);
+    public static final Duration MAX_CHECKPOINT = Duration.ofHours(24);
     public static final int DEFAULT_DEPTH = 2048;
     public static final int MAX_DEPTH = 65536;
     public static final long DEFAULT_LOCK_NANOS = 10_000;
@@ -33,11 +37,15 @@ public record AgentOptions(Event event, Interval interval, ByteSize alloc, boole
         if (live && alloc == null) {
             throw new IllegalArgumentException("--live needs an allocation profile (--alloc or -e alloc)");
         }
+        if (checkpoint != null && (checkpoint.compareTo(MIN_CHECKPOINT) < 0 || checkpoint.compareTo(MAX_CHECKPOINT) > 0
+                || checkpoint.toMillis() % 1000 != 0)) {
+            throw new IllegalArgumentException("checkpoint must be whole seconds from 1s to 24h, got " + checkpoint);
+        }
     }
 
     /** A time-event profile only. */
     public AgentOptions(Event event, Interval interval, int depth, boolean threads, boolean lines, Path file) {
-        this(event, interval, null, false, -1, depth, threads, lines, file);
+        this(event, interval, null, false, -1, depth, threads, lines, null, file);
     }
 
     /** The profiles recorded, in the agent's order: the time event's name, alloc, lock. */
@@ -92,6 +100,9 @@ public record AgentOptions(Event event, Interval interval, ByteSize alloc, boole
         }
         if (lines) {
             parts.add("lines");
+        }
+        if (checkpoint != null) {
+            parts.add("checkpoint=" + checkpoint.toSeconds() + "s");
         }
         parts.add("file=" + path.replace("%", "%%"));
         return String.join(",", parts);

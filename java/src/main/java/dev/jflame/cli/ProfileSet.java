@@ -73,6 +73,9 @@ record ProfileSet(List<String> kinds, Path agentFile) {
             any = true;
             ProfileOutput target = outputOf(kind, output);
             Profile profile = target.read(file);
+            profile.meta("checkpoint").filter(c -> c.contains("this file is checkpoint")).ifPresent(c ->
+                    stderr.println("jflame: the JVM ended without writing its " + kind + " profile; drawing its "
+                            + "last checkpoint (" + c + ")"));
             if (profile.stacks().isEmpty()) {
                 stderr.println("jflame: the " + kind + " profile holds no samples" + (kind.equals("alloc")
                         ? "" : kind.equals("lock") ? " (no synchronized block was contended above the threshold)"

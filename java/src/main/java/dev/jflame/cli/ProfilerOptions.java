@@ -5,7 +5,10 @@ import dev.jflame.agent.ByteSize;
 import dev.jflame.agent.Event;
 import dev.jflame.agent.Interval;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.Stack;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.IParameterPreprocessor;
@@ -64,6 +67,12 @@ final class ProfilerOptions {
                     + "(default: ${DEFAULT-VALUE}).")
     int depth;
 
+    @Option(names = "--checkpoint", paramLabel = "TIME", converter = CheckpointConverter.class,
+            description = "While profiling, have the agent rewrite its profile every TIME (s, m or h, e.g. 60s; "
+                    + "1s to 24h), whole and atomically: if the JVM is killed without a chance to write it "
+                    + "(kill -9, the OOM killer), jflame draws the last checkpoint instead of nothing.")
+    Duration checkpoint;
+
     AgentOptions toAgentOptions(Path profileFile) {
         if (!event.timed() && interval != null) {
             throw new UserError("-e " + event + " takes no --interval; give " + (event == Event.alloc
@@ -71,7 +80,7 @@ final class ProfilerOptions {
         }
         try {
             return new AgentOptions(event, interval != null ? interval : event.defaultInterval(), alloc, live,
-                    lockNanos != null ? lockNanos : -1, depth, threads, lines, profileFile);
+                    lockNanos != null ? lockNanos : -1, depth, threads, lines, checkpoint, profileFile);
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
@@ -100,6 +109,26 @@ final class ProfilerOptions {
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }
+        }
+    }
+
+    /** {@code 30s}, {@code 5m}, {@code 1h}: the agent's checkpoint= grammar, whole units only. */
+    static final class CheckpointConverter implements ITypeConverter<Duration> {
+        private static final Pattern FORMAT = Pattern.compile("(\\d{1,9})([smh])");
+
+        @Override
+        public Duration convert(String value) {
+            Matcher m = FORMAT.matcher(value);
+            Duration d = !m.matches() ? null : switch (m.group(2)) {
+                case "h" -> Duration.ofHours(Long.parseLong(m.group(1)));
+                case "m" -> Duration.ofMinutes(Long.parseLong(m.group(1)));
+                default -> Duration.ofSeconds(Long.parseLong(m.group(1)));
+            };
+            if (d == null || d.compareTo(AgentOptions.MIN_CHECKPOINT) < 0 || d.compareTo(AgentOptions.MAX_CHECKPOINT) > 0) {
+                throw new TypeConversionException("checkpoint must be a whole number with s, m or h, from 1s to 24h "
+                        + "(e.g. 60s), got '" + value + "'");
+            }
+            return d;
         }
     }
 

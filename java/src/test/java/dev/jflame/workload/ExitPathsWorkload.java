@@ -7,7 +7,8 @@ package dev.jflame.workload;
  * <li>{@code worker-exit}: a worker thread calls System.exit(3) after MILLIS;
  * <li>{@code halt}: main calls Runtime.halt(4) after MILLIS (no shutdown hooks run);
  * <li>{@code throw}: main throws after MILLIS (uncaught: the launcher exits 1);
- * <li>{@code wait-for-signal}: prints {@code busy} after MILLIS and spins until killed.
+ * <li>{@code wait-for-signal}: prints {@code busy} after MILLIS and spins until killed;
+ * <li>{@code kill-self}: sends itself SIGKILL after MILLIS (the profile's end is never run).
  * </ul>
  */
 public final class ExitPathsWorkload {
@@ -52,6 +53,11 @@ public final class ExitPathsWorkload {
                 Spin.until(deadline);
                 System.out.println("busy");
                 System.out.flush();
+                burnUntilExit();
+            }
+            case "kill-self" -> {
+                Spin.until(deadline);
+                new ProcessBuilder("kill", "-KILL", Long.toString(ProcessHandle.current().pid())).start().waitFor();
                 burnUntilExit();
             }
             default -> throw new IllegalArgumentException(how);
