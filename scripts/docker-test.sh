@@ -5,6 +5,8 @@
 #     the app's stdout, which reached stderr instead;
 #   - `docker run` exits with the app's code;
 #   - `-o /app/out.svg` on a bind mount belongs to the owner of the mounted folder;
+#   - `--alloc --lock` writes out.svg, out.alloc.svg and out.lock.svg there, the alloc graph
+#     naming the app's allocating method and counting bytes, the lock graph its contending one;
 #   - without --privileged, event=cpu falls back to ctimer and says so; with it, it does not.
 # Works with any working `docker`. Where `docker info` fails it brings up the engine of
 # ../shared/tools/container-engine.sh when that exists; with no engine at all it FAILS.
@@ -16,6 +18,8 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 image=${JFLAME_IMAGE:-jflame}
 derived=$image-docker-test-app
 hot=dev.jflame.dockertest.DockerTestApp.burnCpuInDockerTestApp
+alloc_hot=dev.jflame.dockertest.DockerTestApp.allocateInDockerTestApp
+lock_hot=dev.jflame.dockertest.DockerTestApp.contendInDockerTestApp
 app_line='docker-test-app stdout line'
 app_code=7
 fallback='falling back to event=ctimer'
@@ -75,10 +79,10 @@ else
   owner="$(id -u):$(id -g)"
 fi
 
-check_svg() {   # file, what it is
-  python3 - "$1" "$2" "$hot" "$app_line" <<'PY' || fail "$2: not the expected SVG"
+check_svg() {   # file, what it is, [texts the graph must also hold]
+  python3 - "$hot" "$app_line" "$@" <<'PY' || fail "$2: not the expected SVG"
 import sys, xml.dom.minidom
-path, what, hot, app_line = sys.argv[1:]
+hot, app_line, path, what, *texts = sys.argv[1:]
 text = open(path, encoding="utf-8").read()
 try:
     root = xml.dom.minidom.parseString(text).documentElement
@@ -90,7 +94,14 @@ if hot not in text:
     sys.exit(f"docker-test: {what}: the hot method {hot} is not in the graph")
 if app_line in text:
     sys.exit(f"docker-test: {what}: the app's stdout leaked into the SVG")
+for expected in texts:
+    if expected not in text:
+        sys.exit(f"docker-test: {what}: the graph does not say {expected!r}")
 PY
+}
+expect_owned() {   # file, what
+  [ "$(stat -c %u:%g "$1")" = "$owner" ] || fail "$2: $1 belongs to $(stat -c %u:%g "$1"), not to the folder's owner $owner"
+  [ -r "$1" ] || fail "$2: $1 is not readable by $(id -un)"
 }
 expect_code() {   # actual, expected, what
   [ "$1" = "$2" ] || fail "$3: exit code $1, expected $2 (stderr: $(tail -5 "$work/err" | tr '\n' ' '))"
@@ -146,8 +157,7 @@ expect_code "$code" "$app_code" "-o run"
 check_svg out.svg "-o run (out.svg)"
 [ ! -s "$work/stdout" ] || fail "-o run: stdout is not empty: $(head -c 200 "$work/stdout")"
 expect_app_stdout_on_stderr "-o run" "arg1, arg2"
-[ "$(stat -c %u:%g out.svg)" = "$owner" ] || fail "-o run: out.svg belongs to $(stat -c %u:%g out.svg), not to the folder's owner $owner"
-[ -r out.svg ] || fail "-o run: out.svg is not readable by $(id -un)"
+expect_owned out.svg "-o run"
 rm -f out.svg
 
 # 1b. The default event without --privileged: perf_event_open is refused, ctimer stands in.
@@ -177,6 +187,26 @@ expect_code "$code" 143 "docker stop"   # the app's JVM ended by SIGTERM: 128 + 
 [ -f stopped.svg ] || fail "docker stop: no graph was written (stderr: $(tail -3 "$work/err" | tr '\n' ' '))"
 check_svg stopped.svg "docker stop (stopped.svg)"
 rm -f stopped.svg
+
+# 2c. --alloc and --lock beside the time event: one graph per kind on the bind mount, and
+#     nothing else left there.
+say 'docker run --rm -v "$PWD":/app jflame -o /app/out.svg --alloc --lock app.jar --alloc-and-lock'
+t=$(now)
+docker_run --rm -v "$PWD":/app "$image" -o /app/out.svg --alloc --lock app.jar --alloc-and-lock > "$work/stdout" 2> "$work/err"
+say "  ran in $(since "$t"), exit code $code"
+expect_code "$code" "$app_code" "--alloc --lock run"
+[ ! -s "$work/stdout" ] || fail "--alloc --lock run: stdout is not empty: $(head -c 200 "$work/stdout")"
+expect_app_stdout_on_stderr "--alloc --lock run" "--alloc-and-lock"
+for graph in out.svg out.alloc.svg out.lock.svg; do
+  [ -f "$graph" ] || fail "--alloc --lock run: $graph was not written (stderr: $(tail -3 "$work/err" | tr '\n' ' '))"
+  expect_owned "$graph" "--alloc --lock run"
+done
+left=$(ls -A | grep -vxF -e app.jar -e out.svg -e out.alloc.svg -e out.lock.svg || true)
+[ -z "$left" ] || fail "--alloc --lock run: files other than the graphs were left in the folder: $left"
+check_svg out.svg "--alloc --lock run (out.svg)"
+hot=$alloc_hot check_svg out.alloc.svg "--alloc --lock run (out.alloc.svg)" "Allocation Flame Graph" " bytes" "[byte[]]"
+hot=$lock_hot check_svg out.lock.svg "--alloc --lock run (out.lock.svg)" "Lock Contention Flame Graph" "[java.lang.Object]"
+rm -f out.svg out.alloc.svg out.lock.svg
 
 # 3. The demo needs nothing from the host.
 say 'docker run --rm jflame demo > demo.svg'
