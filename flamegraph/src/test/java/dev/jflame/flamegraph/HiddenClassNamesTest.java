@@ -24,6 +24,18 @@ class HiddenClassNamesTest {
     }
 
     @Test
+    void theAgentsDottedSpellingFromJvmtiIsNormalisedToo() {
+        // As jflame's agent writes them on JDK 17 and on JDK 25 (JVMTI class signatures).
+        assertEquals("L$$Lambda.run", HiddenClassNames.normalize("L$$Lambda$1.0x00007f41c0000a08.run"));
+        assertEquals("L$$Lambda.run", HiddenClassNames.normalize("L$$Lambda.0x0000000022040210.run"));
+        assertEquals("a.B$$Lambda.apply:7", HiddenClassNames.normalize("a.B$$Lambda.0x0000000022040210.apply:7"));
+        assertEquals("java.lang.invoke.LambdaForm$MH.invoke",
+                HiddenClassNames.normalize("java.lang.invoke.LambdaForm$MH.0x0000000800c0c400.invoke"));
+        // Only an address that ends the class name goes.
+        assertSame("a.Holder.0x1f", HiddenClassNames.normalize("a.Holder.0x1f"));
+    }
+
+    @Test
     void otherHiddenClassesLoseTheirAddress() {
         assertEquals("java.lang.invoke.LambdaForm$MH.invoke",
                 HiddenClassNames.normalize("java.lang.invoke.LambdaForm$MH/0x0000000800c0c400.invoke"));

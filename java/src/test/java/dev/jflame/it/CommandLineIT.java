@@ -56,6 +56,10 @@ class CommandLineIT {
         String collapsed = Files.readString(out);
         assertTrue(collapsed.startsWith("# "), "metadata header");
         assertTrue(collapsed.lines().anyMatch(l -> l.startsWith("[alpha tid=") && l.contains("burnAlpha")), collapsed);
+        // The threads' Runnable lambdas, as the JVM names them (JVMTI: `$$Lambda$14.0x...` on
+        // JDK 17, `$$Lambda.0x...` on 21+), lose their run-specific counter and address.
+        assertTrue(collapsed.contains("TwoThreadsWorkload$$Lambda.run;"), collapsed);
+        assertFalse(collapsed.contains("$$Lambda$") || collapsed.contains(".0x"), collapsed);
     }
 
     @Test
