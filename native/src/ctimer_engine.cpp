@@ -82,13 +82,13 @@ void CtimerEngine::stop() {
   armed_.clear();
 }
 
-bool CtimerEngine::onSignal(const siginfo_t* info, int tid, uint64_t cpuNowNs) {
+bool CtimerEngine::onSignal(const siginfo_t* info, int tid) {
   if (info->si_code != SI_TIMER) return false;
   std::atomic<int>* slot = timers_.at(tid);
   int timer = slot != nullptr ? slot->load(std::memory_order_acquire) - 1 : -1;
   if (timer < 0) return false;
   std::atomic<uint64_t>* deadline = deadlines_.at(tid);
-  uint64_t now = cpuNowNs;
+  uint64_t now = thread_clock::ofCaller();
   if (deadline != nullptr && now != 0) {
     // Up to a tick late is normal for CPU timers; a whole interval late means the
     // kernel merged expiries (interval below the tick), so restart from now.

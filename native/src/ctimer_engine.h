@@ -28,7 +28,7 @@ class CtimerEngine : public Engine {
   void stop() override;
   void threadStarted(int tid) override;
   void threadEnded(int tid) override;
-  bool onSignal(const siginfo_t* info, int tid, uint64_t cpuNowNs) override;
+  bool onSignal(const siginfo_t* info, int tid) override;
   uint64_t armFailures() const override { return armFailures_; }
 
  private:

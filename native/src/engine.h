@@ -31,10 +31,8 @@ class Engine {
   virtual void threadEnded(int tid) { (void)tid; }
 
   // Signal-safe. Re-arms the source for this thread if it needs that, and says whether
-  // this signal is one of ours (anything else is not sampled). `cpuNowNs` is the thread's
-  // CPU clock as the handler read it on entry (0 if unreadable): the handler needs it for
-  // its own timing anyway, so the engines' deadlines use it rather than read it again.
-  virtual bool onSignal(const siginfo_t* info, int tid, uint64_t cpuNowNs) = 0;
+  // this signal is one of ours (anything else is not sampled).
+  virtual bool onSignal(const siginfo_t* info, int tid) = 0;
 
   // The signal this source raises; the handler ignores any other while it is active.
   virtual int signal() const { return SIGPROF; }

@@ -30,7 +30,7 @@ void ItimerEngine::stop() {
   armed_ = false;
 }
 
-bool ItimerEngine::onSignal(const siginfo_t* info, int, uint64_t) {
+bool ItimerEngine::onSignal(const siginfo_t* info, int) {
   // The kernel's own SIGPROF for ITIMER_PROF; a kill(SIGPROF) from elsewhere is SI_USER.
   return info->si_code == SI_KERNEL;
 }

@@ -17,7 +17,7 @@ class ItimerEngine : public Engine {
   const char* name() const override { return "itimer"; }
   bool start(std::string* error) override;
   void stop() override;
-  bool onSignal(const siginfo_t* info, int tid, uint64_t cpuNowNs) override;
+  bool onSignal(const siginfo_t* info, int tid) override;
 
  private:
   const uint64_t intervalNs_;

@@ -23,12 +23,15 @@ constexpr uint64_t kMinPeriodNs = 10'000;
 // once (Jitter::firstDeadline).
 constexpr uint64_t kShortestFirstPeriodNs = 50'000;
 
-// Catching up a late signal shortens the next period, but never below a quarter of the
-// interval: a period that ends inside the handler's own system calls is skipped by the
-// kernel (exclude_kernel), and very short ones were seen to starve the event entirely.
+// Signals per random period (see perf_engine.h): the two system calls of a new period
+// are shared by this many samples, and the sampling phase still moves at random.
+constexpr int kSamplesPerPeriod = 8;
+
+// Catching up shortens a period, but never below half the interval: a period that ends
+// inside the handler's own system calls is skipped by the kernel (exclude_kernel).
 uint64_t shortestPeriod(uint64_t interval) {
-  uint64_t quarter = interval / 4;
-  return quarter > kMinPeriodNs ? quarter : kMinPeriodNs;
+  uint64_t half = interval / 2;
+  return half > kMinPeriodNs ? half : kMinPeriodNs;
 }
 
 }  // namespace
@@ -112,7 +115,7 @@ bool PerfEngine::available(std::string* why) {
 }
 
 bool PerfEngine::start(std::string* error) {
-  if (!fds_.ok() || !deadlines_.ok()) {
+  if (!fds_.ok() || !periodSetAt_.ok() || !periods_.ok() || !untilNewPeriod_.ok()) {
     *error = "cannot reserve the per-thread perf event table";
     return false;
   }
@@ -129,14 +132,14 @@ void PerfEngine::threadStarted(int tid) {
     if (fd != -ESRCH) ++armFailures_;  // ESRCH: the thread is already gone
     return;
   }
-  if (std::atomic<uint64_t>* slot = deadlines_.at(tid)) {
-    slot->store(cpuNow != 0 ? deadline : 0, std::memory_order_relaxed);
-  }
+  // The first period is a random phase, not a period to keep: the first signal sets one.
+  if (std::atomic<uint64_t>* slot = periodSetAt_.at(tid)) slot->store(cpuNow, std::memory_order_relaxed);
+  if (std::atomic<uint64_t>* slot = periods_.at(tid)) slot->store(first, std::memory_order_relaxed);
+  if (std::atomic<int>* slot = untilNewPeriod_.at(tid)) slot->store(1, std::memory_order_relaxed);
   if (std::atomic<int>* slot = fds_.at(tid)) slot->store(fd + 1, std::memory_order_release);
   open_[tid] = fd;
   // Published before enabling, so the very first signal is recognised as ours.
-  ioctl(fd, PERF_EVENT_IOC_RESET, 0);
-  ioctl(fd, PERF_EVENT_IOC_REFRESH, 1);
+  ioctl(fd, PERF_EVENT_IOC_ENABLE, 0);
 }
 
 void PerfEngine::threadEnded(int tid) {
@@ -156,28 +159,36 @@ void PerfEngine::stop() {
   open_.clear();
 }
 
-bool PerfEngine::onSignal(const siginfo_t* info, int tid, uint64_t cpuNowNs) {
-  // REFRESH(1) makes the kernel report each overflow as POLL_HUP.
-  if (info->si_code != POLL_HUP && info->si_code != POLL_IN) return false;
+bool PerfEngine::onSignal(const siginfo_t* info, int tid) {
+  if (info->si_code != POLL_IN && info->si_code != POLL_HUP) return false;
   std::atomic<int>* slot = fds_.at(tid);
   if (slot == nullptr) return false;
   int fd = slot->load(std::memory_order_acquire) - 1;
   // An fd of a closed event can be reused by anything; only touch the event we own.
   if (fd < 0 || fd != info->si_fd) return false;
-  uint64_t period = jitter_.nextPeriod(intervalNs_);
-  std::atomic<uint64_t>* deadline = deadlines_.at(tid);
-  uint64_t now = cpuNowNs;
-  if (deadline != nullptr && now != 0) {
-    // Delivery is late by microseconds on bare metal and by 50-200us in a VM (measured
-    // under Firecracker); more than a whole period late means the kernel skipped a period
-    // that ended in kernel mode (exclude_kernel), which is not to be caught up.
-    uint64_t next = jitter_.nextDeadline(deadline->load(std::memory_order_relaxed), now,
-                                         intervalNs_, intervalNs_);
-    deadline->store(next, std::memory_order_relaxed);
+  std::atomic<int>* countdown = untilNewPeriod_.at(tid);
+  if (countdown != nullptr && countdown->fetch_sub(1, std::memory_order_relaxed) > 1) return true;
+  if (countdown != nullptr) countdown->store(kSamplesPerPeriod, std::memory_order_relaxed);
+  setNextPeriod(tid, fd, thread_clock::ofCaller());
+  return true;
+}
+
+void PerfEngine::setNextPeriod(int tid, int fd, uint64_t now) {
+  std::atomic<uint64_t>* setAt = periodSetAt_.at(tid);
+  std::atomic<uint64_t>* inForce = periods_.at(tid);
+  uint64_t random = jitter_.nextPeriod(intervalNs_);
+  uint64_t period = random;
+  if (setAt != nullptr && inForce != nullptr && now != 0) {
+    uint64_t since = setAt->load(std::memory_order_relaxed);
+    uint64_t old = inForce->load(std::memory_order_relaxed);
+    // The time since the overflow being handled: overflows fall every `old` ns after
+    // the period was set (the ones that ended in kernel mode too, skipped unsignalled).
+    uint64_t late = now > since && old != 0 ? (now - since) % old : 0;
+    uint64_t catchUp = late / kSamplesPerPeriod;
     uint64_t shortest = shortestPeriod(intervalNs_);
-    period = next > now + shortest ? next - now : shortest;
+    period = random > shortest + catchUp ? random - catchUp : shortest;
+    setAt->store(now, std::memory_order_relaxed);
+    inForce->store(period, std::memory_order_relaxed);
   }
   ioctl(fd, PERF_EVENT_IOC_PERIOD, &period);
-  ioctl(fd, PERF_EVENT_IOC_REFRESH, 1);
-  return true;
 }

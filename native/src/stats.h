@@ -16,8 +16,7 @@ class Stats {
   void threadOnlySample() { threadOnly_.fetch_add(1, std::memory_order_relaxed); }
   void walkFailed(WalkFailure failure);
   void noBuffer() { noBuffer_.fetch_add(1, std::memory_order_relaxed); }
-  // The handler's own CPU time for one sample (its thread's CPU clock, so time the thread
-  // spent preempted on a loaded machine does not count as the profiler's cost).
+  // The handler's own time for one sample (monotonic clock, see signal_handler.cpp).
   void handlerTime(uint64_t ns);
 
   // Back to zero for a fresh profile; only while no handler records (sampling drained).

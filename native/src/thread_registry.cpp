@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -16,7 +17,12 @@
 
 namespace {
 
+// The rescan runs every 100 ms while threads come and go, and backs off to 800 ms while
+// nothing changes: each scan reads /proc (about 300 us for 25 threads in a VM), which at
+// a fixed 100 ms cost 0.3% of a CPU for nothing in a steady application. Java threads do
+// not wait for it (ThreadStart arms them); new native threads wait at most 1.6 s.
 constexpr auto kRescanPeriod = std::chrono::milliseconds(100);
+constexpr auto kQuietRescanPeriod = std::chrono::milliseconds(800);
 constexpr int kNameReads = 3;  // re-read comm a few scans, until the JVM has named the thread
 
 }  // namespace
@@ -118,10 +124,12 @@ void* ThreadRegistry::scannerMain(void* self) {
   pthread_setname_np(pthread_self(), "jflame-rescan");
   ThreadRegistry& registry = *static_cast<ThreadRegistry*>(self);
   std::unique_lock<std::mutex> lock(registry.mutex_);
+  auto period = kRescanPeriod;
   while (!registry.stopping_) {
-    registry.wakeup_.wait_for(lock, kRescanPeriod);
+    registry.wakeup_.wait_for(lock, period);
     if (registry.stopping_) break;
-    registry.scanLocked(false);
+    bool changed = registry.scanLocked(false);
+    period = changed ? kRescanPeriod : std::min(period * 2, std::chrono::milliseconds(kQuietRescanPeriod));
   }
   return nullptr;
 }
@@ -138,7 +146,8 @@ void ThreadRegistry::armLocked(int tid, uint64_t startTime) {
   engine_->threadStarted(tid);
 }
 
-void ThreadRegistry::scanLocked(bool armAtOnce) {
+bool ThreadRegistry::scanLocked(bool armAtOnce) {
+  bool changed = false;
   // Listing under the lock: a thread announced by ThreadStart meanwhile cannot be
   // mistaken for one that vanished.
   std::vector<int> tids = listTasks();
@@ -170,6 +179,7 @@ void ThreadRegistry::scanLocked(bool armAtOnce) {
     // storage, and the signal may have interrupted malloc) was seen to deadlock the JVM.
     // So it is armed at the next scan; a Java thread is armed sooner by its ThreadStart.
     auto seen = unarmed_.find(tid);
+    changed = true;
     if (!armAtOnce && (seen == unarmed_.end() || seen->second != stat.startTime)) {
       unarmed[tid] = stat.startTime;
       continue;
@@ -187,7 +197,9 @@ void ThreadRegistry::scanLocked(bool armAtOnce) {
     if (!it->second.ended) engine_->threadEnded(it->first);
     jvm_threads::ended(it->first);  // a later thread with this tid starts unknown
     it = live_.erase(it);
+    changed = true;
   }
+  return changed;
 }
 
 void ThreadRegistry::forgetStaleJavaNameLocked(int tid, uint64_t startTime) {

@@ -65,7 +65,7 @@ class ThreadRegistry {
   static void* scannerMain(void* self);
   // armAtOnce: arm every new thread now (at start), rather than at the scan after the one
   // that first sees it.
-  void scanLocked(bool armAtOnce);
+  bool scanLocked(bool armAtOnce);  // whether a thread appeared or vanished
   void armLocked(int tid, uint64_t startTime);
 
   Engine* engine_ = nullptr;

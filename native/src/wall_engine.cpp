@@ -89,7 +89,7 @@ void WallEngine::threadEnded(int tid) {
   if (it != tids_.end()) tids_.erase(it);
 }
 
-bool WallEngine::onSignal(const siginfo_t* info, int tid, uint64_t) {
+bool WallEngine::onSignal(const siginfo_t* info, int tid) {
   if (info->si_code != SI_TKILL || info->si_pid != pid_) return false;
   std::atomic<uint64_t>* slot = pending_.at(tid);
   return slot != nullptr && slot->load(std::memory_order_acquire) != 0;

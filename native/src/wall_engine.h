@@ -44,7 +44,7 @@ class WallEngine : public Engine {
   void threadStarted(int tid) override;
   void threadEnded(int tid) override;
   int signal() const override { return signo_; }
-  bool onSignal(const siginfo_t* info, int tid, uint64_t cpuNowNs) override;
+  bool onSignal(const siginfo_t* info, int tid) override;
   void describeSample(int tid, Sample* sample) override;
   void notJavaThread(int tid) override;
 

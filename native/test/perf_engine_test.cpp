@@ -21,7 +21,7 @@ std::atomic<int> g_foreign{0};
 
 void onSigprof(int, siginfo_t* info, void*) {
   int tid = static_cast<int>(syscall(SYS_gettid));
-  if (g_engine != nullptr && g_engine->onSignal(info, tid, thread_clock::ofCaller())) {
+  if (g_engine != nullptr && g_engine->onSignal(info, tid)) {
     g_ours.fetch_add(1);
   } else {
     g_foreign.fetch_add(1);

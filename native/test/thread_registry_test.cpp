@@ -30,7 +30,7 @@ class RecordingEngine : public Engine {
     std::lock_guard<std::mutex> lock(mutex);
     armed_.erase(tid);
   }
-  bool onSignal(const siginfo_t*, int, uint64_t) override { return false; }
+  bool onSignal(const siginfo_t*, int) override { return false; }
 
   bool isArmed(int tid) {
     std::lock_guard<std::mutex> lock(mutex);

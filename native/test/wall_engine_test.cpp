@@ -19,7 +19,7 @@ std::atomic<uint64_t> g_weight{0};
 
 void onWallSignal(int, siginfo_t* info, void*) {
   int tid = static_cast<int>(syscall(SYS_gettid));
-  if (g_engine == nullptr || !g_engine->onSignal(info, tid, 0)) return;
+  if (g_engine == nullptr || !g_engine->onSignal(info, tid)) return;
   Engine::Sample sample;
   g_engine->describeSample(tid, &sample);
   g_weight.fetch_add(sample.weight);

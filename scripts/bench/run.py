@@ -414,10 +414,10 @@ def overhead_section(w, s, over):
       "workload ran. **process CPU**: user+sys of the whole process from the kernel (JVM start, "
       "profiler set-up and profile writing included). **jflame / AP**: jflame's CPU ratio over "
       "async-profiler's (< 1: jflame cost less). **jflame's own account**: the CPU time jflame "
-      "measured itself spending — its signal handler on the sampled thread's CPU clock plus its own "
+      "measured itself spending — its signal handler (monotonic clock) plus its own "
       "threads — as a share of the unprofiled CPU time; on a noisy machine this is the low-noise "
       "figure, and it should agree with **jflame CPU** within that column's noise. **handler mean / "
-      "p99**: CPU time per sample, in microseconds.")
+      "p99**: handler time per sample, in microseconds.")
     w("")
     w("| workload | interval | runs | none: time / CPU s | jflame time | AP time | jflame CPU | AP CPU | jflame / AP | jflame process CPU | AP process CPU | jflame's own account | handler mean / p99 us |")
     w("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
