@@ -64,13 +64,27 @@ int createTemp(const std::string& path, std::string* temp) {
 }  // namespace
 
 bool writeFileAtomically(const std::string& path, const std::string& text, std::string* error) {
+  return writeFileAtomically(path, [&text](std::string* piece) {
+    *piece = text;
+    return false;
+  }, error);
+}
+
+bool writeFileAtomically(const std::string& path, const std::function<bool(std::string*)>& produce,
+                         std::string* error) {
   std::string temp;
   int fd = createTemp(path, &temp);
   if (fd < 0) {
     *error = "cannot create " + temp + ": " + std::strerror(errno);
     return false;
   }
-  bool ok = writeAll(fd, text);
+  bool ok = true;
+  std::string piece;
+  for (bool more = true; ok && more;) {
+    piece.clear();
+    more = produce(&piece);
+    ok = writeAll(fd, piece);
+  }
   int err = errno;
   if (ok && fsync(fd) != 0) {
     ok = false;

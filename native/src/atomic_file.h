@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <string>
 
 // Writes `text` to `path` so that readers see the old file or the whole new one, never a
@@ -9,3 +10,9 @@
 // side of an attach polls for them. False with *error (naming the path and the system
 // error) on failure; the target path is then left as it was.
 bool writeFileAtomically(const std::string& path, const std::string& text, std::string* error);
+
+// The same for text made piece by piece, so that a large file never has to be in memory
+// at once: `produce` appends the next piece to its (empty) string and returns false when
+// that piece was the last.
+bool writeFileAtomically(const std::string& path, const std::function<bool(std::string*)>& produce,
+                         std::string* error);
