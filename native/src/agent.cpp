@@ -549,6 +549,9 @@ bool writeTimeProfile(Agent& agent, JNIEnv* jni, const std::string& path, std::s
   header.extra.emplace_back("pid", std::to_string(getpid()));
   header.extra.emplace_back("options", profile.optionText.empty() ? "(defaults)" : profile.optionText);
   if (!profile.fallback.empty()) header.extra.emplace_back("fallback", profile.fallback + ", used ctimer");
+  if (profile.engine != nullptr && profile.engine->cpuTimeCounted() != nullptr) {
+    header.extra.emplace_back("cpu_time", profile.engine->cpuTimeCounted());
+  }
   header.extra.emplace_back("non_java_samples", std::to_string(stats.threadOnly()));
   if (drops != 0) {
     header.extra.emplace_back(

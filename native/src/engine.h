@@ -54,6 +54,10 @@ class Engine {
   // that only wants Java threads may stop signalling it.
   virtual void notJavaThread(int tid) { (void)tid; }
 
+  // For CPU sources, the CPU time their periods count: "user+system", or "user" where
+  // only that is allowed; nullptr for wall-clock sources.
+  virtual const char* cpuTimeCounted() const { return "user+system"; }
+
   // Threads that could not be armed for a reason other than having exited already.
   virtual uint64_t armFailures() const { return 0; }
 };

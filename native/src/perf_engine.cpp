@@ -28,7 +28,8 @@ constexpr uint64_t kShortestFirstPeriodNs = 50'000;
 constexpr int kSamplesPerPeriod = 8;
 
 // Catching up shortens a period, but never below half the interval: a period that ends
-// inside the handler's own system calls is skipped by the kernel (exclude_kernel).
+// inside the handler's own system call would be signalled (or, user space only, skipped)
+// right after it.
 uint64_t shortestPeriod(uint64_t interval) {
   uint64_t half = interval / 2;
   return half > kMinPeriodNs ? half : kMinPeriodNs;
@@ -41,7 +42,7 @@ PerfEngine::PerfEngine(uint64_t intervalNs, Jitter* jitter)
 
 PerfEngine::~PerfEngine() { stop(); }
 
-int PerfEngine::open(int tid, uint64_t firstPeriod) {
+int PerfEngine::open(int tid, uint64_t firstPeriod, bool kernel) {
   perf_event_attr attr;
   std::memset(&attr, 0, sizeof(attr));
   attr.size = sizeof(attr);
@@ -49,8 +50,11 @@ int PerfEngine::open(int tid, uint64_t firstPeriod) {
   attr.config = PERF_COUNT_SW_TASK_CLOCK;
   attr.sample_period = firstPeriod;
   attr.disabled = 1;
-  // User space only: allowed at perf_event_paranoid=2 without privileges.
-  attr.exclude_kernel = 1;
+  // A CPU profile is of user and system time, as the clocks and `time` count it: a thread
+  // spending its CPU in system calls and page faults (short-lived threads, I/O) is then
+  // sampled at its true share, attributed to the Java code that entered the kernel. User
+  // space only is the fallback that perf_event_paranoid=2 allows without privileges.
+  attr.exclude_kernel = kernel ? 0 : 1;
   attr.exclude_hv = 1;
   int fd = static_cast<int>(
       syscall(SYS_perf_event_open, &attr, tid, -1, -1, PERF_FLAG_FD_CLOEXEC));
@@ -89,7 +93,7 @@ const char* errnoName(int err) {
 }  // namespace
 
 bool PerfEngine::available(std::string* why) {
-  int fd = open(static_cast<int>(syscall(SYS_gettid)), 1'000'000'000);
+  int fd = open(static_cast<int>(syscall(SYS_gettid)), 1'000'000'000, false);
   if (fd >= 0) {
     close(fd);
     return true;
@@ -119,7 +123,11 @@ bool PerfEngine::start(std::string* error) {
     *error = "cannot reserve the per-thread perf event table";
     return false;
   }
-  return available(error);
+  if (!available(error)) return false;
+  int fd = open(static_cast<int>(syscall(SYS_gettid)), 1'000'000'000, true);
+  kernel_ = fd >= 0;
+  if (fd >= 0) close(fd);
+  return true;
 }
 
 void PerfEngine::threadStarted(int tid) {
@@ -127,7 +135,7 @@ void PerfEngine::threadStarted(int tid) {
   uint64_t cpuNow = thread_clock::ofThread(tid);  // 0 if unreadable: the period starts now
   uint64_t deadline = jitter_.firstDeadline(cpuNow, intervalNs_);
   uint64_t first = deadline > cpuNow + kShortestFirstPeriodNs ? deadline - cpuNow : kShortestFirstPeriodNs;
-  int fd = open(tid, first);
+  int fd = open(tid, first, kernel_);
   if (fd < 0) {
     if (fd != -ESRCH) ++armFailures_;  // ESRCH: the thread is already gone
     return;

@@ -38,6 +38,8 @@ class PerfEngine : public Engine {
   static bool available(std::string* why);
 
   const char* name() const override { return "cpu"; }
+  // Known after start(): with kernel time wherever the kernel allows it.
+  const char* cpuTimeCounted() const override { return kernel_ ? "user+system" : "user"; }
   bool start(std::string* error) override;
   void stop() override;
   void threadStarted(int tid) override;
@@ -46,7 +48,9 @@ class PerfEngine : public Engine {
   uint64_t armFailures() const override { return armFailures_; }
 
  private:
-  static int open(int tid, uint64_t firstPeriod);  // fd, or -errno
+  // fd, or -errno. `kernel`: the period also runs out in kernel mode (system calls, page
+  // faults) and is signalled on the way back to user space.
+  static int open(int tid, uint64_t firstPeriod, bool kernel);
 
   const uint64_t intervalNs_;
   Jitter& jitter_;
@@ -59,4 +63,5 @@ class PerfEngine : public Engine {
   TidTable<int> untilNewPeriod_;       // signals to go before the next random period
   std::unordered_map<int, int> open_;  // tid -> fd, off the signal path
   uint64_t armFailures_ = 0;
+  bool kernel_ = false;  // counting kernel time too: allowed where perf_event_paranoid < 2 or privileged
 };

@@ -45,6 +45,7 @@ class WallEngine : public Engine {
   void threadEnded(int tid) override;
   int signal() const override { return signo_; }
   bool onSignal(const siginfo_t* info, int tid) override;
+  const char* cpuTimeCounted() const override { return nullptr; }
   void describeSample(int tid, Sample* sample) override;
   void notJavaThread(int tid) override;
 

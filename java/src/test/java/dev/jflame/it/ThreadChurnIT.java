@@ -78,12 +78,13 @@ class ThreadChurnIT {
                 (shortCpu + steadyCpu) / 1_000_000);
         System.out.println("ThreadChurnIT " + report);
         assertTrue(samples > 1000, "too few samples to judge: " + report + "\n" + run.stderr());
-        // The issue asks for 5 points. What is left after counting a thread's first period
-        // from its birth is kernel time: the cpu event samples user space only (it needs no
-        // privileges that way), and thread start-up is heavy in system calls. Measured: 4.0
-        // points under on JDK 17, 6.7 on JDK 25; 11 before the first-period fix, 30 (all
-        // of it) for a sampler that never catches a short thread.
-        assertEquals(truth, measured, 8, report);
+        // Thread start-up is heavy in system calls: where the kernel lets the cpu event count
+        // kernel time too (root, CAP_PERFMON or perf_event_paranoid < 2; CI runs as root) the
+        // short threads get their share within the issue's 5 points (measured: 2.4 under on
+        // JDK 25, 7.3 when counting user time only); counting user time only they are short
+        // by their kernel time, 4 points on JDK 17 and 7 on 25.
+        boolean withKernel = profile.meta("cpu_time").orElse("").equals("user+system");
+        assertEquals(truth, measured, withKernel ? 5 : 8, report + ", cpu_time " + profile.meta("cpu_time"));
     }
 
     private static long[] resources(AgentRun run, String label) {
