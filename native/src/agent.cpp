@@ -415,6 +415,7 @@ bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::
     return false;
   }
 
+  profile.store->prefault();  // before the first signal; the method namer keeps it ahead
   SamplerConfig config;
   config.vm = agent.vm;
   config.asyncGetCallTrace = agent.asyncGetCallTrace;

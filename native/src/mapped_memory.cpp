@@ -1,6 +1,7 @@
 #include "mapped_memory.h"
 
 #include <sys/mman.h>
+#include <unistd.h>
 
 MappedMemory::MappedMemory(size_t bytes) {
   if (bytes == 0) return;
@@ -12,6 +13,21 @@ MappedMemory::MappedMemory(size_t bytes) {
 }
 
 MappedMemory::~MappedMemory() { release(); }
+
+bool MappedMemory::populate(size_t offset, size_t bytes) {
+  if (data_ == nullptr || offset >= size_) return false;
+  if (bytes > size_ - offset) bytes = size_ - offset;
+  const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  size_t start = offset / page * page;
+  size_t end = offset + bytes;
+#ifdef MADV_POPULATE_WRITE
+  return madvise(static_cast<char*>(data_) + start, end - start, MADV_POPULATE_WRITE) == 0;
+#else
+  (void)start;
+  (void)end;
+  return false;
+#endif
+}
 
 MappedMemory::MappedMemory(MappedMemory&& other) noexcept
     : data_(other.data_), size_(other.size_) {

@@ -6,7 +6,7 @@
 
 MethodNamer::~MethodNamer() { stop(); }
 
-bool MethodNamer::start(JavaVM* vm, jvmtiEnv* jvmti, const TraceStore* store, bool lines, std::string* error) {
+bool MethodNamer::start(JavaVM* vm, jvmtiEnv* jvmti, TraceStore* store, bool lines, std::string* error) {
   stop();
   vm_ = vm;
   jvmti_ = jvmti;
@@ -68,6 +68,7 @@ bool MethodNamer::attach() {
 }
 
 void MethodNamer::look() {
+  store_->prefault();  // the signal handler then finds the pages it writes present
   auto visit = [this](const Frame* frames, uint32_t count) { nameNew(jni_, frames, count); };
   if (!store_->forEachNewTrace(&next_, visit)) {
     // Fell behind the store's list of new traces: look at every trace once.

@@ -35,7 +35,7 @@ class MethodNamer {
   MethodNamer& operator=(const MethodNamer&) = delete;
 
   // Starts naming the traces of `store` (which must outlive the next stop()).
-  bool start(JavaVM* vm, jvmtiEnv* jvmti, const TraceStore* store, bool lines, std::string* error);
+  bool start(JavaVM* vm, jvmtiEnv* jvmti, TraceStore* store, bool lines, std::string* error);
 
   // Stops and joins the thread; the names found stay available.
   void stop();
@@ -53,7 +53,7 @@ class MethodNamer {
 
   JavaVM* vm_ = nullptr;
   jvmtiEnv* jvmti_ = nullptr;
-  const TraceStore* store_ = nullptr;
+  TraceStore* store_ = nullptr;  // read, and prefault()ed
   bool lines_ = false;
   uint64_t next_ = 0;  // the store's next trace to look at
   JNIEnv* jni_ = nullptr;  // the namer thread's, once attached

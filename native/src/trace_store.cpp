@@ -100,6 +100,21 @@ uint64_t TraceStore::awaitPublished(const Slot& slot) const {
   return slot.frames.load(std::memory_order_acquire);
 }
 
+void TraceStore::prefault() {
+  if (!ok()) return;
+  if (!tablePrefaulted_) {
+    tablePrefaulted_ = true;
+    slotMemory_.populate(0, slotMemory_.size());
+    recentMemory_.populate(0, recentMemory_.size());
+  }
+  uint64_t want = arenaUsed_.load(std::memory_order_relaxed) + kArenaAhead;
+  if (want > maxFrames_) want = maxFrames_;
+  if (want <= arenaPrefaulted_) return;
+  if (arenaMemory_.populate(arenaPrefaulted_ * sizeof(Frame), (want - arenaPrefaulted_) * sizeof(Frame))) {
+    arenaPrefaulted_ = want;
+  }
+}
+
 bool TraceStore::sameFrames(uint64_t ref, const Frame* frames, uint32_t count) const {
   return refCount(ref) == count &&
          std::memcmp(arena_ + refOffset(ref), frames, count * sizeof(Frame)) == 0;

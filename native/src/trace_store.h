@@ -43,6 +43,14 @@ class TraceStore {
   // *slot, if given, gets the counted trace's slot for a later subtract().
   Result add(const Frame* frames, uint32_t count, uint64_t weight = 1, uint32_t* slot = nullptr);
 
+  // Off the signal path, one caller at a time (the method namer's thread, and the profile's
+  // start before sampling): commits the hash table and the next kArenaAhead frames of
+  // the arena ahead of use, so that recording a new trace takes no page fault in the
+  // signal handler (measured: a new trace cost 40 us, mostly faults, against 1 us for a
+  // known one).
+  void prefault();
+  static constexpr size_t kArenaAhead = 32768;  // 512 KB of frames
+
   // Takes back `weight` once counted at `slot` (alloc --live: an object since collected).
   void subtract(uint32_t slot, uint64_t weight);
 
@@ -129,6 +137,8 @@ class TraceStore {
   std::atomic<uint64_t> published_{0};
   Frame* arena_ = nullptr;
   size_t slotCount_ = 0;
+  bool tablePrefaulted_ = false;  // prefault()'s own state
+  uint64_t arenaPrefaulted_ = 0;
   size_t maxTraces_ = 0;
   size_t maxFrames_ = 0;
   std::atomic<size_t> tracesUsed_{0};

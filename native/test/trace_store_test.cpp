@@ -2,6 +2,8 @@
 
 #include <pthread.h>
 
+#include <atomic>
+#include <cstring>
 #include <map>
 #include <thread>
 #include <vector>
@@ -198,6 +200,39 @@ void newTracesAreListedOnceWhileWritersAdd() {
 
 }  // namespace
 
+// prefault() runs beside writers (the method namer's thread): it must change nothing they
+// wrote or are writing, whatever it commits.
+void prefaultingWhileWritersAddChangesNothing() {
+  constexpr uint32_t kDistinct = 2000;
+  TraceStore store(4096, 1 << 20);
+  CHECK(store.ok());
+  std::atomic<bool> done{false};
+  std::thread prefaulter([&] {
+    while (!done.load()) store.prefault();
+  });
+  std::vector<std::thread> writers;
+  for (int t = 0; t < 2; ++t) {
+    writers.emplace_back([&, t] {
+      for (uint32_t id = 0; id < kDistinct; ++id) {
+        std::vector<Frame> frames = traceFor(id, 1 + id % 60);
+        CHECK(store.add(frames.data(), static_cast<uint32_t>(frames.size()), 1 + t) == TraceStore::Result::kCounted);
+      }
+    });
+  }
+  for (auto& w : writers) w.join();
+  done = true;
+  prefaulter.join();
+  std::map<uint64_t, uint64_t> counts = countsByFirstId(store);
+  CHECK_EQ(counts.size(), size_t{kDistinct});
+  for (const auto& entry : counts) CHECK_EQ(entry.second, uint64_t{3});
+  store.forEach([&](const Frame* frames, uint32_t count, uint64_t) {
+    uint32_t id = static_cast<uint32_t>((frames[0].id - 0x7f0000000000ULL) / 64);
+    std::vector<Frame> expected = traceFor(id, 1 + id % 60);
+    CHECK_EQ(count, static_cast<uint32_t>(expected.size()));
+    CHECK(std::memcmp(frames, expected.data(), count * sizeof(Frame)) == 0);
+  });
+}
+
 int main() {
   newTracesAreListedOnceWhileWritersAdd();
   concurrentInsertsCountExactly();
@@ -205,5 +240,6 @@ int main() {
   fullTableCountsDropsExactly();
   concurrentFullTableCountsDropsExactly();
   arenaExhaustionCountsDrops();
+  prefaultingWhileWritersAddChangesNothing();
   return check::finish("trace_store_test");
 }
