@@ -34,6 +34,14 @@ class BufferPool {
 
   bool ok() const { return busy_.ok() && agct_.ok() && frames_.ok(); }
 
+  // Commits the buffers before the first signal (see MappedMemory::populate): a first
+  // touch inside the handler costs 7-13 us a page in a VM.
+  void populate() {
+    busy_.populate(0, busy_.size());
+    agct_.populate(0, agct_.size());
+    frames_.populate(0, frames_.size());
+  }
+
   int acquire(int tid) {
     std::atomic<int>* busy = static_cast<std::atomic<int>*>(busy_.data());
     for (uint32_t i = 0; i < buffers_; ++i) {
@@ -299,6 +307,7 @@ bool configure(const SamplerConfig& config, std::string* error) {
       *error = "cannot reserve memory for the sample buffers";
       return false;
     }
+    pool->populate();
     s->pool = std::move(pool);
     s->poolFrames = frames;
   }
