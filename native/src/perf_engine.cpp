@@ -24,8 +24,11 @@ constexpr uint64_t kMinPeriodNs = 10'000;
 constexpr uint64_t kShortestFirstPeriodNs = 50'000;
 
 // Signals per random period (see perf_engine.h): the two system calls of a new period
-// are shared by this many samples, and the sampling phase still moves at random.
-constexpr int kSamplesPerPeriod = 8;
+// are shared by this many samples. Setting the period of a running event took 9 us with
+// one busy thread but 35-110 us on average in javac (several threads on both CPUs): with
+// 8 that was half of javac's 27 us handler at 1 ms, with 32 it is 10-12 us. The phase still
+// moves: 32 periods of up to 10% off the interval cover every phase of periodic work.
+constexpr int kSamplesPerPeriod = 32;
 
 // Catching up shortens a period, but never below half the interval: a period that ends
 // inside the handler's own system call would be signalled (or, user space only, skipped)

@@ -24,7 +24,7 @@
 // for the catch-up 2.5 us more — 9.8 of the handler's 12 us (measured at 1 ms).
 //
 // Jitter: every kSamplesPerPeriod-th signal the handler sets a fresh random period
-// (PERF_EVENT_IOC_PERIOD, ~9 us on a running event) and reads the thread's CPU clock.
+// (PERF_EVENT_IOC_PERIOD, 9-110 us on a running event) and reads the thread's CPU clock.
 // Setting the period restarts it from the moment of the call, so the time since the
 // overflow (d) would be lost once per cycle; the new period is shortened by d / K, and
 // the K periods that follow, together with d, last exactly K times the random period.
