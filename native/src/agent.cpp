@@ -52,6 +52,7 @@
 #include "jitter.h"
 #include "lock_tracker.h"
 #include "method_namer.h"
+#include "monotonic_clock.h"
 #include "options.h"
 #include "perf_engine.h"
 #include "signal_handler.h"
@@ -68,12 +69,6 @@ namespace {
 constexpr size_t kMaxTraces = 65536;
 constexpr size_t kMaxFrames = 4 * 1024 * 1024;
 constexpr int kDrainTimeoutMs = 2000;
-
-uint64_t monotonicNs() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000 + static_cast<uint64_t>(ts.tv_nsec);
-}
 
 int currentTid() { return static_cast<int>(syscall(SYS_gettid)); }
 

@@ -1,7 +1,6 @@
 #include "event_profile.h"
 
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -9,6 +8,7 @@
 #include <vector>
 
 #include "collapsed_writer.h"
+#include "monotonic_clock.h"
 #include "symbols.h"
 
 namespace {
@@ -17,20 +17,6 @@ constexpr size_t kMaxTraces = 32768;
 constexpr size_t kMaxFrames = 2 * 1024 * 1024;
 constexpr size_t kMaxClassNames = 16384;
 constexpr size_t kMaxClassNameBytes = 2 * 1024 * 1024;
-
-uint64_t monotonicNs() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000 + static_cast<uint64_t>(ts.tv_nsec);
-}
-
-Frame frameOf(FrameKind kind, uint64_t id) {
-  Frame f;
-  f.id = id;
-  f.bci = 0;
-  f.kind = kind;
-  return f;
-}
 
 }  // namespace
 
@@ -99,15 +85,15 @@ bool EventProfile::walkAndAdd(jvmtiEnv* jvmti, JNIEnv*, jclass klass, uint64_t w
     return false;
   }
   uint32_t n = 0;
-  frames[n++] = frameOf(FrameKind::kClassName, classKey(jvmti, klass));
+  frames[n++] = pseudoFrame(FrameKind::kClassName, classKey(jvmti, klass));
   uint32_t java = static_cast<uint32_t>(count) > depth_ ? depth_ : static_cast<uint32_t>(count);
   for (uint32_t i = 0; i < java; ++i) {
-    Frame f = frameOf(FrameKind::kJava, reinterpret_cast<uint64_t>(javaFrames[i].method));
+    Frame f = pseudoFrame(FrameKind::kJava, reinterpret_cast<uint64_t>(javaFrames[i].method));
     if (lines_) f.bci = static_cast<int32_t>(javaFrames[i].location);
     frames[n++] = f;
   }
-  if (static_cast<uint32_t>(count) > depth_) frames[n++] = frameOf(FrameKind::kTruncated, 0);
-  if (threads_) frames[n++] = frameOf(FrameKind::kThreadRoot, static_cast<uint64_t>(syscall(SYS_gettid)));
+  if (static_cast<uint32_t>(count) > depth_) frames[n++] = pseudoFrame(FrameKind::kTruncated, 0);
+  if (threads_) frames[n++] = pseudoFrame(FrameKind::kThreadRoot, static_cast<uint64_t>(syscall(SYS_gettid)));
   return store_.add(frames.data(), n, weight, slot) == TraceStore::Result::kCounted;
 }
 

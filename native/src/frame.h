@@ -23,6 +23,15 @@ struct Frame {
 };
 static_assert(sizeof(Frame) == 16, "frames are packed into the trace store's arena");
 
+// A frame of a kind other than kJava: bci zero, as the store's byte-wise key needs.
+inline Frame pseudoFrame(FrameKind kind, uint64_t id) {
+  Frame f;
+  f.id = id;
+  f.bci = 0;
+  f.kind = kind;
+  return f;
+}
+
 // Why a sample has no Java stack. The first ten mirror AsyncGetCallTrace's negative
 // num_frames codes (-1..-10, so the index is -code); the rest are ours.
 enum class WalkFailure : uint32_t {

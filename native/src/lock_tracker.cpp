@@ -1,20 +1,14 @@
 #include "lock_tracker.h"
 
-#include <time.h>
 
 #include <cstring>
 
 #include "collapsed_writer.h"
+#include "monotonic_clock.h"
 
 namespace {
 
 constexpr int kDrainTimeoutMs = 2000;
-
-uint64_t monotonicNs() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000 + static_cast<uint64_t>(ts.tv_nsec);
-}
 
 std::string formatMs(uint64_t ns) { return std::to_string(ns / 1'000'000) + " ms"; }
 

@@ -15,6 +15,7 @@
 #include "frame.h"
 #include "jvm_threads.h"
 #include "mapped_memory.h"
+#include "monotonic_clock.h"
 #include "stats.h"
 #include "trace_store.h"
 
@@ -85,16 +86,6 @@ struct Sampler {
 // Set once, never freed: a SIGPROF may still be pending when the JVM exits.
 std::atomic<Sampler*> g_sampler{nullptr};
 
-// The handler's own duration, on the monotonic clock: read in user space (vDSO, ~30 ns)
-// where a thread CPU clock is a system call (~2 us in a VM), which would add a tenth to
-// the very cost it measures. A handler preempted midway is counted with its wait, which
-// is rare enough (a few us out of a scheduler slice) to leave mean and p99 as they are.
-uint64_t nowNs() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000 + static_cast<uint64_t>(ts.tv_nsec);
-}
-
 // The calling thread's tid, cached per thread: gettid is a system call (~2 us in a VM)
 // and every sample needs it. initial-exec TLS is a fixed offset from the thread pointer:
 // reading it never calls __tls_get_addr, which may allocate for a dlopen'ed library's
@@ -120,14 +111,6 @@ struct AgctCall {
 void callAgct(void* arg) {
   AgctCall* call = static_cast<AgctCall*>(arg);
   call->fn(call->trace, call->depth, call->ucontext);
-}
-
-Frame pseudoFrame(FrameKind kind, uint64_t id) {
-  Frame f;
-  f.id = id;
-  f.bci = 0;
-  f.kind = kind;
-  return f;
 }
 
 // Fills `out` leaf first; returns the number of frames. *javaFrames says whether they
@@ -238,13 +221,17 @@ void onSignal(int signo, siginfo_t* info, void* ucontext) {
   s->inHandler.fetch_add(1, std::memory_order_seq_cst);
   if (s->enabled.load(std::memory_order_seq_cst)) {
     s->signals.fetch_add(1, std::memory_order_relaxed);
-    uint64_t start = nowNs();
+    // The handler's own duration is timed on the monotonic clock: a thread CPU clock is a
+    // system call (~2 us in a VM), a sixth of the cost it would measure. A handler preempted
+    // midway counts its wait, rare enough (a few us of a scheduler slice) to leave mean and
+    // p99 as they are.
+    uint64_t start = monotonicNs();
     int tid = callerTid();
     // The engine re-arms first, so the time this sample takes is not lost to the next
     // period; its system calls are part of the handler's cost.
     if (signo == s->config.engine->signal() && s->config.engine->onSignal(info, tid)) {
       sample(*s, tid, ucontext);
-      s->config.stats->handlerTime(nowNs() - start);
+      s->config.stats->handlerTime(monotonicNs() - start);
     }
   }
   s->inHandler.fetch_sub(1, std::memory_order_seq_cst);

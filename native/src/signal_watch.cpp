@@ -1,19 +1,13 @@
 #include "signal_watch.h"
 
 #include <signal.h>
-#include <time.h>
 
 #include <cstdio>
 
+#include "monotonic_clock.h"
 #include "signal_handler.h"
 
 namespace {
-
-uint64_t nowNs() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000 + static_cast<uint64_t>(ts.tv_nsec);
-}
 
 // Below this share of the expected signals, something took them; the CPU events deliver
 // well above it (ctimer, limited by the scheduler tick, is not judged).
@@ -29,7 +23,7 @@ bool SignalWatch::start(int signo, bool report, std::string* error) {
   stop();
   signo_ = signo;
   report_ = report;
-  startNs_ = nowNs();
+  startNs_ = monotonicNs();
   {
     std::lock_guard<std::mutex> lock(mutex_);
     replacedAfterMs_ = 0;
@@ -45,7 +39,7 @@ bool SignalWatch::check() {
   if (signo_ == 0 || sampler::stillInstalled(signo_)) return true;
   std::lock_guard<std::mutex> lock(mutex_);
   if (replacedAfterMs_ == 0) {
-    replacedAfterMs_ = (nowNs() - startNs_) / 1'000'000 + 1;
+    replacedAfterMs_ = (monotonicNs() - startNs_) / 1'000'000 + 1;
     if (report_) std::fprintf(stderr, "jflame: warning: %s\n", messageLocked().c_str());
   }
   return false;
