@@ -1,8 +1,8 @@
 package dev.jflame.cli;
 
-import dev.jflame.agent.AgentStatus;
-import dev.jflame.agent.AttachedJvm;
-import dev.jflame.agent.Interval;
+import dev.jflame.jvm.AgentStatus;
+import dev.jflame.jvm.AttachedJvm;
+import dev.jflame.jvm.Interval;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package dev.jflame.cli;
 
-import dev.jflame.agent.JvmLaunch;
 import dev.jflame.demo.Demo;
+import dev.jflame.jvm.JvmLaunch;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.jflame.cli;
 
-import dev.jflame.agent.Interval;
+import dev.jflame.jvm.Interval;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 

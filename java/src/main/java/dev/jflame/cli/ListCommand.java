@@ -1,6 +1,6 @@
 package dev.jflame.cli;
 
-import dev.jflame.agent.JvmProcess;
+import dev.jflame.jvm.JvmProcess;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

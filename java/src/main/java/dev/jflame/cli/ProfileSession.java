@@ -1,9 +1,9 @@
 package dev.jflame.cli;
 
-import dev.jflame.agent.AgentOptions;
-import dev.jflame.agent.EmbeddedAgent;
-import dev.jflame.agent.JvmLaunch;
-import dev.jflame.agent.ProfiledJvm;
+import dev.jflame.jvm.AgentOptions;
+import dev.jflame.jvm.EmbeddedAgent;
+import dev.jflame.jvm.JvmLaunch;
+import dev.jflame.jvm.ProfiledJvm;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

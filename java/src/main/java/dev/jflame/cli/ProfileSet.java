@@ -1,8 +1,8 @@
 package dev.jflame.cli;
 
-import dev.jflame.agent.AgentOptions;
-import dev.jflame.agent.Event;
 import dev.jflame.flamegraph.Profile;
+import dev.jflame.jvm.AgentOptions;
+import dev.jflame.jvm.Event;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -1,9 +1,9 @@
 package dev.jflame.cli;
 
-import dev.jflame.agent.AgentOptions;
-import dev.jflame.agent.ByteSize;
-import dev.jflame.agent.Event;
-import dev.jflame.agent.Interval;
+import dev.jflame.jvm.AgentOptions;
+import dev.jflame.jvm.ByteSize;
+import dev.jflame.jvm.Event;
+import dev.jflame.jvm.Interval;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

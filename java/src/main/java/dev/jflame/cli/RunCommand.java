@@ -1,6 +1,6 @@
 package dev.jflame.cli;
 
-import dev.jflame.agent.JvmLaunch;
+import dev.jflame.jvm.JvmLaunch;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jflame.agent.AgentOptions;
-import dev.jflame.agent.ByteSize;
-import dev.jflame.agent.Event;
+import dev.jflame.jvm.AgentOptions;
+import dev.jflame.jvm.ByteSize;
+import dev.jflame.jvm.Event;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

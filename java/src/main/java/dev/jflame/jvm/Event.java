@@ -1,4 +1,4 @@
-package dev.jflame.agent;
+package dev.jflame.jvm;
 
 /**
  * What drives the agent's samples; the names are the agent's own `event=` values. The first

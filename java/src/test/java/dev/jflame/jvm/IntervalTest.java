@@ -1,4 +1,4 @@
-package dev.jflame.agent;
+package dev.jflame.jvm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package dev.jflame.agent;
+package dev.jflame.jvm;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

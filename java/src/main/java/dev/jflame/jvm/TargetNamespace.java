@@ -1,4 +1,4 @@
-package dev.jflame.agent;
+package dev.jflame.jvm;
 
 import java.io.IOException;
 import java.nio.file.Files;

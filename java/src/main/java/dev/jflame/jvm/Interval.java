@@ -1,4 +1,4 @@
-package dev.jflame.agent;
+package dev.jflame.jvm;
 
 import java.util.Locale;
 import java.util.regex.Matcher;

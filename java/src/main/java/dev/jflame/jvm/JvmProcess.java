@@ -1,4 +1,4 @@
-package dev.jflame.agent;
+package dev.jflame.jvm;
 
 import com.sun.tools.attach.VirtualMachine;
 import com.sun.tools.attach.VirtualMachineDescriptor;
