@@ -29,7 +29,7 @@ import java.util.Set;
  */
 public final class EmbeddedAgent {
     /** Named by {@code os.arch} of the JVM that built it: linux-amd64, linux-aarch64. */
-    static final String RESOURCE = "/dev/jflame/agent/linux-" + System.getProperty("os.arch") + "/libjflame.so";
+    static final String RESOURCE = "/dev/jflame/jvm/linux-" + System.getProperty("os.arch") + "/libjflame.so";
     private static final String LIBRARY_NAME = "libjflame.so";
     private static final Set<PosixFilePermission> DIR_PERMISSIONS = PosixFilePermissions.fromString("rwxr-xr-x");
     private static final Set<PosixFilePermission> LIB_PERMISSIONS = PosixFilePermissions.fromString("r-xr-xr-x");
