@@ -8,6 +8,7 @@ import dev.jflame.flamegraph.FrameTree;
 import dev.jflame.flamegraph.Profile;
 import dev.jflame.flamegraph.SvgRenderer;
 import dev.jflame.flamegraph.TreeProfile;
+import dev.jflame.interop.HtmlFlameGraph;
 import dev.jflame.interop.PprofWriter;
 import java.io.IOException;
 import java.io.PrintWriter;

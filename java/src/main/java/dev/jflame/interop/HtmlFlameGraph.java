@@ -1,4 +1,4 @@
-package dev.jflame.cli;
+package dev.jflame.interop;
 
 import dev.jflame.flamegraph.FlameGraphOptions;
 import dev.jflame.flamegraph.Profile;
@@ -27,14 +27,14 @@ import one.convert.FlameGraph;
  * JavaScript escape {@code \x3c}: the strings keep their value, but no name can end the
  * script element ({@code </script>}) or open a comment.
  */
-final class HtmlFlameGraph {
+public final class HtmlFlameGraph {
     private static final String NAME_TABLE_START = "const cpool = [";
     private static final String NAME_TABLE_END = "];";
 
     private HtmlFlameGraph() {
     }
 
-    static void write(Profile profile, FlameGraphOptions options, Writer out) throws IOException {
+    public static void write(Profile profile, FlameGraphOptions options, Writer out) throws IOException {
         Arguments arguments = new Arguments();
         arguments.title = XmlText.escape(options.title());
         arguments.reverse = options.reverse();
