@@ -25,7 +25,7 @@ final class OutputOptions {
                     + "profiles too large for SVG), collapsed (collapsed stacks), pprof (gzip-compressed profile.proto, "
                     + "for go tool pprof, Pyroscope, Parca...) or otlp (OpenTelemetry profiles; convert from JFR only). "
                     + "Wins over the -o name. Default: from the -o name, else svg.")
-    ProfileOutput.Format format;
+    OutputFormat format;
 
     /**
      * The output, drawn with the command's {@link GraphOptions} mixin if it has one (every
@@ -44,11 +44,11 @@ final class OutputOptions {
     }
 
     /** {@code --format html}, case-insensitive. */
-    static final class FormatConverter implements ITypeConverter<ProfileOutput.Format> {
+    static final class FormatConverter implements ITypeConverter<OutputFormat> {
         @Override
-        public ProfileOutput.Format convert(String value) {
+        public OutputFormat convert(String value) {
             try {
-                return ProfileOutput.Format.valueOf(value.strip().toUpperCase(Locale.ROOT));
+                return OutputFormat.valueOf(value.strip().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException unknown) {
                 throw new TypeConversionException("expected svg, html, collapsed, pprof or otlp, got '" + value + "'");
             }

@@ -21,41 +21,16 @@ import java.util.Locale;
  * flame graph, collapsed text, a pprof profile, or OTLP (from JFR recordings only), to a file
  * or stdout, drawn as {@link GraphOptions} say.
  */
-record ProfileOutput(Path file, Format explicitFormat, GraphOptions graph) {
-    enum Format {
-        SVG, HTML, COLLAPSED, PPROF, OTLP;
-
-        boolean binary() {
-            return this == PPROF || this == OTLP;
-        }
-    }
-
+record ProfileOutput(Path file, OutputFormat explicitFormat, GraphOptions graph) {
     static final String OTLP_NEEDS_JFR = "otlp output needs a JFR recording as input (jflame convert RECORDING.jfr); "
             + "from collapsed stacks jflame writes svg, html, collapsed or pprof";
 
-    static ProfileOutput of(Path file, Format format, GraphOptions graph) {
+    static ProfileOutput of(Path file, OutputFormat format, GraphOptions graph) {
         return new ProfileOutput(file, format, graph);
     }
 
-    Format format() {
-        if (explicitFormat != null) {
-            return explicitFormat;
-        }
-        if (file == null) {
-            return Format.SVG;
-        }
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (name.endsWith(".collapsed") || name.endsWith(".txt")) {
-            return Format.COLLAPSED;
-        }
-        // .otlp.pb before .pb: an OTLP name also ends in .pb.
-        if (name.endsWith(".otlp") || name.endsWith(".otlp.pb")) {
-            return Format.OTLP;
-        }
-        if (name.endsWith(".pb.gz") || name.endsWith(".pb") || name.endsWith(".pprof") || name.endsWith(".pprof.gz")) {
-            return Format.PPROF;
-        }
-        return name.endsWith(".html") || name.endsWith(".htm") ? Format.HTML : Format.SVG;
+    OutputFormat format() {
+        return explicitFormat != null ? explicitFormat : OutputFormat.byName(file);
     }
 
     /** The parser that reads profiles for this output: raw names and flame-chart order as asked. */
@@ -74,7 +49,7 @@ record ProfileOutput(Path file, Format explicitFormat, GraphOptions graph) {
      * file can be written, and the format can be made from collapsed stacks.
      */
     void checkWritable() {
-        if (format() == Format.OTLP) {
+        if (format() == OutputFormat.OTLP) {
             throw new UserError(OTLP_NEEDS_JFR);
         }
         checkDestination();
@@ -111,7 +86,7 @@ record ProfileOutput(Path file, Format explicitFormat, GraphOptions graph) {
 
     /** An SVG flame graph of a profile read as a tree with {@link #shape()}. */
     void write(TreeProfile profile, PrintWriter stdout) throws IOException {
-        if (format() != Format.SVG) {
+        if (format() != OutputFormat.SVG) {
             throw new IllegalStateException("a profile read as a tree can only be drawn as svg, not " + format());
         }
         FlameGraphOptions options = graph.apply(FlameGraphOptions.forMetadata(profile.metadata()));
@@ -120,13 +95,13 @@ record ProfileOutput(Path file, Format explicitFormat, GraphOptions graph) {
 
     /** A differential graph: SVG, or the two-count collapsed text. */
     void write(DiffProfile diff, PrintWriter stdout) throws IOException {
-        if (format() != Format.SVG && format() != Format.COLLAPSED) {
+        if (format() != OutputFormat.SVG && format() != OutputFormat.COLLAPSED) {
             throw new UserError("a differential graph can be written as svg or collapsed, not "
                     + format().name().toLowerCase(Locale.ROOT));
         }
         FlameGraphOptions options = graph.apply(FlameGraphOptions.forProfile(new Profile(diff.metadata(), List.of())));
         writeWith(stdout, out -> {
-            if (format() == Format.COLLAPSED) {
+            if (format() == OutputFormat.COLLAPSED) {
                 new CollapsedWriter().write(diff, out);
             } else {
                 new SvgRenderer().render(FrameTree.of(diff, options), options, out);

@@ -52,7 +52,7 @@ final class SvgCommand implements Callable<Integer> {
         ProfileOutput target = output.target();
         target.checkWritable();
         PrintWriter stderr = spec.commandLine().getErr();
-        if (target.format() == ProfileOutput.Format.SVG) {
+        if (target.format() == OutputFormat.SVG) {
             // The fast path: no stacks are kept, the input goes straight into the tree.
             TreeProfile tree = ProfileInput.readTree(input, target.parser(), target.shape(), skipBadLines, stderr);
             target.write(tree, spec.commandLine().getOut());

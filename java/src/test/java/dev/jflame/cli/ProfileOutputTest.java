@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jflame.cli.ProfileOutput.Format;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -14,27 +13,28 @@ class ProfileOutputTest {
     @TempDir
     Path dir;
 
-    private static Format formatOf(String name, Format explicit) {
+    private static OutputFormat formatOf(String name, OutputFormat explicit) {
         return ProfileOutput.of(name == null ? null : Path.of(name), explicit, new GraphOptions()).format();
     }
 
     @Test
     void theOutputNamePicksTheFormat() {
-        Map<String, Format> byName = Map.ofEntries(Map.entry("a.svg", Format.SVG), Map.entry("a.SVG", Format.SVG),
-                Map.entry("a.html", Format.HTML), Map.entry("a.htm", Format.HTML),
-                Map.entry("a.collapsed", Format.COLLAPSED), Map.entry("a.txt", Format.COLLAPSED),
-                Map.entry("a.pb.gz", Format.PPROF), Map.entry("a.pb", Format.PPROF), Map.entry("a.pprof", Format.PPROF),
-                Map.entry("a.pprof.gz", Format.PPROF), Map.entry("a.otlp", Format.OTLP),
-                Map.entry("a.otlp.pb", Format.OTLP), Map.entry("graph", Format.SVG));
+        Map<String, OutputFormat> byName = Map.ofEntries(Map.entry("a.svg", OutputFormat.SVG),
+                Map.entry("a.SVG", OutputFormat.SVG), Map.entry("a.html", OutputFormat.HTML),
+                Map.entry("a.htm", OutputFormat.HTML), Map.entry("a.collapsed", OutputFormat.COLLAPSED),
+                Map.entry("a.txt", OutputFormat.COLLAPSED), Map.entry("a.pb.gz", OutputFormat.PPROF),
+                Map.entry("a.pb", OutputFormat.PPROF), Map.entry("a.pprof", OutputFormat.PPROF),
+                Map.entry("a.pprof.gz", OutputFormat.PPROF), Map.entry("a.otlp", OutputFormat.OTLP),
+                Map.entry("a.otlp.pb", OutputFormat.OTLP), Map.entry("graph", OutputFormat.SVG));
         byName.forEach((name, format) -> assertEquals(format, formatOf(name, null), name));
-        assertEquals(Format.SVG, formatOf(null, null), "stdout without --format: svg");
+        assertEquals(OutputFormat.SVG, formatOf(null, null), "stdout without --format: svg");
     }
 
     @Test
     void formatWinsOverTheName() {
-        assertEquals(Format.PPROF, formatOf("profile.svg", Format.PPROF));
-        assertEquals(Format.COLLAPSED, formatOf("profile.pb.gz", Format.COLLAPSED));
-        assertEquals(Format.PPROF, formatOf(null, Format.PPROF));
+        assertEquals(OutputFormat.PPROF, formatOf("profile.svg", OutputFormat.PPROF));
+        assertEquals(OutputFormat.COLLAPSED, formatOf("profile.pb.gz", OutputFormat.COLLAPSED));
+        assertEquals(OutputFormat.PPROF, formatOf(null, OutputFormat.PPROF));
     }
 
     @Test
