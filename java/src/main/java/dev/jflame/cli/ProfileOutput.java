@@ -17,9 +17,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Where and in which format a profile is written: an SVG flame graph, async-profiler's HTML
- * flame graph, collapsed text, a pprof profile, or OTLP (from JFR recordings only), to a file
- * or stdout, drawn as {@link GraphOptions} say.
+ * How a profile is written as the command line asks: in which {@link OutputFormat} (an SVG
+ * flame graph, async-profiler's HTML flame graph, collapsed text, a pprof profile, or OTLP from
+ * JFR recordings only), by which renderer, drawn as {@link GraphOptions} say, to the
+ * {@link OutputDestination} -o names (stdout without one).
  */
 record ProfileOutput(Path file, OutputFormat explicitFormat, GraphOptions graph) {
     static final String OTLP_NEEDS_JFR = "otlp output needs a JFR recording as input (jflame convert RECORDING.jfr); "
@@ -57,22 +58,22 @@ record ProfileOutput(Path file, OutputFormat explicitFormat, GraphOptions graph)
 
     /** The file can be written, or, for stdout, binary output does not go to a terminal. */
     void checkDestination() {
-        if (file != null) {
-            AtomicFile.checkWritable(file);
-        } else if (format().binary() && StandardOutput.isTerminal()) {
-            throw new UserError(format().name().toLowerCase(Locale.ROOT)
-                    + " output is binary and stdout is a terminal: give -o FILE or redirect stdout");
-        }
+        destination().check(format());
+    }
+
+    OutputDestination destination() {
+        return new OutputDestination(file);
     }
 
     void write(Profile profile, PrintWriter stdout) throws IOException {
         FlameGraphOptions options = graph.apply(FlameGraphOptions.forProfile(profile));
+        OutputDestination to = destination();
         switch (format()) {
             case PPROF -> writeBinary(stdout, out -> PprofWriter.write(options.stackFilter().apply(profile), out));
             case OTLP -> throw new UserError(OTLP_NEEDS_JFR);
-            case COLLAPSED -> writeWith(stdout, out -> new CollapsedWriter().write(options.stackFilter().apply(profile), out));
-            case HTML -> writeWith(stdout, out -> HtmlFlameGraph.write(profile, options, out));
-            case SVG -> writeWith(stdout, out -> new SvgRenderer().render(FrameTree.of(profile, options), options, out));
+            case COLLAPSED -> to.writeText(stdout, out -> new CollapsedWriter().write(options.stackFilter().apply(profile), out));
+            case HTML -> to.writeText(stdout, out -> HtmlFlameGraph.write(profile, options, out));
+            case SVG -> to.writeText(stdout, out -> new SvgRenderer().render(FrameTree.of(profile, options), options, out));
         }
     }
 
@@ -90,7 +91,7 @@ record ProfileOutput(Path file, OutputFormat explicitFormat, GraphOptions graph)
             throw new IllegalStateException("a profile read as a tree can only be drawn as svg, not " + format());
         }
         FlameGraphOptions options = graph.apply(FlameGraphOptions.forMetadata(profile.metadata()));
-        writeWith(stdout, out -> new SvgRenderer().render(profile.tree(), options, out));
+        destination().writeText(stdout, out -> new SvgRenderer().render(profile.tree(), options, out));
     }
 
     /** A differential graph: SVG, or the two-count collapsed text. */
@@ -100,7 +101,7 @@ record ProfileOutput(Path file, OutputFormat explicitFormat, GraphOptions graph)
                     + format().name().toLowerCase(Locale.ROOT));
         }
         FlameGraphOptions options = graph.apply(FlameGraphOptions.forProfile(new Profile(diff.metadata(), List.of())));
-        writeWith(stdout, out -> {
+        destination().writeText(stdout, out -> {
             if (format() == OutputFormat.COLLAPSED) {
                 new CollapsedWriter().write(diff, out);
             } else {
@@ -112,27 +113,6 @@ record ProfileOutput(Path file, OutputFormat explicitFormat, GraphOptions graph)
     /** Binary output (pprof, OTLP) to the file, or to stdout unless that is a terminal. */
     void writeBinary(PrintWriter stdout, AtomicFile.BinaryContent content) throws IOException {
         checkDestination();
-        if (file == null) {
-            stdout.flush();
-            content.writeTo(System.out);
-            System.out.flush();
-            if (System.out.checkError()) {
-                throw new IOException("writing the profile to stdout failed");
-            }
-        } else {
-            AtomicFile.writeBytes(file, content);
-        }
-    }
-
-    private void writeWith(PrintWriter stdout, AtomicFile.Content content) throws IOException {
-        if (file == null) {
-            content.writeTo(stdout);
-            stdout.flush();
-            if (stdout.checkError()) {
-                throw new IOException("writing the graph to stdout failed");
-            }
-        } else {
-            AtomicFile.write(file, content);
-        }
+        destination().writeBytes(stdout, content);
     }
 }
