@@ -3,6 +3,8 @@ package dev.jflame.cli;
 import dev.jflame.jvm.AgentStatus;
 import dev.jflame.jvm.AttachedJvm;
 import dev.jflame.jvm.Interval;
+import dev.jflame.jvm.TargetFiles;
+import dev.jflame.jvm.TargetProcess;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -93,24 +95,25 @@ final class AttachCommand implements Callable<Integer> {
     }
 
     private int start(AttachedJvm jvm, PrintWriter err) throws IOException {
+        TargetFiles files = jvm.files();
         // Where the agent writes the profile should the JVM exit before a stop.
-        Path atExit = jvm.inTarget(jvm.tmpFile("jflame-" + pid + ".collapsed"));
+        Path atExit = files.inTarget(files.tmpFile("jflame-" + pid + ".collapsed"));
         AgentStatus status = answered(jvm.request("start", agentOptions(atExit)));
         err.println("jflame: JVM " + pid + ": " + status.message() + attachCost(status));
         ProfileSet profiles = ProfileSet.of(profiler.toAgentOptions(atExit), atExit);
         String atExitFiles = String.join(", ", profiles.kinds().stream()
                 .map(kind -> profiles.agentFileOf(kind).toString()).toList());
         err.println("jflame: 'jflame attach " + pid + " stop -o flame.svg' stops and draws it; should the JVM exit "
-                + "first, the profile goes to " + atExitFiles + (jvm.sharesFiles() ? "" : " in its own file system"));
+                + "first, the profile goes to " + atExitFiles + (files.sharesFiles() ? "" : " in its own file system"));
         return ExitCodes.OK;
     }
 
     private int draw(AttachedJvm jvm, String request, PrintWriter err) throws IOException {
-        Path profile = jvm.workFile("profile.collapsed");
+        Path profile = jvm.files().workFile("profile.collapsed");
         // Which kinds the running profile records decides how many graphs there are.
         ProfileSet profiles = ProfileSet.fromStatus(answered(jvm.request("status", "")).fact("kinds"), profile);
         profiles.checkOutput(output.target());
-        AgentStatus status = answered(jvm.request(request, "file=" + jvm.inTarget(profile)));
+        AgentStatus status = answered(jvm.request(request, "file=" + jvm.files().inTarget(profile)));
         render(profiles, err);
         err.println("jflame: JVM " + pid + ": " + withoutWorkFiles(status.message()));
         return ExitCodes.OK;
@@ -142,8 +145,8 @@ final class AttachCommand implements Callable<Integer> {
         target.checkWritable();
         // Ctrl-C ends the wait; jflame's exit is held back until the graph is written.
         try (ShutdownHold hold = new ShutdownHold(); AttachedJvm jvm = AttachedJvm.attach(pid)) {
-            Path profile = jvm.workFile("profile.collapsed");
-            Path profileInTarget = jvm.inTarget(profile);
+            Path profile = jvm.files().workFile("profile.collapsed");
+            Path profileInTarget = jvm.files().inTarget(profile);
             ProfileSet profiles = ProfileSet.of(profiler.toAgentOptions(profileInTarget), profile);
             profiles.checkOutput(target);
             AgentStatus started = answered(jvm.request("start", agentOptions(profileInTarget)));
@@ -153,13 +156,13 @@ final class AttachCommand implements Callable<Integer> {
                     + ", Ctrl-C stops early" + attachCost(started));
             err.flush();
             long deadline = System.nanoTime() + duration.nanos();
-            while (System.nanoTime() < deadline && AttachedJvm.isAlive(pid)) {
+            while (System.nanoTime() < deadline && TargetProcess.isAlive(pid)) {
                 long left = Math.min(deadline - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(100));
                 if (hold.awaitSignal(left)) {
                     break;
                 }
             }
-            if (!AttachedJvm.isAlive(pid)) {
+            if (!TargetProcess.isAlive(pid)) {
                 // The agent wrote what it had at the JVM's exit.
                 boolean drawn = render(profiles, err);
                 throw new UserError("JVM " + pid + " exited during the attach"

@@ -23,11 +23,11 @@ class AttachPartsTest {
 
     @Test
     void theLastDisableAttachMechanismFlagWins() {
-        assertTrue(AttachedJvm.lastJvmFlag(List.of("java", "-XX:+DisableAttachMechanism", "Main"),
+        assertTrue(TargetProcess.lastJvmFlag(List.of("java", "-XX:+DisableAttachMechanism", "Main"),
                 "DisableAttachMechanism"));
-        assertFalse(AttachedJvm.lastJvmFlag(List.of("-XX:+DisableAttachMechanism -Xmx1g", "java",
+        assertFalse(TargetProcess.lastJvmFlag(List.of("-XX:+DisableAttachMechanism -Xmx1g", "java",
                 "-XX:-DisableAttachMechanism"), "DisableAttachMechanism"));
-        assertFalse(AttachedJvm.lastJvmFlag(List.of("java", "Main", "-XX:+DisableAttachMechanismX"),
+        assertFalse(TargetProcess.lastJvmFlag(List.of("java", "Main", "-XX:+DisableAttachMechanismX"),
                 "DisableAttachMechanism"));
     }
 
