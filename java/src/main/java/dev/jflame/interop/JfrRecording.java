@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 import one.convert.Arguments;
+import one.convert.JfrConverter;
 import one.convert.JfrToFlame;
 import one.convert.JfrToOtlp;
 import one.convert.JfrToPprof;
@@ -98,27 +99,16 @@ public final class JfrRecording {
      * Returns false, having written nothing, when no event was selected.
      */
     public boolean writePprof(JfrSelection selection, OutputStream out) throws IOException {
-        boolean[] written = {false};
-        convert(selection, "pprof", (reader, args) -> {
-            var converter = new JfrToPprof(reader, args) {
-                @Override
-                protected EventCollector createCollector(Arguments arguments) {
-                    return new SeenEvents(super.createCollector(arguments));
-                }
-
-                boolean sawEvents() {
-                    return ((SeenEvents) collector).any();
-                }
-            };
-            converter.convert();
-            if (converter.sawEvents()) {
-                GZIPOutputStream gzip = new GZIPOutputStream(out, 1 << 16);
-                converter.dump(gzip);
-                gzip.finish();
-                written[0] = true;
+        return writeIfAny(selection, "pprof", (reader, args, seen) -> new JfrToPprof(reader, args) {
+            @Override
+            protected EventCollector createCollector(Arguments arguments) {
+                return seen.watching(super.createCollector(arguments));
             }
+        }, converter -> {
+            GZIPOutputStream gzip = new GZIPOutputStream(out, 1 << 16);
+            converter.dump(gzip);
+            gzip.finish();
         });
-        return written[0];
     }
 
     /**
@@ -126,37 +116,51 @@ public final class JfrRecording {
      * converter library. Returns false, having written nothing, when no event was selected.
      */
     public boolean writeOtlp(JfrSelection selection, OutputStream out) throws IOException {
-        boolean[] written = {false};
-        convert(selection, "otlp", (reader, args) -> {
-            var converter = new JfrToOtlp(reader, args) {
-                @Override
-                protected EventCollector createCollector(Arguments arguments) {
-                    return new SeenEvents(super.createCollector(arguments));
-                }
+        return writeIfAny(selection, "otlp", (reader, args, seen) -> new JfrToOtlp(reader, args) {
+            @Override
+            protected EventCollector createCollector(Arguments arguments) {
+                return seen.watching(super.createCollector(arguments));
+            }
+        }, converter -> converter.dump(out));
+    }
 
-                boolean sawEvents() {
-                    return ((SeenEvents) collector).any();
-                }
-            };
+    /** Makes the library's converter for one output, its events passed through {@code seen}. */
+    private interface WatchedConverter<C extends JfrConverter> {
+        C create(JfrReader reader, Arguments args, SeenEvents seen);
+    }
+
+    private interface Dump<C extends JfrConverter> {
+        void write(C converter) throws IOException;
+    }
+
+    /**
+     * Converts, then dumps only if some event was selected: the library writes an empty profile
+     * without a word when a recording holds none of the chosen events.
+     */
+    private <C extends JfrConverter> boolean writeIfAny(JfrSelection selection, String output,
+            WatchedConverter<C> converters, Dump<C> dump) throws IOException {
+        boolean[] written = {false};
+        convert(selection, output, (reader, args) -> {
+            SeenEvents seen = new SeenEvents();
+            C converter = converters.create(reader, args, seen);
             converter.convert();
-            if (converter.sawEvents()) {
-                converter.dump(out);
+            if (seen.any()) {
+                dump.write(converter);
                 written[0] = true;
             }
         });
         return written[0];
     }
 
-    /**
-     * Passes events on to the library's collector, noting whether there were any: the library
-     * writes an empty profile without a word when a recording holds none of the chosen events.
-     */
+    /** Passes events on to the library's collector, noting whether there were any. */
     private static final class SeenEvents implements EventCollector {
-        private final EventCollector inner;
+        private EventCollector inner;
         private boolean any;
 
-        SeenEvents(EventCollector inner) {
-            this.inner = inner;
+        /** Watches {@code collector}; called once, while the library's converter is constructed. */
+        EventCollector watching(EventCollector collector) {
+            this.inner = collector;
+            return this;
         }
 
         boolean any() {
