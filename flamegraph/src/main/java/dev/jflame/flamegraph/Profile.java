@@ -41,6 +41,15 @@ public record Profile(Map<String, String> metadata, List<Stack> stacks, int coun
         return total;
     }
 
+    /**
+     * {@code stack}'s count in whole samples, rounded half up: for outputs that take integers
+     * only (pprof, async-profiler's HTML graph).
+     */
+    public long wholeCount(Stack stack) {
+        long unit = DecimalCount.powerOfTen(countScale);
+        return (stack.count() + unit / 2) / unit;
+    }
+
     /** The metadata value for {@code key} (as written after {@code # key:}), if present. */
     public Optional<String> meta(String key) {
         return Optional.ofNullable(metadata.get(key));

@@ -57,20 +57,16 @@ public final class HtmlFlameGraph {
      * Decimal counts are rounded to whole numbers (the converter reads integers only).
      */
     private static final class StackLines extends Reader {
+        private final Profile profile;
         private final Iterator<Stack> stacks;
         private final StackFilter filter;
-        private final long unit;
         private final StringBuilder line = new StringBuilder(1 << 10);
         private int position;
 
         StackLines(Profile profile, StackFilter filter) {
+            this.profile = profile;
             this.stacks = profile.stacks().iterator();
             this.filter = filter;
-            long scale = 1;
-            for (int i = 0; i < profile.countScale(); i++) {
-                scale *= 10;
-            }
-            this.unit = scale;
         }
 
         @Override
@@ -91,7 +87,7 @@ public final class HtmlFlameGraph {
             position = 0;
             while (stacks.hasNext()) {
                 Stack stack = stacks.next();
-                long count = (stack.count() + unit / 2) / unit;
+                long count = profile.wholeCount(stack);
                 if (count == 0 || !filter.keeps(stack.frames())) {
                     continue;
                 }

@@ -72,14 +72,10 @@ public final class PprofWriter {
     private void writeProfile(Profile profile, OutputStream out) throws IOException {
         String event = profile.meta("event").map(String::strip).filter(e -> !e.isEmpty()).orElse("samples");
         String unit = unitOf(profile.meta("units"));
-        long scale = 1;
-        for (int i = 0; i < profile.countScale(); i++) {
-            scale *= 10;
-        }
         ByteArrayOutputStream samples = new ByteArrayOutputStream();
         CodedOutputStream sampleOut = CodedOutputStream.newInstance(samples);
         for (Stack stack : profile.stacks()) {
-            long value = (stack.count() + scale / 2) / scale;
+            long value = profile.wholeCount(stack);
             if (value == 0 || stack.frames().isEmpty()) {
                 continue;
             }
