@@ -2,6 +2,7 @@ package dev.jflame.interop;
 
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
+import dev.jflame.flamegraph.FrameLine;
 import dev.jflame.flamegraph.Profile;
 import dev.jflame.flamegraph.Stack;
 import java.io.ByteArrayOutputStream;
@@ -12,8 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -50,8 +49,6 @@ public final class PprofWriter {
     private static final int LINE_LINE = 2;
     private static final int FUNCTION_ID = 1;
     private static final int FUNCTION_NAME = 2;
-
-    private static final Pattern LINE_SUFFIX = Pattern.compile("^(.+):(\\d{1,9})$");
 
     private final Map<String, Long> strings = new HashMap<>();
     private final List<String> stringTable = new ArrayList<>();
@@ -160,10 +157,9 @@ public final class PprofWriter {
         if (known != null) {
             return known;
         }
-        Matcher withLine = LINE_SUFFIX.matcher(frame);
-        String function = withLine.matches() ? withLine.group(1) : frame;
-        long line = withLine.matches() ? Long.parseLong(withLine.group(2)) : 0;
-        long functionId = function(function);
+        FrameLine at = FrameLine.of(frame);
+        long line = at.line();
+        long functionId = function(at.function());
         long id = locations.size() + 1L;
         locations.put(frame, id);
         byte[] lineMessage = message(m -> {

@@ -1,5 +1,6 @@
 package dev.jflame.report;
 
+import dev.jflame.flamegraph.FrameLine;
 import dev.jflame.flamegraph.Profile;
 import dev.jflame.flamegraph.Stack;
 import java.util.ArrayList;
@@ -15,7 +16,6 @@ import java.util.regex.Pattern;
 public final class MethodTable {
     /** The root frame the agent adds per thread with the {@code threads} option. */
     private static final Pattern THREAD_ROOT = Pattern.compile("\\[.* tid=\\d+\\]");
-    private static final Pattern LINE_SUFFIX = Pattern.compile(":\\d+$");
     private static final String TRUNCATED = "[truncated]";
     private static final String ALL_THREADS = "";
 
@@ -66,7 +66,7 @@ public final class MethodTable {
                 if (frame.equals(TRUNCATED)) {
                     continue;
                 }
-                String method = byLine ? frame : LINE_SUFFIX.matcher(frame).replaceFirst("");
+                String method = byLine ? frame : FrameLine.of(frame).function();
                 long[] counts = methods.computeIfAbsent(method, m -> new long[2]);
                 if (i == frames.size() - 1) {
                     counts[0] += stack.count();
