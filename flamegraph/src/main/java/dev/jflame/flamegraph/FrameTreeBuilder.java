@@ -21,8 +21,7 @@ final class FrameTreeBuilder {
 
     private final boolean reverse;
     private final boolean flamechart;
-    private final Pattern include;
-    private final Pattern exclude;
+    private final StackFilter filter;
     private byte[] includeMatches = new byte[0];
     private byte[] excludeMatches = new byte[0];
 
@@ -50,8 +49,7 @@ final class FrameTreeBuilder {
         this.names = names;
         this.reverse = shape.reverse();
         this.flamechart = shape.flamechart();
-        this.include = shape.include();
-        this.exclude = shape.exclude();
+        this.filter = shape.stackFilter();
         nameIds[0] = -1;
         parents[0] = -1;
         if (flamechart) {
@@ -186,28 +184,25 @@ final class FrameTreeBuilder {
     }
 
     private boolean keeps(LineFrames line) {
-        return (include == null || anyMatches(line, true)) && (exclude == null || !anyMatches(line, false));
+        if (filter.include() == null && filter.exclude() == null) {
+            return true;
+        }
+        int names = line.names().size();
+        if (includeMatches.length < names) {
+            includeMatches = Arrays.copyOf(includeMatches, Math.max(names, includeMatches.length * 2));
+            excludeMatches = Arrays.copyOf(excludeMatches, includeMatches.length);
+        }
+        return filter.keeps(line.size(), (pattern, index) -> matches(line, index, pattern == filter.include()));
     }
 
-    /** Whether a frame of {@code line} matches include (or exclude), each name tested once per profile. */
-    private boolean anyMatches(LineFrames line, boolean forInclude) {
-        int names = line.names().size();
-        if (forInclude && includeMatches.length < names) {
-            includeMatches = Arrays.copyOf(includeMatches, Math.max(names, includeMatches.length * 2));
-        } else if (!forInclude && excludeMatches.length < names) {
-            excludeMatches = Arrays.copyOf(excludeMatches, Math.max(names, excludeMatches.length * 2));
-        }
+    /** Whether frame {@code index} of {@code line} matches include (or exclude), each name searched once. */
+    private boolean matches(LineFrames line, int index, boolean forInclude) {
         byte[] known = forInclude ? includeMatches : excludeMatches;
-        Pattern pattern = forInclude ? include : exclude;
-        for (int i = 0; i < line.size(); i++) {
-            int id = line.id(i);
-            if (known[id] == UNKNOWN) {
-                known[id] = pattern.matcher(line.name(i)).find() ? MATCHES : DIFFERS;
-            }
-            if (known[id] == MATCHES) {
-                return true;
-            }
+        int id = line.id(index);
+        if (known[id] == UNKNOWN) {
+            Pattern pattern = forInclude ? filter.include() : filter.exclude();
+            known[id] = pattern.matcher(line.name(index)).find() ? MATCHES : DIFFERS;
         }
-        return false;
+        return known[id] == MATCHES;
     }
 }

@@ -14,11 +14,25 @@ public record StackFilter(Pattern include, Pattern exclude) {
         return new StackFilter(null, null);
     }
 
+    /**
+     * Tests frame {@code index} of one stack against {@code pattern}, so that a caller holding
+     * frames as name ids can remember each name's answer instead of searching it again.
+     */
+    interface FrameSearch {
+        boolean find(Pattern pattern, int index);
+    }
+
     public boolean keeps(List<String> frames) {
         if (include == null && exclude == null) {
             return true;
         }
-        return (include == null || anyMatches(include, frames)) && (exclude == null || !anyMatches(exclude, frames));
+        return keeps(frames.size(), (pattern, index) -> pattern.matcher(frames.get(index)).find());
+    }
+
+    /** Whether a stack of {@code size} frames is kept, its frames searched by {@code search}. */
+    boolean keeps(int size, FrameSearch search) {
+        return (include == null || anyMatches(include, size, search))
+                && (exclude == null || !anyMatches(exclude, size, search));
     }
 
     /** The stacks of {@code profile} this filter keeps, with its metadata. */
@@ -28,9 +42,9 @@ public record StackFilter(Pattern include, Pattern exclude) {
                 profile.countScale());
     }
 
-    private static boolean anyMatches(Pattern pattern, List<String> frames) {
-        for (String frame : frames) {
-            if (pattern.matcher(frame).find()) {
+    private static boolean anyMatches(Pattern pattern, int size, FrameSearch search) {
+        for (int i = 0; i < size; i++) {
+            if (search.find(pattern, i)) {
                 return true;
             }
         }
