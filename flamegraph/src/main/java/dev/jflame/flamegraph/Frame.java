@@ -2,9 +2,7 @@ package dev.jflame.flamegraph;
 
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One box of a flame graph: a frame name reached along one path from the root.
@@ -13,13 +11,11 @@ import java.util.Map;
  * width), {@link #self()} those where it is the leaf. In a differential tree {@link #before()}
  * and {@link #after()} are the frame's samples in each profile, and {@link #delta()} and
  * {@link #selfDelta()} the changes from "before" to "after"; elsewhere they are 0.
- * Frames are built by {@link FrameTree} and read-only afterwards.
+ * Frames are built with their {@link FrameTree} and read-only afterwards.
  */
 public final class Frame {
 
     private static final Frame[] NO_CHILDREN = new Frame[0];
-    // Beyond this many children a name index replaces the linear scan.
-    private static final int SCAN_LIMIT = 8;
 
     private final String name;
     private long total;
@@ -31,8 +27,6 @@ public final class Frame {
     // and per-frame collection objects would dominate memory and GC time.
     private Frame[] children = NO_CHILDREN;
     private int childCount;
-    // Only while building a merged tree with many children: finds one by name in O(1).
-    private Map<String, Frame> childrenByName;
 
     Frame(String name) {
         this.name = name;
@@ -96,40 +90,7 @@ public final class Frame {
         selfDelta = Math.addExact(selfDelta, countDelta);
     }
 
-    /** The child named {@code childName}, created if missing (merged trees). */
-    Frame mergedChild(String childName) {
-        if (childrenByName != null) {
-            Frame child = childrenByName.get(childName);
-            if (child == null) {
-                child = newChild(childName);
-                childrenByName.put(childName, child);
-            }
-            return child;
-        }
-        for (int i = 0; i < childCount; i++) {
-            if (children[i].name.equals(childName)) {
-                return children[i];
-            }
-        }
-        Frame child = newChild(childName);
-        if (childCount > SCAN_LIMIT) {
-            childrenByName = new HashMap<>();
-            for (int i = 0; i < childCount; i++) {
-                childrenByName.put(children[i].name, children[i]);
-            }
-        }
-        return child;
-    }
-
-    /** The last child if it has {@code childName}, else a new last child (flame charts). */
-    Frame adjacentChild(String childName) {
-        if (childCount > 0 && children[childCount - 1].name.equals(childName)) {
-            return children[childCount - 1];
-        }
-        return newChild(childName);
-    }
-
-    /** A new last child, whatever the names of the others (the caller has looked for it already). */
+    /** A new last child, whatever the names of the others (the builder has looked for it already). */
     Frame newChild(String childName) {
         if (childCount == children.length) {
             children = Arrays.copyOf(children, Math.max(1, childCount * 2));
@@ -144,7 +105,6 @@ public final class Frame {
      * and trims the child array to size.
      */
     void freeze(boolean alphabetical) {
-        childrenByName = null;
         if (childCount != children.length) {
             children = Arrays.copyOf(children, childCount);
         }

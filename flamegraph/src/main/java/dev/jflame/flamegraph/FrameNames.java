@@ -59,6 +59,18 @@ final class FrameNames {
         }
     }
 
+    /** The id of a name already as shown, such as a {@link Stack}'s frame; it is not normalised again. */
+    int id(String name) {
+        Integer known = idsByName.get(name);
+        if (known != null) {
+            return known;
+        }
+        int id = names.size();
+        names.add(name);
+        idsByName.put(name, id);
+        return id;
+    }
+
     /** The name with {@code id}, as shown (normalised unless raw names were asked for). */
     String name(int id) {
         return names.get(id);
@@ -74,15 +86,7 @@ final class FrameNames {
         if (normalize && HiddenClassNames.mayNeedNormalizing(name)) {
             name = HiddenClassNames.normalize(name);
         }
-        Integer known = idsByName.get(name);
-        int id;
-        if (known != null) {
-            id = known;
-        } else {
-            id = names.size();
-            names.add(name);
-            idsByName.put(name, id);
-        }
+        int id = id(name);
         int raw = rawCount++;
         if (raw == rawIds.length) {
             int capacity = raw * 2;

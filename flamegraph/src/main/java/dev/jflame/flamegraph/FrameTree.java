@@ -2,7 +2,6 @@ package dev.jflame.flamegraph;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.List;
 
 /**
  * The merged call tree a flame graph draws: a synthetic root named {@value #ROOT_NAME} whose
@@ -38,13 +37,11 @@ public final class FrameTree {
 
     /** A tree shaped by {@code options}' reverse, flamechart, include and exclude settings. */
     public static FrameTree of(Profile profile, FlameGraphOptions options) {
-        Shaper shaper = new Shaper(options);
+        FrameTreeBuilder builder = new FrameTreeBuilder(new FrameNames(false), options, profile.countScale(), false);
         for (Stack stack : profile.stacks()) {
-            if (options.stackFilter().keeps(stack.frames())) {
-                shaper.add(stack.frames(), stack.count(), 0, 0);
-            }
+            builder.add(stack.frames(), stack.count(), 0, 0);
         }
-        return shaper.finish(profile.countScale(), false);
+        return builder.finish();
     }
 
     /**
@@ -54,18 +51,16 @@ public final class FrameTree {
      * minus before.
      */
     public static FrameTree of(DiffProfile profile, FlameGraphOptions options) {
-        Shaper shaper = new Shaper(options);
+        FrameTreeBuilder builder = new FrameTreeBuilder(new FrameNames(false), options, profile.countScale(), true);
         for (DiffStack stack : profile.stacks()) {
-            if (options.stackFilter().keeps(stack.frames())) {
-                long preferred = options.diffWidthsFromBefore() ? stack.before() : stack.after();
-                long other = options.diffWidthsFromBefore() ? stack.after() : stack.before();
-                // A stack missing on the sized side keeps the other side's width, so that what
-                // disappeared (or appeared) is still drawn, in full blue (or red).
-                long width = preferred > 0 ? preferred : other;
-                shaper.add(stack.frames(), width, stack.before(), Math.subtractExact(stack.after(), stack.before()));
-            }
+            long preferred = options.diffWidthsFromBefore() ? stack.before() : stack.after();
+            long other = options.diffWidthsFromBefore() ? stack.after() : stack.before();
+            // A stack missing on the sized side keeps the other side's width, so that what
+            // disappeared (or appeared) is still drawn, in full blue (or red).
+            long width = preferred > 0 ? preferred : other;
+            builder.add(stack.frames(), width, stack.before(), Math.subtractExact(stack.after(), stack.before()));
         }
-        return shaper.finish(profile.countScale(), true);
+        return builder.finish();
     }
 
     public Frame root() {
@@ -109,35 +104,5 @@ public final class FrameTree {
             }
         }
         return new FrameTree(root, maxDepth, countScale, differential);
-    }
-
-    /** Adds stacks one at a time into a growing tree. */
-    private static final class Shaper {
-        private final boolean reverse;
-        private final boolean flamechart;
-        private final Frame root = new Frame(ROOT_NAME);
-        private int maxDepth;
-
-        Shaper(FlameGraphOptions options) {
-            this.reverse = options.reverse();
-            this.flamechart = options.flamechart();
-        }
-
-        void add(List<String> frames, long count, long before, long delta) {
-            Frame node = root;
-            node.add(count, before, delta);
-            int size = frames.size();
-            for (int i = 0; i < size; i++) {
-                String name = frames.get(reverse ? size - 1 - i : i);
-                node = flamechart ? node.adjacentChild(name) : node.mergedChild(name);
-                node.add(count, before, delta);
-            }
-            node.addSelf(count, delta);
-            maxDepth = Math.max(maxDepth, size);
-        }
-
-        FrameTree finish(int countScale, boolean differential) {
-            return frozen(root, maxDepth, countScale, differential, !flamechart);
-        }
     }
 }

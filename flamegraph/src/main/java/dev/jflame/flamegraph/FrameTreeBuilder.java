@@ -1,13 +1,14 @@
 package dev.jflame.flamegraph;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Builds a {@link FrameTree} straight from parsed lines, without holding the profile's stacks:
- * the parser hands over each line's frames as {@link FrameNames} ids and the builder walks them
- * into the tree, shaped by {@link FlameGraphOptions}' reverse, flamechart, include and exclude
- * settings exactly as {@link FrameTree#of(Profile, FlameGraphOptions)} would.
+ * Builds every {@link FrameTree}, shaped by {@link FlameGraphOptions}' reverse, flamechart,
+ * include and exclude settings: straight from parsed lines, without holding the profile's
+ * stacks (the parser hands over each line's frames as {@link FrameNames} ids), or from the
+ * stacks of a {@link Profile} or {@link DiffProfile} ({@link FrameTree#of}).
  *
  * <p>Children are found by (parent, name id) in one open-addressing table of primitive keys,
  * so a step down the tree costs a hash probe, not string comparisons or a map per frame.
@@ -21,6 +22,7 @@ final class FrameTreeBuilder {
 
     private final boolean reverse;
     private final boolean flamechart;
+    private final boolean differential;
     private final StackFilter filter;
     private byte[] includeMatches = new byte[0];
     private byte[] excludeMatches = new byte[0];
@@ -32,6 +34,10 @@ final class FrameTreeBuilder {
     private int[] parents = new int[1 << 12];
     private long[] totals = new long[1 << 12];
     private long[] selfs = new long[1 << 12];
+    // Differential trees only: each frame's "before" samples and changes (see Frame#delta()).
+    private long[] befores;
+    private long[] deltas;
+    private long[] selfDeltas;
     // Flame charts only: the number of each frame's last child, -1 for none.
     private int[] lastChildren;
     private int frameCount = 1;
@@ -39,19 +45,34 @@ final class FrameTreeBuilder {
     private long[] childKeys = new long[1 << 13];
     private int[] childNumbers = new int[1 << 13];
     private final FrameNames names;
+    // Profile stacks only: one stack's frames as name ids, reused stack after stack.
+    private int[] stackIds = new int[64];
 
     private long grandTotal;
     private int scale;
     private int maxDepth;
     private long stacks;
 
+    /** A builder for parsed lines, whose count scale grows with the decimals it meets. */
     FrameTreeBuilder(FrameNames names, FlameGraphOptions shape) {
+        this(names, shape, 0, false);
+    }
+
+    /** A builder for a profile's stacks, whose counts have {@code countScale}. */
+    FrameTreeBuilder(FrameNames names, FlameGraphOptions shape, int countScale, boolean differential) {
         this.names = names;
         this.reverse = shape.reverse();
         this.flamechart = shape.flamechart();
+        this.differential = differential;
         this.filter = shape.stackFilter();
+        this.scale = countScale;
         nameIds[0] = -1;
         parents[0] = -1;
+        if (differential) {
+            befores = new long[nameIds.length];
+            deltas = new long[nameIds.length];
+            selfDeltas = new long[nameIds.length];
+        }
         if (flamechart) {
             lastChildren = new int[nameIds.length];
             Arrays.fill(lastChildren, -1);
@@ -77,20 +98,52 @@ final class FrameTreeBuilder {
         long value = count.at(scale);
         grandTotal = Math.addExact(grandTotal, value);
         stacks++;
-        if (!keeps(line)) {
+        if (keeps(line)) {
+            addKept(line.ids(), line.size(), value, 0, 0);
+        }
+    }
+
+    /**
+     * Adds one stack of a profile, unless the include/exclude patterns drop it: {@code count}
+     * decides the widths; {@code before} and {@code delta} (after minus before) are kept for a
+     * differential tree.
+     *
+     * @throws ArithmeticException if a frame's count no longer fits in a long
+     */
+    void add(List<String> frames, long count, long before, long delta) {
+        if (!filter.keeps(frames)) {
             return;
         }
-        int size = line.size();
-        // No overflow checks below: no frame's count exceeds the grand total, checked above.
-        totals[0] += value;
-        int node = 0;
-        for (int i = 0; i < size; i++) {
-            int nameId = line.id(reverse ? size - 1 - i : i);
-            node = flamechart ? adjacentChild(node, nameId) : mergedChild(node, nameId);
-            totals[node] += value;
+        if (stackIds.length < frames.size()) {
+            stackIds = new int[Math.max(frames.size(), stackIds.length * 2)];
         }
-        selfs[node] += value;
+        for (int i = 0; i < frames.size(); i++) {
+            stackIds[i] = names.id(frames.get(i));
+        }
+        addKept(stackIds, frames.size(), count, before, delta);
+    }
+
+    private void addKept(int[] ids, int size, long count, long before, long delta) {
+        int node = 0;
+        addTo(node, count, before, delta);
+        for (int i = 0; i < size; i++) {
+            int nameId = ids[reverse ? size - 1 - i : i];
+            node = flamechart ? adjacentChild(node, nameId) : mergedChild(node, nameId);
+            addTo(node, count, before, delta);
+        }
+        selfs[node] = Math.addExact(selfs[node], count);
+        if (differential) {
+            selfDeltas[node] = Math.addExact(selfDeltas[node], delta);
+        }
         maxDepth = Math.max(maxDepth, size);
+    }
+
+    private void addTo(int node, long count, long before, long delta) {
+        totals[node] = Math.addExact(totals[node], count);
+        if (differential) {
+            befores[node] = Math.addExact(befores[node], before);
+            deltas[node] = Math.addExact(deltas[node], delta);
+        }
     }
 
     /** Lines added so far, including those include/exclude dropped. */
@@ -107,9 +160,12 @@ final class FrameTreeBuilder {
                 frames[i] = frames[parents[i]].newChild(names.name(nameIds[i]));
             }
             frames[i].addTotal(totals[i]);
-            frames[i].addSelf(selfs[i], 0);
+            frames[i].addSelf(selfs[i], differential ? selfDeltas[i] : 0);
+            if (differential) {
+                frames[i].add(0, befores[i], deltas[i]);
+            }
         }
-        return FrameTree.frozen(frames[0], maxDepth, scale, false, !flamechart);
+        return FrameTree.frozen(frames[0], maxDepth, scale, differential, !flamechart);
     }
 
     private int mergedChild(int parent, int nameId) {
@@ -149,6 +205,11 @@ final class FrameTreeBuilder {
             parents = Arrays.copyOf(parents, capacity);
             totals = Arrays.copyOf(totals, capacity);
             selfs = Arrays.copyOf(selfs, capacity);
+            if (differential) {
+                befores = Arrays.copyOf(befores, capacity);
+                deltas = Arrays.copyOf(deltas, capacity);
+                selfDeltas = Arrays.copyOf(selfDeltas, capacity);
+            }
             if (lastChildren != null) {
                 lastChildren = Arrays.copyOf(lastChildren, capacity);
                 Arrays.fill(lastChildren, frameCount, capacity, -1);

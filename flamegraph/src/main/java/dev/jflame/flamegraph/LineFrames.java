@@ -53,6 +53,11 @@ final class LineFrames {
         return ids[index];
     }
 
+    /** The ids, root first; only the first {@link #size()} belong to this line. */
+    int[] ids() {
+        return ids;
+    }
+
     String name(int index) {
         return names.name(ids[index]);
     }
