@@ -172,9 +172,7 @@ public final class PprofWriter {
             m.writeUInt64(LOCATION_ID, id);
             m.writeByteArray(LOCATION_LINE, lineMessage);
         });
-        CodedOutputStream out = CodedOutputStream.newInstance(locationBytes);
-        out.writeByteArray(PROFILE_LOCATION, location);
-        out.flush();
+        append(locationBytes, PROFILE_LOCATION, location);
         return id;
     }
 
@@ -192,10 +190,15 @@ public final class PprofWriter {
             // C++ (cutting <...> and (...)); without one the name is shown exactly as recorded.
             m.writeInt64(FUNCTION_NAME, nameIndex);
         });
-        CodedOutputStream out = CodedOutputStream.newInstance(functionBytes);
-        out.writeByteArray(PROFILE_FUNCTION, function);
-        out.flush();
+        append(functionBytes, PROFILE_FUNCTION, function);
         return id;
+    }
+
+    /** Adds one repeated field of the profile (a location, a function) to the bytes kept for it. */
+    private static void append(ByteArrayOutputStream table, int field, byte[] message) throws IOException {
+        CodedOutputStream out = CodedOutputStream.newInstance(table);
+        out.writeByteArray(field, message);
+        out.flush();
     }
 
     private long string(String s) {
