@@ -12,7 +12,11 @@ public enum FrameKind {
     JAVA,
     /** A Java method implemented natively: {@code pkg.Class.method [native]}. */
     JAVA_NATIVE,
-    /** C or C++ code: {@code Foo::bar(...)}, {@code libc.so.6}, {@code malloc}. */
+    /**
+     * C or C++ code: what the agent writes, {@code deflate [libz.so.1]} (see
+     * {@link NativeFrameName}), and other tools' spellings: {@code Foo::bar(...)},
+     * {@code libc.so.6}, {@code malloc}.
+     */
     NATIVE,
     /** Kernel code: names ending in {@code _[k]}. */
     KERNEL,
@@ -31,6 +35,9 @@ public enum FrameKind {
         }
         if (name.endsWith(" [native]")) {
             return JAVA_NATIVE;
+        }
+        if (NativeFrameName.parse(name) != null) {
+            return NATIVE;
         }
         if (name.endsWith("_[j]") || name.endsWith("_[i]")) {
             return JAVA;

@@ -3,6 +3,7 @@ package dev.jflame.interop;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
 import dev.jflame.flamegraph.FrameLine;
+import dev.jflame.flamegraph.NativeFrameName;
 import dev.jflame.flamegraph.Profile;
 import dev.jflame.flamegraph.Stack;
 import java.io.ByteArrayOutputStream;
@@ -21,7 +22,11 @@ import java.util.zip.GZIPOutputStream;
  * its frames, leaf first; a frame's name is its function's name, except that a {@code :LINE}
  * suffix (what the agent's {@code lines} option writes) becomes the location's line number,
  * so pprof merges a method's lines by default and splits them with {@code -lines}, like
- * {@code jflame top} and {@code jflame top --lines}.
+ * {@code jflame top} and {@code jflame top --lines}. A native frame ({@code deflate [libz.so.1]},
+ * see {@link NativeFrameName}) keeps its whole name as the function's, so that names read the
+ * same in pprof, {@code jflame top} and the flame graph, and its location lies in a mapping
+ * named for the library, which is how pprof groups code by binary ({@code -show_from},
+ * {@code granularity=filefunctions}).
  *
  * <p>One value per sample: its count, typed by the profile's {@code # event:} and
  * {@code # units:} header (samples are a {@code count}, bytes {@code bytes}, ns
@@ -32,6 +37,7 @@ public final class PprofWriter {
     // Field numbers from profile.proto (github.com/google/pprof/proto/profile.proto).
     private static final int PROFILE_SAMPLE_TYPE = 1;
     private static final int PROFILE_SAMPLE = 2;
+    private static final int PROFILE_MAPPING = 3;
     private static final int PROFILE_LOCATION = 4;
     private static final int PROFILE_FUNCTION = 5;
     private static final int PROFILE_STRING_TABLE = 6;
@@ -43,7 +49,11 @@ public final class PprofWriter {
     private static final int VALUE_TYPE_UNIT = 2;
     private static final int SAMPLE_LOCATION_ID = 1;
     private static final int SAMPLE_VALUE = 2;
+    private static final int MAPPING_ID = 1;
+    private static final int MAPPING_FILENAME = 5;
+    private static final int MAPPING_HAS_FUNCTIONS = 7;
     private static final int LOCATION_ID = 1;
+    private static final int LOCATION_MAPPING_ID = 2;
     private static final int LOCATION_LINE = 4;
     private static final int LINE_FUNCTION_ID = 1;
     private static final int LINE_LINE = 2;
@@ -54,6 +64,8 @@ public final class PprofWriter {
     private final List<String> stringTable = new ArrayList<>();
     private final Map<String, Long> functions = new HashMap<>();
     private final Map<String, Long> locations = new HashMap<>();
+    private final Map<String, Long> mappings = new HashMap<>();
+    private final ByteArrayOutputStream mappingBytes = new ByteArrayOutputStream();
     private final ByteArrayOutputStream functionBytes = new ByteArrayOutputStream();
     private final ByteArrayOutputStream locationBytes = new ByteArrayOutputStream();
 
@@ -90,6 +102,7 @@ public final class PprofWriter {
         byte[] valueType = valueType(event, unit);
         proto.writeByteArray(PROFILE_SAMPLE_TYPE, valueType);
         samples.writeTo(new CodedStreamAdapter(proto));
+        mappingBytes.writeTo(new CodedStreamAdapter(proto));
         locationBytes.writeTo(new CodedStreamAdapter(proto));
         functionBytes.writeTo(new CodedStreamAdapter(proto));
         Optional<Long> durationMs = longMeta(profile, "duration_ms");
@@ -157,9 +170,11 @@ public final class PprofWriter {
         if (known != null) {
             return known;
         }
-        FrameLine at = FrameLine.of(frame);
+        NativeFrameName nativeFrame = NativeFrameName.parse(frame);
+        FrameLine at = nativeFrame != null ? new FrameLine(frame, 0) : FrameLine.of(frame);
         long line = at.line();
         long functionId = function(at.function());
+        long mappingId = nativeFrame != null ? mapping(nativeFrame.library()) : 0;
         long id = locations.size() + 1L;
         locations.put(frame, id);
         byte[] lineMessage = message(m -> {
@@ -170,9 +185,30 @@ public final class PprofWriter {
         });
         byte[] location = message(m -> {
             m.writeUInt64(LOCATION_ID, id);
+            if (mappingId != 0) {
+                m.writeUInt64(LOCATION_MAPPING_ID, mappingId);
+            }
             m.writeByteArray(LOCATION_LINE, lineMessage);
         });
         append(locationBytes, PROFILE_LOCATION, location);
+        return id;
+    }
+
+    /** The mapping of a native library, one per library file name. */
+    private long mapping(String library) throws IOException {
+        Long known = mappings.get(library);
+        if (known != null) {
+            return known;
+        }
+        long id = mappings.size() + 1L;
+        mappings.put(library, id);
+        long fileName = string(library);
+        byte[] mapping = message(m -> {
+            m.writeUInt64(MAPPING_ID, id);
+            m.writeInt64(MAPPING_FILENAME, fileName);
+            m.writeBool(MAPPING_HAS_FUNCTIONS, true);
+        });
+        append(mappingBytes, PROFILE_MAPPING, mapping);
         return id;
     }
 

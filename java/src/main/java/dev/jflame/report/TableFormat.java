@@ -11,11 +11,11 @@ public enum TableFormat {
         public void write(MethodTable table, List<MethodStats> rows, String units, boolean withThread, PrintWriter out) {
             int width = Math.max(9, Long.toString(table.totalSamples()).length());
             String number = "%" + width + "d";
-            out.printf(Locale.ROOT, "%" + width + "s  %6s  %" + width + "s  %6s  %s%n",
-                    "SELF", "SELF%", "TOTAL", "TOTAL%", withThread ? "THREAD  METHOD" : "METHOD");
+            out.printf(Locale.ROOT, "%" + width + "s  %6s  %" + width + "s  %6s  %-6s  %s%n",
+                    "SELF", "SELF%", "TOTAL", "TOTAL%", "KIND", withThread ? "THREAD  METHOD" : "METHOD");
             for (MethodStats r : rows) {
-                out.printf(Locale.ROOT, number + "  %5.2f%%  " + number + "  %5.2f%%  %s%n",
-                        r.self(), table.percent(r.self()), r.total(), table.percent(r.total()),
+                out.printf(Locale.ROOT, number + "  %5.2f%%  " + number + "  %5.2f%%  %-6s  %s%n",
+                        r.self(), table.percent(r.self()), r.total(), table.percent(r.total()), r.kind(),
                         withThread ? r.thread() + "  " + r.method() : r.method());
             }
             out.printf(Locale.ROOT, "%d %s in all%n", table.totalSamples(), units);
@@ -25,13 +25,13 @@ public enum TableFormat {
         @Override
         public void write(MethodTable table, List<MethodStats> rows, String units, boolean withThread, PrintWriter out) {
             out.print(withThread ? "thread," : "");
-            out.println("method,self,self_percent,total,total_percent");
+            out.println("method,self,self_percent,total,total_percent,kind");
             for (MethodStats r : rows) {
                 if (withThread) {
                     out.print(quote(r.thread()) + ",");
                 }
-                out.printf(Locale.ROOT, "%s,%d,%.4f,%d,%.4f%n", quote(r.method()), r.self(), table.percent(r.self()),
-                        r.total(), table.percent(r.total()));
+                out.printf(Locale.ROOT, "%s,%d,%.4f,%d,%.4f,%s%n", quote(r.method()), r.self(),
+                        table.percent(r.self()), r.total(), table.percent(r.total()), r.kind());
             }
         }
 
@@ -51,8 +51,10 @@ public enum TableFormat {
                 if (withThread) {
                     out.print("\"thread\":" + string(r.thread()) + ",");
                 }
-                out.printf(Locale.ROOT, "\"method\":%s,\"self\":%d,\"self_percent\":%.4f,\"total\":%d,\"total_percent\":%.4f}",
-                        string(r.method()), r.self(), table.percent(r.self()), r.total(), table.percent(r.total()));
+                out.printf(Locale.ROOT,
+                        "\"method\":%s,\"kind\":\"%s\",\"self\":%d,\"self_percent\":%.4f,\"total\":%d,\"total_percent\":%.4f}",
+                        string(r.method()), r.kind(), r.self(), table.percent(r.self()), r.total(),
+                        table.percent(r.total()));
             }
             out.println("]}");
         }

@@ -23,9 +23,10 @@ import org.junit.jupiter.api.Assumptions;
 final class GoPprof {
     private static final Pattern TOP_ROW = Pattern.compile(
             "^\\s*(\\d+)\\s+[\\d.]+%\\s+[\\d.]+%\\s+(\\d+)\\s+[\\d.]+%\\s\\s(.*)$");
-    // "id: address M=mapping name file:line s=startline(system name)"; jflame leaves file and system name empty.
+    // "id: address [M=mapping ]name file:line s=startline(system name)"; jflame leaves file and system name
+    // empty; pprof prints M= on every location or, once some have a mapping, only on those.
     private static final Pattern RAW_LOCATION = Pattern.compile(
-            "^\\s*(\\d+): 0x[0-9a-f]+ M=\\d+ (.*) :(\\d+) s=\\d+(?:\\(\\))?$");
+            "^\\s*(\\d+): 0x[0-9a-f]+ (?:M=\\d+ )?(.*) :(\\d+) s=\\d+(?:\\(\\))?$");
     private static final Pattern RAW_SAMPLE = Pattern.compile("^\\s*(\\d+):((?: \\d+)+) ?$");
 
     private final Path go;

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** jflame's pprof output read by Go's own pprof tool: the same methods, counts and stacks as jflame sees. */
 class PprofIT {
-    private static final Pattern CSV_ROW = Pattern.compile("^\"((?:[^\"]|\"\")*)\",(\\d+),[\\d.]+,(\\d+),[\\d.]+$");
+    private static final Pattern CSV_ROW = Pattern.compile("^\"((?:[^\"]|\"\")*)\",(\\d+),[\\d.]+,(\\d+),[\\d.]+,\\w+$");
 
     @TempDir
     Path dir;
@@ -33,6 +33,7 @@ class PprofIT {
             "[worker 2 tid=9];java.lang.Thread.run;app.Ünïcødé.naïve 3",
             "[worker 2 tid=9];java.lang.Thread.run;app.X.<init>;</script><b>x</b> 2",
             "[worker 2 tid=9];java.lang.Thread.run;libc.so.6;std::vector<int>::push_back(int const&) 1",
+            "[worker 2 tid=9];java.util.zip.Deflater.deflateBytesBytes [native];deflate [libz.so.1];memcpy.part.0 [libc.so.6] 2",
             "[worker 2 tid=9];[truncated];app.Deep.frame 1",
             "");
 
@@ -82,6 +83,13 @@ class PprofIT {
         String raw = pprof.run(dir, pb, "-raw");
         assertTrue(raw.contains("cpu/count"), "sample type from the header:\n" + raw);
         assertTrue(pprof.run(dir, pb, "-traces").contains("</script><b>x</b>"), "names pass through unchanged");
+        // Native frames lie in a mapping named for their library.
+        String mappings = raw.substring(raw.indexOf("Mappings"));
+        assertTrue(mappings.lines().anyMatch(l -> l.matches("\\d+: \\S+ libz\\.so\\.1 .*")), "a libz.so.1 mapping:\n" + raw);
+        assertTrue(raw.lines().anyMatch(l -> l.matches("\\s*\\d+: 0x0 M=\\d+ deflate \\[libz\\.so\\.1\\] .*")),
+                "deflate's location lies in a mapping:\n" + raw);
+        assertTrue(raw.lines().anyMatch(l -> l.matches("\\s*\\d+: 0x0 app\\.Work\\.run .*")),
+                "a Java method's location lies in none:\n" + raw);
     }
 
     @Test
