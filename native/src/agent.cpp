@@ -60,7 +60,7 @@
 #include "stats.h"
 #include "symbols.h"
 #include "thread_registry.h"
-#include "trace_store.h"
+#include "store/trace_store.h"
 #include "virtual_threads.h"
 #include "wall_engine.h"
 

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "thread_clock.h"
-#include "tid_table.h"
+#include "store/tid_table.h"
 
 namespace {
 

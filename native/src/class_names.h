@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "mapped_memory.h"
+#include "store/mapped_memory.h"
 
 // Class names interned for the leaf frame of alloc and lock samples: a fixed-capacity,
 // lock-free table from a 64-bit hash of the name to its bytes in a pre-allocated arena.

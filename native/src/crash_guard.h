@@ -6,7 +6,7 @@
 #include <atomic>
 #include <cstdint>
 
-#include "tid_table.h"
+#include "store/tid_table.h"
 
 // Lets the sampler call AsyncGetCallTrace, which can fault inside the JVM on a stack
 // caught mid-change, without taking the process down.

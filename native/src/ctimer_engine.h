@@ -8,7 +8,7 @@
 
 #include "engine.h"
 #include "jitter.h"
-#include "tid_table.h"
+#include "store/tid_table.h"
 
 // event=ctimer: one POSIX timer per thread on that thread's CPU-time clock, delivering
 // SIGPROF to that very thread (SIGEV_THREAD_ID). CPU timers expire on the kernel tick

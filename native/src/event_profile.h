@@ -9,7 +9,7 @@
 #include <string>
 
 #include "class_names.h"
-#include "trace_store.h"
+#include "store/trace_store.h"
 
 class CollapsedWriter;
 class Symbols;

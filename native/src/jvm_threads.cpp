@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <memory>
 
-#include "tid_table.h"
+#include "store/tid_table.h"
 
 namespace {
 

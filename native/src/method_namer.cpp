@@ -2,7 +2,7 @@
 
 #include "agent_thread.h"
 #include "frame.h"
-#include "trace_store.h"
+#include "store/trace_store.h"
 
 MethodNamer::~MethodNamer() { stop(); }
 

@@ -7,7 +7,7 @@
 
 #include "engine.h"
 #include "jitter.h"
-#include "tid_table.h"
+#include "store/tid_table.h"
 
 // event=cpu: one perf event per thread counting that thread's CPU time (software
 // task-clock, user space only), overflowing every `interval` ns. The kernel signals

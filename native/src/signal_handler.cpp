@@ -14,10 +14,10 @@
 #include "engine.h"
 #include "frame.h"
 #include "jvm_threads.h"
-#include "mapped_memory.h"
+#include "store/mapped_memory.h"
 #include "monotonic_clock.h"
 #include "stats.h"
-#include "trace_store.h"
+#include "store/trace_store.h"
 
 namespace {
 

@@ -11,7 +11,7 @@
 
 #include "engine.h"
 #include "jitter.h"
-#include "tid_table.h"
+#include "store/tid_table.h"
 
 // event=wall: samples threads by wall-clock time, whatever they are doing. A plain
 // pthread (not a Java thread: it must not stop at safepoints, nor show up in the profile)

@@ -5,7 +5,7 @@
 #include <cstdint>
 
 #include "frame.h"
-#include "mapped_memory.h"
+#include "store/mapped_memory.h"
 
 // Signal-safe storage of sampled stacks: a fixed-capacity, open-addressing hash table of
 // distinct traces, each counted with an atomic, whose frames live in a pre-allocated

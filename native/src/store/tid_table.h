@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <type_traits>
 
-#include "mapped_memory.h"
+#include "store/mapped_memory.h"
 
 // One lock-free slot per possible Linux thread id, readable from a signal handler with
 // nothing but the result of gettid(). Sized for PID_MAX_LIMIT on 64-bit (2^22) rather

@@ -1,4 +1,4 @@
-#include "mapped_memory.h"
+#include "store/mapped_memory.h"
 
 #include <sys/mman.h>
 #include <unistd.h>

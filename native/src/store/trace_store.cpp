@@ -1,4 +1,4 @@
-#include "trace_store.h"
+#include "store/trace_store.h"
 
 #include <sched.h>
 
