@@ -44,7 +44,7 @@
 #include "atomic_file.h"
 #include "checkpoint_thread.h"
 #include "collapsed_writer.h"
-#include "crash_guard.h"
+#include "stacks/crash_guard.h"
 #include "ctimer_engine.h"
 #include "elf_symbols.h"
 #include "engine.h"
@@ -61,7 +61,7 @@
 #include "symbols.h"
 #include "thread_registry.h"
 #include "store/trace_store.h"
-#include "virtual_threads.h"
+#include "stacks/virtual_threads.h"
 #include "wall_engine.h"
 
 namespace {

@@ -1,7 +1,7 @@
 #include "method_namer.h"
 
 #include "agent_thread.h"
-#include "frame.h"
+#include "stacks/frame.h"
 #include "store/trace_store.h"
 
 MethodNamer::~MethodNamer() { stop(); }

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "frame.h"
+#include "stacks/frame.h"
 
 constexpr uint32_t kAllThreadStates = (1u << kThreadStates) - 1;
 

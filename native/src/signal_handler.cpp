@@ -10,9 +10,9 @@
 #include <cstring>
 #include <memory>
 
-#include "crash_guard.h"
+#include "stacks/crash_guard.h"
 #include "engine.h"
-#include "frame.h"
+#include "stacks/frame.h"
 #include "jvm_threads.h"
 #include "store/mapped_memory.h"
 #include "monotonic_clock.h"

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "duration_histogram.h"
-#include "frame.h"
+#include "stacks/frame.h"
 
 // What the sampler did, counted with relaxed atomics from signal handlers and read once
 // sampling has stopped. Trivially destructible, so it may live in static storage.

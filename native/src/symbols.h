@@ -9,7 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "frame.h"
+#include "stacks/frame.h"
 
 // Turns recorded frames into names. The one place that names frames: Java methods
 // (`pkg.Class.method`, ` [native]`, `:LINE`), threads (`[GC Thread#0]`, `[main tid=7]`)

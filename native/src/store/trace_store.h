@@ -4,7 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "frame.h"
+#include "stacks/frame.h"
 #include "store/mapped_memory.h"
 
 // Signal-safe storage of sampled stacks: a fixed-capacity, open-addressing hash table of

@@ -1,4 +1,4 @@
-#include "crash_guard.h"
+#include "stacks/crash_guard.h"
 
 #include <errno.h>
 #include <sys/syscall.h>

@@ -1,4 +1,4 @@
-#include "frame.h"
+#include "stacks/frame.h"
 
 const char* walkFailureName(WalkFailure failure) {
   switch (failure) {

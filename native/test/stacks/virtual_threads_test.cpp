@@ -1,4 +1,4 @@
-#include "virtual_threads.h"
+#include "stacks/virtual_threads.h"
 
 #include "check.h"
 
