@@ -9,7 +9,7 @@
 
 #include "collapsed_writer.h"
 #include "monotonic_clock.h"
-#include "symbols.h"
+#include "symbols/symbols.h"
 
 namespace {
 

@@ -8,7 +8,7 @@
 #include <memory>
 #include <string>
 
-#include "class_names.h"
+#include "symbols/class_names.h"
 #include "store/trace_store.h"
 
 class CollapsedWriter;

@@ -1,4 +1,4 @@
-#include "class_names.h"
+#include "symbols/class_names.h"
 
 #include <atomic>
 #include <thread>

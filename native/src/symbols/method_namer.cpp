@@ -1,4 +1,4 @@
-#include "method_namer.h"
+#include "symbols/method_namer.h"
 
 #include "agent_thread.h"
 #include "stacks/frame.h"

@@ -1,4 +1,4 @@
-#include "elf_symbols.h"
+#include "symbols/elf_symbols.h"
 
 #include <elf.h>
 #include <fcntl.h>

@@ -9,7 +9,7 @@
 #include <unordered_map>
 
 #include "periodic_thread.h"
-#include "symbols.h"
+#include "symbols/symbols.h"
 
 class TraceStore;
 
