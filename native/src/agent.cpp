@@ -41,9 +41,9 @@
 
 #include "agent_thread.h"
 #include "alloc_sampler.h"
-#include "atomic_file.h"
+#include "output/atomic_file.h"
 #include "checkpoint_thread.h"
-#include "collapsed_writer.h"
+#include "output/collapsed_writer.h"
 #include "stacks/crash_guard.h"
 #include "ctimer_engine.h"
 #include "symbols/elf_symbols.h"

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <cstring>
 
-#include "collapsed_writer.h"
+#include "output/collapsed_writer.h"
 
 namespace {
 

@@ -7,7 +7,7 @@
 #include <thread>
 #include <vector>
 
-#include "collapsed_writer.h"
+#include "output/collapsed_writer.h"
 #include "monotonic_clock.h"
 #include "symbols/symbols.h"
 

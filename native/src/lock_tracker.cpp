@@ -3,7 +3,7 @@
 
 #include <cstring>
 
-#include "collapsed_writer.h"
+#include "output/collapsed_writer.h"
 #include "monotonic_clock.h"
 
 namespace {

@@ -1,4 +1,4 @@
-#include "atomic_file.h"
+#include "output/atomic_file.h"
 
 #include <dirent.h>
 #include <sys/stat.h>

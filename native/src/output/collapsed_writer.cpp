@@ -1,6 +1,6 @@
-#include "collapsed_writer.h"
+#include "output/collapsed_writer.h"
 
-#include "atomic_file.h"
+#include "output/atomic_file.h"
 
 #include <algorithm>
 #include <cstdint>

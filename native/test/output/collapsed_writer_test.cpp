@@ -1,4 +1,4 @@
-#include "collapsed_writer.h"
+#include "output/collapsed_writer.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
