@@ -39,7 +39,7 @@
 #include <string>
 #include <vector>
 
-#include "agent_thread.h"
+#include "support/agent_thread.h"
 #include "alloc_sampler.h"
 #include "output/atomic_file.h"
 #include "checkpoint_thread.h"
@@ -52,7 +52,7 @@
 #include "jitter.h"
 #include "lock_tracker.h"
 #include "symbols/method_namer.h"
-#include "monotonic_clock.h"
+#include "support/monotonic_clock.h"
 #include "options.h"
 #include "perf_engine.h"
 #include "signal_handler.h"

@@ -1,6 +1,6 @@
 #include "checkpoint_thread.h"
 
-#include "agent_thread.h"
+#include "support/agent_thread.h"
 
 bool CheckpointThread::start(JavaVM* vm, uint64_t periodNs, Write write, std::string* error) {
   stop();

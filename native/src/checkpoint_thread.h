@@ -6,7 +6,7 @@
 #include <functional>
 #include <string>
 
-#include "periodic_thread.h"
+#include "support/periodic_thread.h"
 
 // checkpoint=: rewrites the profile file every period while a profile runs, so that a JVM
 // that cannot write it at its end (SIGKILL, the OOM killer, -Xrs, a hanging shutdown hook)

@@ -7,7 +7,7 @@
 
 #include <cstring>
 
-#include "thread_clock.h"
+#include "support/thread_clock.h"
 
 // glibc before 2.35 does not name the SIGEV_THREAD_ID target field.
 #ifndef sigev_notify_thread_id

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "output/collapsed_writer.h"
-#include "monotonic_clock.h"
+#include "support/monotonic_clock.h"
 #include "symbols/symbols.h"
 
 namespace {

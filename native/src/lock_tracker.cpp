@@ -4,7 +4,7 @@
 #include <cstring>
 
 #include "output/collapsed_writer.h"
-#include "monotonic_clock.h"
+#include "support/monotonic_clock.h"
 
 namespace {
 

@@ -9,7 +9,7 @@
 
 #include <cstring>
 
-#include "thread_clock.h"
+#include "support/thread_clock.h"
 
 namespace {
 

@@ -15,7 +15,7 @@
 #include "stacks/frame.h"
 #include "jvm_threads.h"
 #include "store/mapped_memory.h"
-#include "monotonic_clock.h"
+#include "support/monotonic_clock.h"
 #include "stats.h"
 #include "store/trace_store.h"
 

@@ -4,7 +4,7 @@
 
 #include <cstdio>
 
-#include "monotonic_clock.h"
+#include "support/monotonic_clock.h"
 #include "signal_handler.h"
 
 namespace {

@@ -4,7 +4,7 @@
 #include <mutex>
 #include <string>
 
-#include "periodic_thread.h"
+#include "support/periodic_thread.h"
 
 // Notices when the application takes the sampling signal away from jflame, which would
 // otherwise only show as a profile that is silently too small:

@@ -1,7 +1,7 @@
 #include "thread_registry.h"
 
 
-#include "agent_thread.h"
+#include "support/agent_thread.h"
 #include "jvm_threads.h"
 
 #include <dirent.h>

@@ -1,6 +1,6 @@
 #include "wall_engine.h"
 
-#include "agent_thread.h"
+#include "support/agent_thread.h"
 
 #include <fcntl.h>
 #include <signal.h>

@@ -10,7 +10,7 @@
 
 #include "check.h"
 #include "ctimer_engine.h"
-#include "thread_clock.h"
+#include "support/thread_clock.h"
 
 namespace {
 

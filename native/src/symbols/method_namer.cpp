@@ -1,6 +1,6 @@
 #include "symbols/method_namer.h"
 
-#include "agent_thread.h"
+#include "support/agent_thread.h"
 #include "stacks/frame.h"
 #include "store/trace_store.h"
 

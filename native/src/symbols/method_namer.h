@@ -8,7 +8,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "periodic_thread.h"
+#include "support/periodic_thread.h"
 #include "symbols/symbols.h"
 
 class TraceStore;

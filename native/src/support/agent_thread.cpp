@@ -1,4 +1,4 @@
-#include "agent_thread.h"
+#include "support/agent_thread.h"
 
 #include <signal.h>
 #include <sys/syscall.h>
@@ -11,7 +11,7 @@
 #include <mutex>
 #include <vector>
 
-#include "thread_clock.h"
+#include "support/thread_clock.h"
 #include "store/tid_table.h"
 
 namespace {

@@ -1,7 +1,7 @@
 // PeriodicThread: begin, ticks and end run on the thread, in that order; stop() ends it at
 // once rather than after a period; a begin that fails ends the thread without a tick.
 
-#include "../src/periodic_thread.h"
+#include "support/periodic_thread.h"
 
 #include <time.h>
 

@@ -1,8 +1,8 @@
-#include "periodic_thread.h"
+#include "support/periodic_thread.h"
 
 #include <chrono>
 
-#include "agent_thread.h"
+#include "support/agent_thread.h"
 
 bool PeriodicThread::start(const char* what, int periodMs, Work work, std::string* error) {
   stop();
