@@ -4,9 +4,9 @@
 #include <thread>
 #include <vector>
 
-#include "alloc_sampler.h"
+#include "sampling/alloc_sampler.h"
 #include "check.h"
-#include "event_profile.h"
+#include "sampling/event_profile.h"
 
 namespace {
 

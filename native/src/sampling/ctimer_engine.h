@@ -6,8 +6,8 @@
 #include <string>
 #include <unordered_map>
 
-#include "engine.h"
-#include "jitter.h"
+#include "sampling/engine.h"
+#include "sampling/jitter.h"
 #include "store/tid_table.h"
 
 // event=ctimer: one POSIX timer per thread on that thread's CPU-time clock, delivering

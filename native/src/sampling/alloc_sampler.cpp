@@ -1,4 +1,4 @@
-#include "alloc_sampler.h"
+#include "sampling/alloc_sampler.h"
 
 #include <cmath>
 #include <cstring>

@@ -1,4 +1,4 @@
-#include "wall_engine.h"
+#include "sampling/wall_engine.h"
 
 #include <signal.h>
 #include <sys/syscall.h>

@@ -8,7 +8,7 @@
 #include <memory>
 #include <string>
 
-#include "event_profile.h"
+#include "sampling/event_profile.h"
 
 class CollapsedWriter;
 class Symbols;

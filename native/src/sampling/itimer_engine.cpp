@@ -1,4 +1,4 @@
-#include "itimer_engine.h"
+#include "sampling/itimer_engine.h"
 
 #include <errno.h>
 #include <sys/time.h>

@@ -1,4 +1,4 @@
-#include "lock_tracker.h"
+#include "sampling/lock_tracker.h"
 
 
 #include <cstring>

@@ -1,4 +1,4 @@
-#include "perf_engine.h"
+#include "sampling/perf_engine.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,4 +1,4 @@
-#include "jitter.h"
+#include "sampling/jitter.h"
 
 Jitter::Jitter(uint64_t seed) : state_(seed != 0 ? seed : 0x9e3779b97f4a7c15ULL) {}
 

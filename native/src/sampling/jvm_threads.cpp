@@ -1,4 +1,4 @@
-#include "jvm_threads.h"
+#include "sampling/jvm_threads.h"
 
 #include <dirent.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-#include "signal_handler.h"
+#include "sampling/signal_handler.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -11,12 +11,12 @@
 #include <memory>
 
 #include "stacks/crash_guard.h"
-#include "engine.h"
+#include "sampling/engine.h"
 #include "stacks/frame.h"
-#include "jvm_threads.h"
+#include "sampling/jvm_threads.h"
 #include "store/mapped_memory.h"
 #include "support/monotonic_clock.h"
-#include "stats.h"
+#include "sampling/stats.h"
 #include "store/trace_store.h"
 
 namespace {

@@ -1,4 +1,4 @@
-#include "duration_histogram.h"
+#include "sampling/duration_histogram.h"
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "perf_engine.h"
+#include "sampling/perf_engine.h"
 
 #include <signal.h>
 #include <sys/syscall.h>
@@ -9,7 +9,7 @@
 #include <cstring>
 
 #include "check.h"
-#include "ctimer_engine.h"
+#include "sampling/ctimer_engine.h"
 #include "support/thread_clock.h"
 
 namespace {

@@ -1,11 +1,11 @@
-#include "signal_watch.h"
+#include "sampling/signal_watch.h"
 
 #include <signal.h>
 
 #include <cstdio>
 
 #include "support/monotonic_clock.h"
-#include "signal_handler.h"
+#include "sampling/signal_handler.h"
 
 namespace {
 

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string>
 
-#include "engine.h"
+#include "sampling/engine.h"
 
 // event=itimer: setitimer(ITIMER_PROF), one process-wide CPU timer; the kernel sends
 // SIGPROF to the process and usually delivers it to the thread that was running. Bound

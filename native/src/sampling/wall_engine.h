@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "engine.h"
-#include "jitter.h"
+#include "sampling/engine.h"
+#include "sampling/jitter.h"
 #include "store/tid_table.h"
 
 // event=wall: samples threads by wall-clock time, whatever they are doing. A plain

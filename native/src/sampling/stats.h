@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "duration_histogram.h"
+#include "sampling/duration_histogram.h"
 #include "stacks/frame.h"
 
 // What the sampler did, counted with relaxed atomics from signal handlers and read once

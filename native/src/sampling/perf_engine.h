@@ -5,8 +5,8 @@
 #include <string>
 #include <unordered_map>
 
-#include "engine.h"
-#include "jitter.h"
+#include "sampling/engine.h"
+#include "sampling/jitter.h"
 #include "store/tid_table.h"
 
 // event=cpu: one perf event per thread counting that thread's CPU time (software

@@ -1,4 +1,4 @@
-#include "stats.h"
+#include "sampling/stats.h"
 
 void Stats::walkFailed(WalkFailure failure) {
   uint32_t i = static_cast<uint32_t>(failure);

@@ -1,4 +1,4 @@
-#include "event_profile.h"
+#include "sampling/event_profile.h"
 
 #include <sys/syscall.h>
 #include <unistd.h>

@@ -1,4 +1,4 @@
-#include "ctimer_engine.h"
+#include "sampling/ctimer_engine.h"
 
 #include <errno.h>
 #include <signal.h>

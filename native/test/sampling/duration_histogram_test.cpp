@@ -1,7 +1,7 @@
 // DurationHistogram: buckets cover every value, bounds are within 12.5%, percentiles pick
 // the right rank.
 
-#include "../src/duration_histogram.h"
+#include "sampling/duration_histogram.h"
 
 #include <memory>
 

@@ -1,8 +1,8 @@
-#include "thread_registry.h"
+#include "sampling/thread_registry.h"
 
 
 #include "support/agent_thread.h"
-#include "jvm_threads.h"
+#include "sampling/jvm_threads.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -13,7 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "engine.h"
+#include "sampling/engine.h"
 
 namespace {
 

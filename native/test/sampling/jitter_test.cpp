@@ -1,4 +1,4 @@
-#include "jitter.h"
+#include "sampling/jitter.h"
 
 #include "check.h"
 

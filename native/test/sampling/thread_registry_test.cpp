@@ -1,4 +1,4 @@
-#include "thread_registry.h"
+#include "sampling/thread_registry.h"
 
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -11,7 +11,7 @@
 #include <thread>
 
 #include "check.h"
-#include "engine.h"
+#include "sampling/engine.h"
 
 namespace {
 
