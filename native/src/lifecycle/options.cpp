@@ -1,4 +1,4 @@
-#include "options.h"
+#include "lifecycle/options.h"
 
 #include <signal.h>
 

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "check.h"
-#include "options.h"
+#include "lifecycle/options.h"
 
 namespace {
 

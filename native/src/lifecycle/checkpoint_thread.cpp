@@ -1,4 +1,4 @@
-#include "checkpoint_thread.h"
+#include "lifecycle/checkpoint_thread.h"
 
 #include "support/agent_thread.h"
 
