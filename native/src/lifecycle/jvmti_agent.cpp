@@ -39,6 +39,7 @@
 #include <string>
 #include <vector>
 
+#include "lifecycle/agent.h"
 #include "support/agent_thread.h"
 #include "sampling/alloc_sampler.h"
 #include "output/atomic_file.h"
@@ -84,63 +85,9 @@ std::string formatMs(uint64_t ns) {
   return buffer;
 }
 
-// One profile: what a start asked for and what it recorded.
-struct Profile {
-  Options options;
-  std::string optionText;
-  std::string outputPath;   // where VMDeath writes it
-  bool verbose = true;      // messages to the JVM's stderr (no status file to carry them)
-  std::unique_ptr<TraceStore> store;
-  std::unique_ptr<Engine> engine;
-  std::string fallback;     // why event=cpu became ctimer, if it did
-  uint64_t startNs = 0;
-  uint64_t earlierNs = 0;   // sampled time of earlier starts accumulated into this profile
-  // CPU time of the agent's own threads (rescan, wall sampler): at this start, and the
-  // total of earlier starts, like startNs/earlierNs.
-  uint64_t agentThreadsNsAtStart = 0;
-  uint64_t earlierAgentThreadsNs = 0;
-  uint64_t classes = 0;     // loaded classes walked for method ids at the last start
-  uint64_t methodIdsNs = 0; // time that walk took
-  uint64_t startRequestNs = 0;
-  uint64_t cpuAtStartNs = 0;  // the process's CPU time at the last start
-  uint64_t cpuNs = 0;         // ... and from there to the stop
-};
-
-struct Agent {
-  Agent() : jitter(monotonicNs() ^ (static_cast<uint64_t>(getpid()) << 32)) {}
-
-  std::timed_mutex lifecycle;  // timed: a checkpoint gives up waiting for it (checkpoint_thread.h)
-  JavaVM* vm = nullptr;
-  jvmtiEnv* jvmti = nullptr;
-  AsyncGetCallTraceFn asyncGetCallTrace = nullptr;
-  bool compiledMethodLoad = false;  // the capability was granted
-  Jitter jitter;
-  Stats stats;
-  CrashGuard guard;
-  bool guardInstalled = false;
-  std::string guardScope;
-  ThreadRegistry registry;
-  MethodNamer namer;
-  SignalWatch watch;
-  CheckpointThread checkpoint;
-  uint64_t checkpointsWritten = 0;  // by this profile's checkpoint thread
-  bool inCheckpoint = false;        // the write in progress is a checkpoint
-  bool checkpointFailed = false;    // reported once per profile, not every period
-  std::string jvmName;
-  Profile profile;
-  AllocSampler alloc;        // alloc and lock live as long as the agent: JVMTI callbacks
-  LockTracker lock;          // may still be inside them when a profile stops
-  bool allocCapable = false;  // the capabilities were granted (asked for at the first start
-  bool lockCapable = false;   // that needs them: a CPU-only profile leaves the JVM as it was)
-  bool running = false;
-  bool vmDead = false;
-};
-
 // Leaked on purpose: signal handlers and JVM threads may outlive static destructors, and
 // the library is linked -z nodelete for the same reason.
 Agent* g_agent = nullptr;
-
-void report(const std::string& line) { std::fprintf(stderr, "jflame: %s\n", line.c_str()); }
 
 std::string jvmtiErrorText(jvmtiEnv* jvmti, jvmtiError error) {
   char* name = nullptr;
@@ -476,15 +423,6 @@ bool stopSampling(Agent& agent, std::string* error) {
     agent.vmDead = true;  // refuse any later request: the store and engine stay as they are
   }
   return drained;
-}
-
-uint64_t sampledNs(const Agent& agent) {
-  return agent.profile.earlierNs + (agent.running ? monotonicNs() - agent.profile.startNs : 0);
-}
-
-uint64_t agentThreadsNs(const Agent& agent) {
-  const Profile& p = agent.profile;
-  return p.earlierAgentThreadsNs + (agent.running ? agentThreadsCpuNs() - p.agentThreadsNsAtStart : 0);
 }
 
 CollapsedWriter collectStacks(Agent& agent, JNIEnv* jni, uint64_t* unknownMethods) {
