@@ -40,6 +40,7 @@
 #include <vector>
 
 #include "lifecycle/agent.h"
+#include "lifecycle/jvmti_calls.h"
 #include "support/agent_thread.h"
 #include "sampling/alloc_sampler.h"
 #include "output/atomic_file.h"
@@ -88,39 +89,6 @@ std::string formatMs(uint64_t ns) {
 // Leaked on purpose: signal handlers and JVM threads may outlive static destructors, and
 // the library is linked -z nodelete for the same reason.
 Agent* g_agent = nullptr;
-
-std::string jvmtiErrorText(jvmtiEnv* jvmti, jvmtiError error) {
-  char* name = nullptr;
-  std::string text = "JVMTI error " + std::to_string(error);
-  if (jvmti != nullptr && jvmti->GetErrorName(error, &name) == JVMTI_ERROR_NONE && name != nullptr) {
-    text += std::string(" (") + name + ")";
-    jvmti->Deallocate(reinterpret_cast<unsigned char*>(name));
-  }
-  return text;
-}
-
-std::string systemProperty(jvmtiEnv* jvmti, const char* key) {
-  char* value = nullptr;
-  std::string out;
-  if (jvmti->GetSystemProperty(key, &value) == JVMTI_ERROR_NONE && value != nullptr) {
-    out = value;
-    jvmti->Deallocate(reinterpret_cast<unsigned char*>(value));
-  }
-  return out;
-}
-
-std::string threadName(jvmtiEnv* jvmti, JNIEnv* jni, jthread thread) {
-  jvmtiThreadInfo info;
-  std::memset(&info, 0, sizeof(info));
-  if (jvmti->GetThreadInfo(thread, &info) != JVMTI_ERROR_NONE) return std::string();
-  std::string name = info.name != nullptr ? info.name : "";
-  if (info.name != nullptr) jvmti->Deallocate(reinterpret_cast<unsigned char*>(info.name));
-  if (jni != nullptr) {
-    if (info.thread_group != nullptr) jni->DeleteLocalRef(info.thread_group);
-    if (info.context_class_loader != nullptr) jni->DeleteLocalRef(info.context_class_loader);
-  }
-  return name;
-}
 
 std::string absolutePath(const std::string& path) {
   if (!path.empty() && path[0] == '/') return path;
@@ -199,17 +167,9 @@ std::unique_ptr<Engine> makeEngine(Agent& agent, EventKind event, const Options&
 // non-safepoint pcs too (as -XX:+DebugNonSafepoints does), so that code compiled from
 // now on charges inlined frames correctly; code compiled before stays less precise.
 bool setProfileEvents(Agent& agent, jvmtiEventMode mode, std::string* error) {
-  const jvmtiEvent events[] = {JVMTI_EVENT_CLASS_PREPARE, JVMTI_EVENT_CLASS_LOAD,
-                               JVMTI_EVENT_COMPILED_METHOD_LOAD};
-  for (jvmtiEvent event : events) {
-    if (event == JVMTI_EVENT_COMPILED_METHOD_LOAD && !agent.compiledMethodLoad) continue;
-    jvmtiError jerr = agent.jvmti->SetEventNotificationMode(mode, event, nullptr);
-    if (jerr != JVMTI_ERROR_NONE && mode == JVMTI_ENABLE) {
-      *error = "cannot enable JVMTI event " + std::to_string(event) + ": " + jvmtiErrorText(agent.jvmti, jerr);
-      return false;
-    }
-  }
-  return true;
+  std::vector<jvmtiEvent> events = {JVMTI_EVENT_CLASS_PREPARE, JVMTI_EVENT_CLASS_LOAD};
+  if (agent.compiledMethodLoad) events.push_back(JVMTI_EVENT_COMPILED_METHOD_LOAD);
+  return setEventModes(agent.jvmti, mode, events, error);
 }
 
 bool startEngine(Agent& agent, Profile& profile, std::string* error) {
@@ -855,16 +815,10 @@ bool createAgent(JavaVM* vm, std::string* error) {
 
   // Thread events stay on for good, cheap as they are: they name threads and keep the
   // engine armed for new ones. VMInit matters only when loaded at start.
-  const jvmtiEvent events[] = {JVMTI_EVENT_VM_INIT, JVMTI_EVENT_VM_DEATH, JVMTI_EVENT_THREAD_START,
-                               JVMTI_EVENT_THREAD_END};
-  for (jvmtiEvent event : events) {
-    jerr = jvmti->SetEventNotificationMode(JVMTI_ENABLE, event, nullptr);
-    if (jerr != JVMTI_ERROR_NONE) {
-      *error = "cannot enable JVMTI event " + std::to_string(event) + ": " + jvmtiErrorText(jvmti, jerr);
-      return false;
-    }
-  }
-  return true;
+  return setEventModes(jvmti, JVMTI_ENABLE,
+                       {JVMTI_EVENT_VM_INIT, JVMTI_EVENT_VM_DEATH, JVMTI_EVENT_THREAD_START,
+                        JVMTI_EVENT_THREAD_END},
+                       error);
 }
 
 jint load(JavaVM* vm, const char* optionText) {
