@@ -47,16 +47,14 @@
 #include "lifecycle/checkpoint_thread.h"
 #include "output/collapsed_writer.h"
 #include "stacks/crash_guard.h"
-#include "sampling/ctimer_engine.h"
 #include "symbols/elf_symbols.h"
 #include "sampling/engine.h"
-#include "sampling/itimer_engine.h"
+#include "sampling/engine_factory.h"
 #include "sampling/jitter.h"
 #include "sampling/lock_tracker.h"
 #include "symbols/method_namer.h"
 #include "support/monotonic_clock.h"
 #include "lifecycle/options.h"
-#include "sampling/perf_engine.h"
 #include "sampling/signal_handler.h"
 #include "sampling/signal_watch.h"
 #include "sampling/stats.h"
@@ -64,7 +62,6 @@
 #include "sampling/thread_registry.h"
 #include "store/trace_store.h"
 #include "stacks/virtual_threads.h"
-#include "sampling/wall_engine.h"
 
 namespace {
 
@@ -150,17 +147,6 @@ void narrowCrashGuard(Agent& agent) {
                                                                 : ", SafeFetch symbols not found");
 }
 
-std::unique_ptr<Engine> makeEngine(Agent& agent, EventKind event, const Options& options) {
-  uint64_t intervalNs = options.intervalNs;
-  switch (event) {
-    case EventKind::kWall: return std::make_unique<WallEngine>(intervalNs, wallSignal(options), &agent.jitter);
-    case EventKind::kCpu: return std::make_unique<PerfEngine>(intervalNs, &agent.jitter);
-    case EventKind::kCtimer: return std::make_unique<CtimerEngine>(intervalNs, &agent.jitter);
-    case EventKind::kItimer: return std::make_unique<ItimerEngine>(intervalNs);
-  }
-  return nullptr;
-}
-
 // The events a running profile needs. ClassLoad: AsyncGetCallTrace reports
 // ticks_no_class_load unless it is enabled. ClassPrepare: method ids for new classes.
 // CompiledMethodLoad: while it is enabled HotSpot records debug information at
@@ -173,17 +159,8 @@ bool setProfileEvents(Agent& agent, jvmtiEventMode mode, std::string* error) {
 }
 
 bool startEngine(Agent& agent, Profile& profile, std::string* error) {
-  EventKind event = profile.options.event;
-  profile.fallback.clear();
-  if (event == EventKind::kCpu) {
-    std::string why;
-    if (!PerfEngine::available(&why)) {
-      profile.fallback = why;
-      if (profile.verbose) report(why + "; falling back to event=ctimer");
-      event = EventKind::kCtimer;
-    }
-  }
-  profile.engine = makeEngine(agent, event, profile.options);
+  profile.engine = makeEngine(profile.options, &agent.jitter, &profile.fallback);
+  if (!profile.fallback.empty() && profile.verbose) report(profile.fallback + "; falling back to event=ctimer");
   std::string why;
   if (!profile.engine->start(&why)) {
     *error = "cannot start event=" + std::string(profile.engine->name()) + ": " + why;
