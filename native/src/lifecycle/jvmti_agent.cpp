@@ -1,70 +1,36 @@
-// JVMTI entry points and the profile's lifecycle.
+// The JVMTI entry points of libjflame.so (the only symbols it exports, exports.map) and
+// the event callbacks they register.
 //
 // Loaded at start (-agentpath, Agent_OnLoad): options are parsed and events requested;
-// VMInit starts the profile, VMDeath stops it and writes the collapsed file.
+// VMInit starts the profile, VMDeath stops it and writes the collapsed file
+// (profile_lifecycle.h).
 //
-// Loaded into a running JVM (Agent_OnAttach), any number of times: the JVM hands every
-// load of the same library path to the one copy already in the process, so there is one
-// agent, one SIGPROF handler and one trace store however often jflame attaches. Each load
-// is a request, `start` (the default), `stop`, `dump` or `status`, answered through a
-// status file (`statusfile=`): Agent_OnAttach can only return an int.
+// Loaded into a running JVM (Agent_OnAttach), any number of times: each load is a
+// request, answered by attach_request.h. The process-wide part (JVMTI environment,
+// capabilities, callbacks, the Agent) is created once, by whichever load comes first.
 //
-// A profile runs from a start to its stop:
-//   start  enable ClassLoad/ClassPrepare/CompiledMethodLoad, create method ids for the
-//          classes already loaded (off the signal path, before any timer is armed), arm
-//          the engine for every thread
-//   stop   disarm every timer, wait for handlers in flight, write the profile, disable
-//          the events again: the JVM then runs as if no agent were there
-// VMDeath stops a running profile and writes it. It is posted on every orderly exit:
-// return from main, System.exit (also from a worker thread), Runtime.halt and
-// SIGTERM/SIGINT (all reach before_exit()).
-//
-// VMInit, the attach listener thread and VMDeath are serialised by one mutex. The signal
-// handler never takes it: stopping clears the sampler's `enabled` flag and waits for
-// handlers in flight before anything they use is freed (signal_handler.h).
+// VMInit, the attach listener thread and VMDeath are serialised by the agent's
+// lifecycle mutex; the signal handler never takes it.
 
 #include <dlfcn.h>
 #include <jni.h>
 #include <jvmti.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
-#include <atomic>
-#include <chrono>
-#include <cstdio>
+#include <cerrno>
 #include <cstring>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <vector>
 
 #include "lifecycle/agent.h"
+#include "lifecycle/attach_request.h"
 #include "lifecycle/jvmti_calls.h"
-#include "lifecycle/profile_lifecycle.h"
-#include "support/agent_thread.h"
-#include "sampling/alloc_sampler.h"
-#include "output/atomic_file.h"
-#include "lifecycle/checkpoint_thread.h"
-#include "output/collapsed_writer.h"
-#include "output/profile_writer.h"
-#include "stacks/crash_guard.h"
-#include "symbols/elf_symbols.h"
-#include "sampling/engine.h"
-#include "sampling/engine_factory.h"
-#include "sampling/jitter.h"
-#include "sampling/lock_tracker.h"
-#include "symbols/method_namer.h"
-#include "support/monotonic_clock.h"
-#include "support/process_clock.h"
 #include "lifecycle/options.h"
+#include "lifecycle/profile_lifecycle.h"
 #include "sampling/signal_handler.h"
-#include "sampling/signal_watch.h"
-#include "sampling/stats.h"
 #include "symbols/symbols.h"
-#include "sampling/thread_registry.h"
-#include "store/trace_store.h"
-#include "stacks/virtual_threads.h"
 
 namespace {
 
@@ -81,130 +47,6 @@ void warnIfUnwritable(const std::string& path) {
     report("warning: cannot write to " + dir + " (" + std::strerror(errno) +
            "); the profile will be lost unless it becomes writable before exit");
   }
-}
-
-// --- Attach requests -----------------------------------------------------------------
-
-// The answer to one attach request, as `key: value` lines for the CLI.
-struct Reply {
-  bool ok = true;
-  std::string message;
-  std::vector<std::pair<std::string, std::string>> facts;
-
-  void fail(const std::string& why) {
-    ok = false;
-    message = why;
-  }
-  void add(const std::string& key, const std::string& value) { facts.emplace_back(key, value); }
-
-  std::string render() const {
-    std::string out = "# jflame attach status\n";
-    out += std::string("result: ") + (ok ? "ok" : "error") + "\n";
-    out += "message: " + CollapsedWriter::oneLine(message) + "\n";
-    for (const auto& kv : facts) out += kv.first + ": " + CollapsedWriter::oneLine(kv.second) + "\n";
-    return out;
-  }
-};
-
-void describeState(Agent& agent, Reply* reply) {
-  reply->add("state", agent.running ? "running" : agent.profile.store != nullptr ? "stopped" : "idle");
-  if (agent.profile.store == nullptr) return;
-  const Profile& profile = agent.profile;
-  reply->add("sampling", describeSampling(profile.options));
-  std::string kinds;
-  for (const std::string& kind : profileKinds(profile.options)) kinds += (kinds.empty() ? "" : "+") + kind;
-  reply->add("kinds", kinds);
-  if (profile.engine != nullptr) reply->add("event", profile.engine->name());
-  if (!profile.fallback.empty()) reply->add("warning", profile.fallback + "; used event=ctimer");
-  reply->add("samples", std::to_string(agent.stats.recorded()));
-  reply->add("sampled_ms", std::to_string(sampledNs(agent) / 1'000'000));
-  reply->add("file", profile.outputPath);
-  reply->add("classes", std::to_string(profile.classes));
-  reply->add("method_ids_ms", formatMs(profile.methodIdsNs));
-  reply->add("start_ms", formatMs(profile.startRequestNs));
-}
-
-void handleStart(Agent& agent, JNIEnv* jni, const Options& options, const std::string& optionText,
-                 Reply* reply) {
-  if (agent.running) {
-    if (sameSampling(agent.profile.options, options)) {
-      reply->message = "already profiling with the same options (" + describeSampling(options) + ")";
-    } else {
-      reply->fail("already profiling with other options (" + describeSampling(agent.profile.options) +
-                  "); stop that profile first, or start with the same options");
-    }
-    return;
-  }
-  std::string path, error;
-  if (!resolveOutputPath(options.file, &path, &error)) return reply->fail(error);
-  if (!startProfile(agent, jni, options, optionText, path, options.statusFile.empty(), &error)) {
-    return reply->fail(error + "; not profiling");
-  }
-  reply->message = "profiling with " + describeSampling(options) +
-                   (agent.profile.engine != nullptr ? std::string(" (event ") + agent.profile.engine->name() + ")" : "");
-}
-
-void handleStopOrDump(Agent& agent, JNIEnv* jni, const Options& options, const std::string& optionText,
-                      bool stop, Reply* reply) {
-  if (!agent.running) {
-    return reply->fail(agent.profile.store != nullptr ? "not profiling: the profile was stopped already"
-                                                      : "not profiling: nothing was started");
-  }
-  // A file= given with this request wins over the one named at start.
-  std::string path = agent.profile.outputPath, error;
-  if (!findOptionValue(optionText.c_str(), "file").empty() && !resolveOutputPath(options.file, &path, &error)) {
-    return reply->fail(error);
-  }
-  if (stop && !stopSampling(agent, &error)) return reply->fail(error);
-  std::string summary;
-  std::vector<std::string> written;
-  if (!writeProfile(agent, jni, path, &summary, &error, &written)) {
-    return reply->fail(summary + "; NOT written: " + error);
-  }
-  bool several = written.size() > 1;
-  reply->message = std::string(stop ? "stopped, " : "dumped, ") + summary + (several ? "" : ", wrote " + path);
-  for (const std::string& file : written) reply->add("written", file);
-}
-
-// Loads the agent's process-wide part: JVMTI environment, capabilities, callbacks.
-bool createAgent(JavaVM* vm, std::string* error);
-
-jint handleAttach(JavaVM* vm, const char* optionText) {
-  std::string text = optionText != nullptr ? optionText : "";
-  std::string statusFile = findOptionValue(optionText, "statusfile");
-  Reply reply;
-  Options options;
-  std::string error;
-  if (!parseOptions(optionText, &options, &error)) {
-    reply.fail(error);
-  } else if (g_agent == nullptr && !createAgent(vm, &error)) {
-    reply.fail(error);
-  } else {
-    Agent& agent = *g_agent;
-    std::lock_guard<std::timed_mutex> lock(agent.lifecycle);
-    JNIEnv* jni = nullptr;
-    vm->GetEnv(reinterpret_cast<void**>(&jni), JNI_VERSION_1_6);
-    if (agent.vmDead) {
-      reply.fail("the JVM is shutting down");
-    } else {
-      switch (options.action) {
-        case Action::kStart: handleStart(agent, jni, options, text, &reply); break;
-        case Action::kStop: handleStopOrDump(agent, jni, options, text, true, &reply); break;
-        case Action::kDump: handleStopOrDump(agent, jni, options, text, false, &reply); break;
-        case Action::kStatus:
-          reply.message = agent.running ? "profiling" : "not profiling";
-          break;
-      }
-      describeState(agent, &reply);
-    }
-  }
-  reply.add("pid", std::to_string(getpid()));
-  if (statusFile.empty()) {
-    report(reply.message);
-  } else if (!writeFileAtomically(statusFile, reply.render(), &error)) {
-    report(reply.message + " (and the status file could not be written: " + error + ")");
-  }
-  return reply.ok ? JNI_OK : JNI_ERR;
 }
 
 // --- JVMTI callbacks -----------------------------------------------------------------
@@ -314,6 +156,12 @@ bool createAgent(JavaVM* vm, std::string* error) {
                        error);
 }
 
+// The one agent of this process; the first attach request creates it.
+Agent* existingOrNewAgent(JavaVM* vm, std::string* error) {
+  if (g_agent == nullptr && !createAgent(vm, error)) return nullptr;
+  return g_agent;
+}
+
 jint load(JavaVM* vm, const char* optionText) {
   if (g_agent != nullptr) {
     report("already loaded in this JVM; ignoring the second -agentpath");
@@ -345,7 +193,9 @@ extern "C" {
 
 JNIEXPORT jint JNICALL Agent_OnLoad(JavaVM* vm, char* options, void*) { return load(vm, options); }
 
-JNIEXPORT jint JNICALL Agent_OnAttach(JavaVM* vm, char* options, void*) { return handleAttach(vm, options); }
+JNIEXPORT jint JNICALL Agent_OnAttach(JavaVM* vm, char* options, void*) {
+  return answerAttachRequest(vm, options, existingOrNewAgent);
+}
 
 // Nothing to release: the JVM is exiting, and handlers may still fire.
 JNIEXPORT void JNICALL Agent_OnUnload(JavaVM*) {}

@@ -37,7 +37,7 @@ constexpr uint32_t kAllThreadStates = (1u << kThreadStates) - 1;
 //
 // Only when loaded into a running JVM (Agent_OnAttach), which may happen many times:
 //   start|stop|dump|status    what to do (default start); at most one of them
-//   statusfile=PATH           where to write the outcome of this request (see agent.cpp)
+//   statusfile=PATH           where to write the outcome of this request (see attach_request.h)
 //   accumulate                start: add to the profile of the previous start instead of
 //                             beginning a fresh one
 
