@@ -35,12 +35,12 @@ int setDeadline(int timer, uint64_t deadlineNs, uint64_t intervalNs) {
 }  // namespace
 
 CtimerEngine::CtimerEngine(uint64_t intervalNs, Jitter* jitter)
-    : intervalNs_(intervalNs), jitter_(*jitter) {}
+    : PerThreadEngine(intervalNs, jitter) {}
 
 CtimerEngine::~CtimerEngine() { stop(); }
 
 bool CtimerEngine::start(std::string* error) {
-  if (!timers_.ok() || !deadlines_.ok()) {
+  if (!handlesReserved() || !deadlines_.ok()) {
     *error = "cannot reserve the per-thread timer table";
     return false;
   }
@@ -60,32 +60,16 @@ void CtimerEngine::threadStarted(int tid) {
     return;
   }
   uint64_t deadline = jitter_.firstDeadline(thread_clock::ofThread(tid), intervalNs_);
-  armed_[tid] = timer;
   if (std::atomic<uint64_t>* slot = deadlines_.at(tid)) slot->store(deadline, std::memory_order_relaxed);
-  if (std::atomic<int>* slot = timers_.at(tid)) slot->store(timer + 1, std::memory_order_release);
+  publish(tid, timer);
   setDeadline(timer, deadline, intervalNs_);
 }
 
-void CtimerEngine::threadEnded(int tid) {
-  auto it = armed_.find(tid);
-  if (it == armed_.end()) return;
-  if (std::atomic<int>* slot = timers_.at(tid)) slot->store(0, std::memory_order_release);
-  syscall(SYS_timer_delete, it->second);
-  armed_.erase(it);
-}
-
-void CtimerEngine::stop() {
-  for (const auto& entry : armed_) {
-    if (std::atomic<int>* slot = timers_.at(entry.first)) slot->store(0, std::memory_order_release);
-    syscall(SYS_timer_delete, entry.second);
-  }
-  armed_.clear();
-}
+void CtimerEngine::release(int timer) { syscall(SYS_timer_delete, timer); }
 
 bool CtimerEngine::onSignal(const siginfo_t* info, int tid) {
   if (info->si_code != SI_TIMER) return false;
-  std::atomic<int>* slot = timers_.at(tid);
-  int timer = slot != nullptr ? slot->load(std::memory_order_acquire) - 1 : -1;
+  int timer = handleOf(tid);
   if (timer < 0) return false;
   std::atomic<uint64_t>* deadline = deadlines_.at(tid);
   uint64_t now = thread_clock::ofCaller();

@@ -4,10 +4,9 @@
 
 #include <cstdint>
 #include <string>
-#include <unordered_map>
 
-#include "sampling/engine.h"
 #include "sampling/jitter.h"
+#include "sampling/per_thread_engine.h"
 #include "store/tid_table.h"
 
 // event=ctimer: one POSIX timer per thread on that thread's CPU-time clock, delivering
@@ -18,24 +17,19 @@
 //
 // The timer system calls are made directly: the kernel's timer id is a plain int, and
 // glibc only moved timer_create from librt into libc in 2.34.
-class CtimerEngine : public Engine {
+class CtimerEngine : public PerThreadEngine {
  public:
   CtimerEngine(uint64_t intervalNs, Jitter* jitter);
   ~CtimerEngine() override;
 
   const char* name() const override { return "ctimer"; }
   bool start(std::string* error) override;
-  void stop() override;
   void threadStarted(int tid) override;
-  void threadEnded(int tid) override;
   bool onSignal(const siginfo_t* info, int tid) override;
-  uint64_t armFailures() const override { return armFailures_; }
 
  private:
-  const uint64_t intervalNs_;
-  Jitter& jitter_;
-  TidTable<int> timers_;           // kernel timer id + 1 per tid, for re-arming from the handler
+  // A handle is a kernel timer id.
+  void release(int timer) override;
+
   TidTable<uint64_t> deadlines_;   // absolute expiry on the thread's CPU clock (ns)
-  std::unordered_map<int, int> armed_;  // tid -> kernel timer id
-  uint64_t armFailures_ = 0;
 };

@@ -40,8 +40,7 @@ uint64_t shortestPeriod(uint64_t interval) {
 
 }  // namespace
 
-PerfEngine::PerfEngine(uint64_t intervalNs, Jitter* jitter)
-    : intervalNs_(intervalNs), jitter_(*jitter) {}
+PerfEngine::PerfEngine(uint64_t intervalNs, Jitter* jitter) : PerThreadEngine(intervalNs, jitter) {}
 
 PerfEngine::~PerfEngine() { stop(); }
 
@@ -122,7 +121,7 @@ bool PerfEngine::available(std::string* why) {
 }
 
 bool PerfEngine::start(std::string* error) {
-  if (!fds_.ok() || !periodSetAt_.ok() || !periods_.ok() || !untilNewPeriod_.ok()) {
+  if (!handlesReserved() || !periodSetAt_.ok() || !periods_.ok() || !untilNewPeriod_.ok()) {
     *error = "cannot reserve the per-thread perf event table";
     return false;
   }
@@ -147,34 +146,18 @@ void PerfEngine::threadStarted(int tid) {
   if (std::atomic<uint64_t>* slot = periodSetAt_.at(tid)) slot->store(cpuNow, std::memory_order_relaxed);
   if (std::atomic<uint64_t>* slot = periods_.at(tid)) slot->store(first, std::memory_order_relaxed);
   if (std::atomic<int>* slot = untilNewPeriod_.at(tid)) slot->store(1, std::memory_order_relaxed);
-  if (std::atomic<int>* slot = fds_.at(tid)) slot->store(fd + 1, std::memory_order_release);
-  open_[tid] = fd;
+  publish(tid, fd);
   // Published before enabling, so the very first signal is recognised as ours.
   ioctl(fd, PERF_EVENT_IOC_ENABLE, 0);
 }
 
-void PerfEngine::threadEnded(int tid) {
-  auto it = open_.find(tid);
-  if (it == open_.end()) return;
-  if (std::atomic<int>* slot = fds_.at(tid)) slot->store(0, std::memory_order_release);
-  close(it->second);
-  open_.erase(it);
-}
+void PerfEngine::release(int fd) { close(fd); }
 
-void PerfEngine::stop() {
-  for (const auto& entry : open_) {
-    if (std::atomic<int>* slot = fds_.at(entry.first)) slot->store(0, std::memory_order_release);
-    ioctl(entry.second, PERF_EVENT_IOC_DISABLE, 0);
-    close(entry.second);
-  }
-  open_.clear();
-}
+void PerfEngine::quiesce(int fd) { ioctl(fd, PERF_EVENT_IOC_DISABLE, 0); }
 
 bool PerfEngine::onSignal(const siginfo_t* info, int tid) {
   if (info->si_code != POLL_IN && info->si_code != POLL_HUP) return false;
-  std::atomic<int>* slot = fds_.at(tid);
-  if (slot == nullptr) return false;
-  int fd = slot->load(std::memory_order_acquire) - 1;
+  int fd = handleOf(tid);
   // An fd of a closed event can be reused by anything; only touch the event we own.
   if (fd < 0 || fd != info->si_fd) return false;
   std::atomic<int>* countdown = untilNewPeriod_.at(tid);

@@ -3,10 +3,9 @@
 #include <atomic>
 #include <cstdint>
 #include <string>
-#include <unordered_map>
 
-#include "sampling/engine.h"
 #include "sampling/jitter.h"
+#include "sampling/per_thread_engine.h"
 #include "store/tid_table.h"
 
 // event=cpu: one perf event per thread counting that thread's CPU time (software
@@ -28,7 +27,7 @@
 // Setting the period restarts it from the moment of the call, so the time since the
 // overflow (d) would be lost once per cycle; the new period is shortened by d / K, and
 // the K periods that follow, together with d, last exactly K times the random period.
-class PerfEngine : public Engine {
+class PerfEngine : public PerThreadEngine {
  public:
   PerfEngine(uint64_t intervalNs, Jitter* jitter);
   ~PerfEngine() override;
@@ -41,27 +40,22 @@ class PerfEngine : public Engine {
   // Known after start(): with kernel time wherever the kernel allows it.
   const char* cpuTimeCounted() const override { return kernel_ ? "user+system" : "user"; }
   bool start(std::string* error) override;
-  void stop() override;
   void threadStarted(int tid) override;
-  void threadEnded(int tid) override;
   bool onSignal(const siginfo_t* info, int tid) override;
-  uint64_t armFailures() const override { return armFailures_; }
 
  private:
   // fd, or -errno. `kernel`: the period also runs out in kernel mode (system calls, page
   // faults) and is signalled on the way back to user space.
   static int open(int tid, uint64_t firstPeriod, bool kernel);
 
-  const uint64_t intervalNs_;
-  Jitter& jitter_;
+  // A handle is the event's fd.
+  void release(int fd) override;
+  void quiesce(int fd) override;
   // Signal-safe: a fresh random period for `fd` from `now` (the thread's CPU clock).
   void setNextPeriod(int tid, int fd, uint64_t now);
 
-  TidTable<int> fds_;                  // fd + 1 per tid: the handler re-arms only its own
   TidTable<uint64_t> periodSetAt_;     // thread CPU time (ns) when the period was last set
   TidTable<uint64_t> periods_;         // the period in force (ns)
   TidTable<int> untilNewPeriod_;       // signals to go before the next random period
-  std::unordered_map<int, int> open_;  // tid -> fd, off the signal path
-  uint64_t armFailures_ = 0;
   bool kernel_ = false;  // counting kernel time too: allowed where perf_event_paranoid < 2 or privileged
 };
