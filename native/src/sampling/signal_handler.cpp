@@ -13,7 +13,7 @@
 #include "stacks/crash_guard.h"
 #include "sampling/engine.h"
 #include "stacks/frame.h"
-#include "sampling/jvm_threads.h"
+#include "stacks/jvm_threads.h"
 #include "store/mapped_memory.h"
 #include "support/monotonic_clock.h"
 #include "sampling/stats.h"

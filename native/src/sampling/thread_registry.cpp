@@ -2,7 +2,7 @@
 
 
 #include "support/agent_thread.h"
-#include "sampling/jvm_threads.h"
+#include "stacks/jvm_threads.h"
 
 #include <dirent.h>
 #include <fcntl.h>

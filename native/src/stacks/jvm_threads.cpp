@@ -1,4 +1,4 @@
-#include "sampling/jvm_threads.h"
+#include "stacks/jvm_threads.h"
 
 #include <dirent.h>
 #include <stdlib.h>
