@@ -13,7 +13,7 @@
 #include "stacks/crash_guard.h"
 #include "sampling/engine.h"
 #include "stacks/frame.h"
-#include "stacks/jvm_threads.h"
+#include "stacks/java_walk.h"
 #include "store/mapped_memory.h"
 #include "support/monotonic_clock.h"
 #include "sampling/stats.h"
@@ -76,6 +76,7 @@ class BufferPool {
 
 struct Sampler {
   SamplerConfig config;
+  JavaWalker walker;  // from config
   std::unique_ptr<BufferPool> pool;
   uint32_t poolFrames = 0;
   std::atomic<bool> enabled{false};
@@ -101,87 +102,6 @@ int callerTid() {
   return tid;
 }
 
-struct AgctCall {
-  AsyncGetCallTraceFn fn;
-  AgctTrace* trace;
-  jint depth;
-  void* ucontext;
-};
-
-void callAgct(void* arg) {
-  AgctCall* call = static_cast<AgctCall*>(arg);
-  call->fn(call->trace, call->depth, call->ucontext);
-}
-
-// Fills `out` leaf first; returns the number of frames. *javaFrames says whether they
-// are Java frames (or a failed walk of a Java stack) rather than a thread-only frame.
-uint32_t walk(Sampler& s, int tid, void* ucontext, int buffer, Frame* out, bool* javaFrames,
-              bool* javaThread) {
-  const SamplerConfig& config = s.config;
-  *javaFrames = false;
-  *javaThread = false;
-
-  JNIEnv* env = nullptr;
-  // GetEnv only on threads the JVM knows: on any other it may allocate (jvm_threads.h).
-  if (!jvm_threads::known(tid) ||
-      config.vm->GetEnv(reinterpret_cast<void**>(&env), JNI_VERSION_1_6) != JNI_OK || env == nullptr) {
-    // Not a Java thread (GC, VM thread, an application's native thread, ...): no Java
-    // frame can exist.
-    config.stats->threadOnlySample();
-    out[0] = pseudoFrame(FrameKind::kThreadSelf, static_cast<uint64_t>(tid));
-    return 1;
-  }
-
-  *javaThread = true;
-  AgctFrame* agct = s.pool->agctFrames(buffer);
-  AgctTrace trace;
-  trace.env = env;
-  trace.numFrames = 0;
-  trace.frames = agct;
-  // One frame more than wanted tells a stack of exactly `depth` from a deeper one.
-  AgctCall call{config.asyncGetCallTrace, &trace, static_cast<jint>(config.depth + 1), ucontext};
-  *javaFrames = true;
-  if (!config.guard->run(tid, callAgct, &call)) {
-    config.stats->walkFailed(WalkFailure::kCrashedWalk);
-    out[0] = pseudoFrame(FrameKind::kWalkFailure, static_cast<uint64_t>(WalkFailure::kCrashedWalk));
-    return 1;
-  }
-  if (trace.numFrames == 0) {
-    // A Java thread with no Java frame (a JIT compiler thread, a thread in native
-    // code before its first Java call): named after the thread, like non-Java threads.
-    *javaFrames = false;
-    config.stats->threadOnlySample();
-    out[0] = pseudoFrame(FrameKind::kThreadSelf, static_cast<uint64_t>(tid));
-    return 1;
-  }
-  if (trace.numFrames < 0) {
-    WalkFailure failure = walkFailureFromAgct(trace.numFrames);
-    if (failure == WalkFailure::kUnknownNotJava || failure == WalkFailure::kNotWalkableNotJava) {
-      // What JVM-internal Java threads (JIT compiler, service, signal dispatcher threads)
-      // give when not in Java: they have no Java frame to find, so the sample is the
-      // thread's own work and is named after it (`[C2 CompilerThread0]`), like the GC's.
-      *javaFrames = false;
-      config.stats->threadOnlySample();
-      out[0] = pseudoFrame(FrameKind::kThreadSelf, static_cast<uint64_t>(tid));
-      return 1;
-    }
-    config.stats->walkFailed(failure);
-    out[0] = pseudoFrame(FrameKind::kWalkFailure, static_cast<uint64_t>(failure));
-    return 1;
-  }
-  uint32_t n = static_cast<uint32_t>(trace.numFrames);
-  bool truncated = n > config.depth;
-  if (truncated) n = config.depth;
-  for (uint32_t i = 0; i < n; ++i) {
-    out[i].id = reinterpret_cast<uint64_t>(agct[i].method);
-    // Without `lines` all frames of one method are the same key.
-    out[i].bci = config.lines ? agct[i].bci : 0;
-    out[i].kind = FrameKind::kJava;
-  }
-  if (truncated) out[n++] = pseudoFrame(FrameKind::kTruncated, 0);
-  return n;
-}
-
 void sample(Sampler& s, int tid, void* ucontext) {
   int buffer = s.pool->acquire(tid);
   if (buffer < 0) {
@@ -193,8 +113,17 @@ void sample(Sampler& s, int tid, void* ucontext) {
   Frame* frames = s.pool->frames(buffer);
   // frames[0] is kept for the state frame, which is the leaf.
   uint32_t stateFrames = what.state != 0 ? 1 : 0;
-  bool javaFrames = false, javaThread = false;
-  uint32_t n = walk(s, tid, ucontext, buffer, frames + stateFrames, &javaFrames, &javaThread);
+  WalkOutcome outcome;
+  uint32_t n = walkJavaStack(s.walker, tid, ucontext, s.pool->agctFrames(buffer), frames + stateFrames, &outcome);
+  switch (outcome) {
+    case WalkOutcome::kNotJavaThread:
+    case WalkOutcome::kNoJavaFrames: s.config.stats->threadOnlySample(); break;
+    case WalkOutcome::kFailed: s.config.stats->walkFailed(static_cast<WalkFailure>(frames[stateFrames].id)); break;
+    case WalkOutcome::kJavaFrames: break;
+  }
+  // A failed walk is still of a Java stack.
+  bool javaFrames = outcome == WalkOutcome::kFailed || outcome == WalkOutcome::kJavaFrames;
+  bool javaThread = outcome != WalkOutcome::kNotJavaThread;
   if (what.javaThreadsOnly && !javaFrames) {
     // A wall sample of a thread without Java frames says nothing about Java code.
     if (!javaThread) s.config.engine->notJavaThread(tid);
@@ -300,6 +229,11 @@ bool configure(const SamplerConfig& config, std::string* error) {
   }
   // Published to handlers by enable()'s seq_cst store of `enabled`.
   s->config = config;
+  s->walker.vm = config.vm;
+  s->walker.asyncGetCallTrace = config.asyncGetCallTrace;
+  s->walker.guard = config.guard;
+  s->walker.depth = config.depth;
+  s->walker.lines = config.lines;
   s->signals.store(0, std::memory_order_relaxed);
   return true;
 }

@@ -5,7 +5,8 @@
 #include <cstdint>
 #include <string>
 
-class CrashGuard;
+#include "stacks/java_walk.h"
+
 class Engine;
 class Stats;
 class TraceStore;
@@ -19,18 +20,6 @@ class TraceStore;
 // or JNI besides JavaVM::GetEnv and AsyncGetCallTrace, no thread_local (its first touch
 // in a dlopen'ed library may allocate); per-thread state lives in tid-indexed tables and
 // frame buffers in a pool pre-allocated at install().
-
-// The unexported but long-standing HotSpot profiling entry point (forte.cpp).
-struct AgctFrame {
-  jint bci;  // "lineno": the bytecode index for Java frames, negative for native ones
-  jmethodID method;
-};
-struct AgctTrace {
-  JNIEnv* env;
-  jint numFrames;
-  AgctFrame* frames;
-};
-using AsyncGetCallTraceFn = void (*)(AgctTrace* trace, jint depth, void* ucontext);
 
 struct SamplerConfig {
   JavaVM* vm = nullptr;
