@@ -8,8 +8,8 @@
 #include <memory>
 #include <string>
 
-#include "symbols/class_names.h"
 #include "store/trace_store.h"
+#include "symbols/class_names.h"
 
 class CollapsedWriter;
 class Symbols;

@@ -10,14 +10,14 @@
 #include <cstring>
 #include <memory>
 
-#include "stacks/crash_guard.h"
 #include "sampling/engine.h"
+#include "sampling/stats.h"
+#include "stacks/crash_guard.h"
 #include "stacks/frame.h"
 #include "stacks/java_walk.h"
 #include "store/mapped_memory.h"
-#include "support/monotonic_clock.h"
-#include "sampling/stats.h"
 #include "store/trace_store.h"
+#include "support/monotonic_clock.h"
 
 namespace {
 

@@ -4,8 +4,8 @@
 
 #include <cstdio>
 
-#include "support/monotonic_clock.h"
 #include "sampling/signal_handler.h"
+#include "support/monotonic_clock.h"
 
 namespace {
 

@@ -1,8 +1,8 @@
 #include "sampling/thread_registry.h"
 
 
-#include "support/agent_thread.h"
 #include "stacks/jvm_threads.h"
+#include "support/agent_thread.h"
 
 #include <dirent.h>
 #include <fcntl.h>

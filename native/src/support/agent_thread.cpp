@@ -11,8 +11,8 @@
 #include <mutex>
 #include <vector>
 
-#include "support/thread_clock.h"
 #include "store/tid_table.h"
+#include "support/thread_clock.h"
 
 namespace {
 

@@ -1,8 +1,8 @@
 #include "symbols/method_namer.h"
 
-#include "support/agent_thread.h"
 #include "stacks/frame.h"
 #include "store/trace_store.h"
+#include "support/agent_thread.h"
 
 MethodNamer::~MethodNamer() { stop(); }
 

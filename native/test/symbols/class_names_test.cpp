@@ -4,8 +4,8 @@
 #include <thread>
 #include <vector>
 
-#include "sampling/alloc_sampler.h"
 #include "check.h"
+#include "sampling/alloc_sampler.h"
 #include "sampling/event_profile.h"
 
 namespace {
