@@ -1,0 +1,88 @@
+#pragma once
+
+#include <jvmti.h>
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "lifecycle/checkpoint_thread.h"
+#include "lifecycle/options.h"
+#include "sampling/alloc_sampler.h"
+#include "sampling/engine.h"
+#include "sampling/jitter.h"
+#include "sampling/lock_tracker.h"
+#include "sampling/signal_handler.h"
+#include "sampling/signal_watch.h"
+#include "sampling/stats.h"
+#include "sampling/thread_registry.h"
+#include "stacks/crash_guard.h"
+#include "store/trace_store.h"
+#include "symbols/method_namer.h"
+
+// The agent's state, shared by the units of its lifecycle (entry points, start/stop,
+// attach requests) and by the profile writer. One Agent per process, created at the
+// first load and never freed (jvmti_agent.cpp); everything in it but the sampler's own
+// flags is touched only with `lifecycle` held.
+
+// One profile: what a start asked for and what it recorded.
+struct Profile {
+  Options options;
+  std::string optionText;
+  std::string outputPath;   // where VMDeath writes it
+  bool verbose = true;      // messages to the JVM's stderr (no status file to carry them)
+  std::unique_ptr<TraceStore> store;
+  std::unique_ptr<Engine> engine;
+  std::string fallback;     // why event=cpu became ctimer, if it did
+  uint64_t startNs = 0;
+  uint64_t earlierNs = 0;   // sampled time of earlier starts accumulated into this profile
+  // CPU time of the agent's own threads (rescan, wall sampler): at this start, and the
+  // total of earlier starts, like startNs/earlierNs.
+  uint64_t agentThreadsNsAtStart = 0;
+  uint64_t earlierAgentThreadsNs = 0;
+  uint64_t classes = 0;     // loaded classes walked for method ids at the last start
+  uint64_t methodIdsNs = 0; // time that walk took
+  uint64_t startRequestNs = 0;
+  uint64_t cpuAtStartNs = 0;  // the process's CPU time at the last start
+  uint64_t cpuNs = 0;         // ... and from there to the stop
+};
+
+struct Agent {
+  Agent();
+
+  std::timed_mutex lifecycle;  // timed: a checkpoint gives up waiting for it (checkpoint_thread.h)
+  JavaVM* vm = nullptr;
+  jvmtiEnv* jvmti = nullptr;
+  AsyncGetCallTraceFn asyncGetCallTrace = nullptr;
+  bool compiledMethodLoad = false;  // the capability was granted
+  Jitter jitter;
+  Stats stats;
+  CrashGuard guard;
+  bool guardInstalled = false;
+  std::string guardScope;
+  ThreadRegistry registry;
+  MethodNamer namer;
+  SignalWatch watch;
+  CheckpointThread checkpoint;
+  uint64_t checkpointsWritten = 0;  // by this profile's checkpoint thread
+  bool inCheckpoint = false;        // the write in progress is a checkpoint
+  bool checkpointFailed = false;    // reported once per profile, not every period
+  std::string jvmName;
+  Profile profile;
+  AllocSampler alloc;        // alloc and lock live as long as the agent: JVMTI callbacks
+  LockTracker lock;          // may still be inside them when a profile stops
+  bool allocCapable = false;  // the capabilities were granted (asked for at the first start
+  bool lockCapable = false;   // that needs them: a CPU-only profile leaves the JVM as it was)
+  bool running = false;
+  bool vmDead = false;
+};
+
+// A message to the JVM's stderr, prefixed "jflame: ".
+void report(const std::string& line);
+
+// Wall-clock time sampled so far by this profile, earlier accumulated starts included.
+uint64_t sampledNs(const Agent& agent);
+
+// CPU time of the agent's own threads during this profile, likewise.
+uint64_t agentThreadsNs(const Agent& agent);

@@ -1,0 +1,319 @@
+#include "lifecycle/profile_lifecycle.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <memory>
+#include <vector>
+
+#include "lifecycle/jvmti_calls.h"
+#include "output/profile_writer.h"
+#include "sampling/engine_factory.h"
+#include "sampling/signal_handler.h"
+#include "support/agent_thread.h"
+#include "support/monotonic_clock.h"
+#include "support/process_clock.h"
+#include "symbols/elf_symbols.h"
+#include "symbols/symbols.h"
+
+namespace {
+
+constexpr size_t kMaxTraces = 65536;
+constexpr size_t kMaxFrames = 4 * 1024 * 1024;
+constexpr int kDrainTimeoutMs = 2000;
+
+std::string absolutePath(const std::string& path) {
+  if (!path.empty() && path[0] == '/') return path;
+  char cwd[4096];
+  if (getcwd(cwd, sizeof(cwd)) == nullptr) return path;
+  return std::string(cwd) + "/" + path;
+}
+
+// --- Starting ------------------------------------------------------------------------
+
+uint64_t createIdsForLoadedClasses(jvmtiEnv* jvmti, JNIEnv* jni) {
+  jint count = 0;
+  jclass* classes = nullptr;
+  if (jvmti->GetLoadedClasses(&count, &classes) != JVMTI_ERROR_NONE) return 0;
+  for (jint i = 0; i < count; ++i) {
+    // Classes not yet prepared fail here and come through ClassPrepare later.
+    Symbols::createMethodIds(jvmti, classes[i]);
+    if (jni != nullptr) jni->DeleteLocalRef(classes[i]);
+  }
+  jvmti->Deallocate(reinterpret_cast<unsigned char*>(classes));
+  return static_cast<uint64_t>(count);
+}
+
+// Narrows crash recovery to faults in libjvm's code, except its SafeFetch probes, which
+// AsyncGetCallTrace uses on purpose and the JVM's own handler resumes from.
+void narrowCrashGuard(Agent& agent) {
+  LoadedObject jvm;
+  if (!findLoadedObject("libjvm.so", &jvm)) {
+    agent.guardScope = "any fault inside AsyncGetCallTrace (libjvm.so not found)";
+    return;
+  }
+  std::vector<uint64_t> offsets = findElfSymbols(jvm.path, {"_SafeFetch32_fault", "_SafeFetchN_fault"});
+  uintptr_t safeFetch[2] = {};
+  int found = 0;
+  for (size_t i = 0; i < offsets.size(); ++i) {
+    if (offsets[i] != 0) safeFetch[found++] = jvm.base + offsets[i];
+  }
+  agent.guard.protectOnlyCodeIn(jvm.codeStart, jvm.codeEnd, safeFetch, found);
+  agent.guardScope = "libjvm.so code" + std::string(found == 2 ? ", SafeFetch chained"
+                                                                : ", SafeFetch symbols not found");
+}
+
+// The events a running profile needs. ClassLoad: AsyncGetCallTrace reports
+// ticks_no_class_load unless it is enabled. ClassPrepare: method ids for new classes.
+// CompiledMethodLoad: while it is enabled HotSpot records debug information at
+// non-safepoint pcs too (as -XX:+DebugNonSafepoints does), so that code compiled from
+// now on charges inlined frames correctly; code compiled before stays less precise.
+bool setProfileEvents(Agent& agent, jvmtiEventMode mode, std::string* error) {
+  std::vector<jvmtiEvent> events = {JVMTI_EVENT_CLASS_PREPARE, JVMTI_EVENT_CLASS_LOAD};
+  if (agent.compiledMethodLoad) events.push_back(JVMTI_EVENT_COMPILED_METHOD_LOAD);
+  return setEventModes(agent.jvmti, mode, events, error);
+}
+
+bool startEngine(Agent& agent, Profile& profile, std::string* error) {
+  profile.engine = makeEngine(profile.options, &agent.jitter, &profile.fallback);
+  if (!profile.fallback.empty() && profile.verbose) report(profile.fallback + "; falling back to event=ctimer");
+  std::string why;
+  if (!profile.engine->start(&why)) {
+    *error = "cannot start event=" + std::string(profile.engine->name()) + ": " + why;
+    profile.engine.reset();
+    return false;
+  }
+  return true;
+}
+
+// Once per process: the crash guard in front of the JVM's handlers (installed by now,
+// whether at VMInit or at attach); once per signal: the sampling handler.
+bool installHandlers(Agent& agent, int signo, std::string* error) {
+  if (!agent.guardInstalled) {
+    if (!agent.guard.install()) {
+      *error = "cannot install the SIGSEGV/SIGBUS crash guard";
+      return false;
+    }
+    narrowCrashGuard(agent);
+    agent.guardInstalled = true;
+  }
+  return sampler::install(signo, error);
+}
+
+// alloc and lock: JVMTI events rather than signals, each in its own unit.
+bool stopEventProfiles(Agent& agent) {
+  bool drained = true;
+  if (agent.profile.options.allocBytes != 0) drained = agent.alloc.stop(agent.jvmti) && drained;
+  if (agent.profile.options.lock) drained = agent.lock.stop(agent.jvmti) && drained;
+  return drained;
+}
+
+bool startEventProfiles(Agent& agent, JNIEnv* jni, const Options& options, bool fresh, std::string* error) {
+  if (options.allocBytes != 0 && !agent.allocCapable) agent.allocCapable = AllocSampler::addCapability(agent.jvmti);
+  if (options.lock && !agent.lockCapable) agent.lockCapable = LockTracker::addCapability(agent.jvmti);
+  if (options.allocBytes != 0 && !agent.allocCapable) {
+    *error = "this JVM cannot sample allocations (SampledObjectAlloc needs JDK 11 or later)";
+    return false;
+  }
+  if (options.lock && !agent.lockCapable) {
+    *error = "this JVM does not post monitor contention events to agents";
+    return false;
+  }
+  if (options.allocBytes != 0 &&
+      !agent.alloc.start(agent.jvmti, jni, options.allocBytes, options.live, options.depth, options.lines,
+                         options.threads, fresh, error)) {
+    return false;
+  }
+  if (options.lock && !agent.lock.start(agent.jvmti, options.lockThresholdNs, options.depth, options.lines,
+                                        options.threads, fresh, error)) {
+    if (options.allocBytes != 0) agent.alloc.stop(agent.jvmti);
+    return false;
+  }
+  return true;
+}
+
+// How far a start got before it failed: undoStart() takes back exactly those steps,
+// last first, so a failed start leaves the JVM as it found it.
+enum class StartStep { kEvents, kEventProfiles, kEngine, kSampler };
+
+bool undoStart(Agent& agent, StartStep reached) {
+  switch (reached) {
+    case StartStep::kSampler:
+      sampler::disableAndDrain(kDrainTimeoutMs);
+      [[fallthrough]];
+    case StartStep::kEngine:
+      agent.profile.engine->stop();
+      [[fallthrough]];
+    case StartStep::kEventProfiles:
+      stopEventProfiles(agent);
+      [[fallthrough]];
+    case StartStep::kEvents: {
+      std::string ignored;  // disabling cannot fail (setEventModes)
+      setProfileEvents(agent, JVMTI_DISABLE, &ignored);
+    }
+  }
+  return false;
+}
+
+// checkpoint=: one write of the whole profile so far, on the checkpoint thread.
+void writeCheckpoint(Agent& agent, JNIEnv* jni) {
+  // A stop holding the lock joins this thread: wait for it only briefly (an attach
+  // request holds it for milliseconds; a skipped checkpoint is retried a period later).
+  std::unique_lock<std::timed_mutex> lock(agent.lifecycle, std::chrono::milliseconds(200));
+  if (!lock.owns_lock() || !agent.running || agent.vmDead) return;
+  std::string summary, error;
+  agent.inCheckpoint = true;
+  bool written = writeProfile(agent, jni, agent.profile.outputPath, &summary, &error);
+  agent.inCheckpoint = false;
+  if (written) {
+    ++agent.checkpointsWritten;
+  } else if (agent.profile.verbose && !agent.checkpointFailed) {
+    report("checkpoint NOT written: " + error + " (later failures are not reported)");
+  }
+  agent.checkpointFailed = agent.checkpointFailed || !written;
+}
+
+void startCheckpoints(Agent& agent, const Options& options) {
+  agent.checkpointsWritten = 0;
+  agent.checkpointFailed = false;
+  if (options.checkpointNs == 0) return;
+  std::string why;
+  if (!agent.checkpoint.start(agent.vm, options.checkpointNs,
+                              [&agent](JNIEnv* jni) { writeCheckpoint(agent, jni); }, &why) &&
+      agent.profile.verbose) {
+    report(why + "; the profile will be written only at the end");
+  }
+}
+
+}  // namespace
+
+bool resolveOutputPath(const std::string& pattern, std::string* path, std::string* error) {
+  std::string expanded, why;
+  if (!expandFilePattern(pattern, getpid(), &expanded, &why)) {
+    *error = "invalid option 'file=" + pattern + "': file " + why;
+    return false;
+  }
+  *path = absolutePath(expanded);
+  return true;
+}
+
+bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::string& optionText,
+                  const std::string& outputPath, bool verbose, std::string* error) {
+  uint64_t requestStart = monotonicNs();
+  if (agent.jvmName.empty()) {
+    agent.jvmName = systemProperty(agent.jvmti, "java.vm.name") + " " +
+                    systemProperty(agent.jvmti, "java.vm.version");
+  }
+  int signo = options.event == EventKind::kWall ? wallSignal(options) : SIGPROF;
+  if (options.timed && !installHandlers(agent, signo, error)) return false;
+
+  Profile& profile = agent.profile;
+  bool keep = options.accumulate && profile.store != nullptr;
+  if (keep && !sameSampling(profile.options, options)) {
+    *error = "accumulate needs the sampling options of the previous profile (" +
+             describeSampling(profile.options) + "), got " + describeSampling(options);
+    return false;
+  }
+  // Events first, then the walk: a class prepared meanwhile is covered by one or the other.
+  if (!setProfileEvents(agent, JVMTI_ENABLE, error)) return undoStart(agent, StartStep::kEvents);
+  uint64_t walkStart = monotonicNs();
+  uint64_t classes = createIdsForLoadedClasses(agent.jvmti, jni);
+  uint64_t walkNs = monotonicNs() - walkStart;
+
+  if (!keep) {
+    auto store = std::make_unique<TraceStore>(kMaxTraces, kMaxFrames);
+    if (!store->ok()) {
+      *error = "cannot reserve memory for the trace store";
+      return undoStart(agent, StartStep::kEvents);
+    }
+    profile.store = std::move(store);  // the previous one is unused: handlers drained at its stop
+    agent.stats.reset();
+    profile.earlierNs = 0;
+    profile.earlierAgentThreadsNs = 0;
+  }
+  profile.options = options;
+  profile.optionText = optionText;
+  profile.outputPath = outputPath;
+  profile.verbose = verbose;
+  profile.classes = classes;
+  profile.methodIdsNs = walkNs;
+  if (!startEventProfiles(agent, jni, options, !keep, error)) return undoStart(agent, StartStep::kEvents);
+  if (!options.timed) {
+    profile.engine.reset();
+    profile.startNs = monotonicNs();
+    profile.startRequestNs = monotonicNs() - requestStart;
+    agent.running = true;
+    startCheckpoints(agent, options);
+    return true;
+  }
+  if (!startEngine(agent, profile, error)) return undoStart(agent, StartStep::kEventProfiles);
+
+  profile.store->prefault();  // before the first signal; the method namer keeps it ahead
+  SamplerConfig config;
+  config.vm = agent.vm;
+  config.asyncGetCallTrace = agent.asyncGetCallTrace;
+  config.engine = profile.engine.get();
+  config.store = profile.store.get();
+  config.stats = &agent.stats;
+  config.guard = &agent.guard;
+  config.depth = options.depth;
+  config.threads = options.threads;
+  config.lines = options.lines;
+  if (!sampler::configure(config, error)) return undoStart(agent, StartStep::kEngine);
+  sampler::enable();
+  profile.startNs = monotonicNs();
+  profile.agentThreadsNsAtStart = agentThreadsCpuNs();
+  if (!agent.registry.start(profile.engine.get(), error)) return undoStart(agent, StartStep::kSampler);
+  std::string why;
+  if (!agent.namer.start(agent.vm, agent.jvmti, profile.store.get(), options.lines, &why) && verbose) {
+    report(why + "; methods of classes unloaded before the profile is written will not be named");
+  }
+  if (!agent.watch.start(signo, verbose, &why) && verbose) report(why);
+  profile.cpuAtStartNs = processCpuNs();
+  profile.startRequestNs = monotonicNs() - requestStart;
+  agent.running = true;
+  startCheckpoints(agent, options);
+  return true;
+}
+
+bool stopSampling(Agent& agent, std::string* error) {
+  agent.checkpoint.stop();  // first: it writes what the rest below stops
+  bool drained = true;
+  if (agent.profile.options.timed) {
+    agent.registry.stop();  // no new signals: engine disarmed for every thread
+    drained = sampler::disableAndDrain(kDrainTimeoutMs);
+  }
+  drained = stopEventProfiles(agent) && drained;
+  agent.namer.stop();  // before VMDeath returns: it is attached to the JVM
+  agent.watch.check();
+  agent.watch.stop();
+  agent.profile.cpuNs = processCpuNs() - agent.profile.cpuAtStartNs;
+  agent.running = false;
+  agent.profile.earlierNs += monotonicNs() - agent.profile.startNs;
+  agent.profile.earlierAgentThreadsNs += agentThreadsCpuNs() - agent.profile.agentThreadsNsAtStart;
+  std::string ignored;
+  setProfileEvents(agent, JVMTI_DISABLE, &ignored);
+  if (!drained) {
+    *error = "signal handlers or event callbacks still running after " + std::to_string(kDrainTimeoutMs) +
+             " ms; not reading the trace store";
+    agent.vmDead = true;  // refuse any later request: the store and engine stay as they are
+  }
+  return drained;
+}
+
+void finishAtExit(Agent& agent, JNIEnv* jni) {
+  std::lock_guard<std::timed_mutex> lock(agent.lifecycle);
+  bool wasRunning = agent.running && !agent.vmDead;
+  agent.vmDead = true;
+  if (!wasRunning) return;
+  const bool verbose = agent.profile.verbose;
+  std::string error, summary;
+  if (!stopSampling(agent, &error)) {
+    if (verbose) report(error);
+    return;
+  }
+  const std::string& path = agent.profile.outputPath;
+  bool written = writeProfile(agent, jni, path, &summary, &error);
+  bool several = profileKinds(agent.profile.options).size() > 1;
+  if (verbose) report(summary + (written ? several ? "" : ", wrote " + path : ", NOT written: " + error));
+}

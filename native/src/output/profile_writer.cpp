@@ -1,0 +1,192 @@
+#include "output/profile_writer.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "output/collapsed_writer.h"
+#include "sampling/signal_handler.h"
+#include "sampling/signal_watch.h"
+#include "stacks/virtual_threads.h"
+#include "support/process_clock.h"
+#include "symbols/symbols.h"
+
+namespace {
+
+CollapsedWriter collectStacks(Agent& agent, JNIEnv* jni, uint64_t* unknownMethods) {
+  Symbols symbols(agent.jvmti, jni, agent.profile.options.lines,
+                  [&agent](int tid) { return agent.registry.nameOf(tid); },
+                  [&agent](jmethodID id, bool lines, Symbols::Method* out) {
+                    return agent.namer.lookup(id, lines, out);
+                  });
+  CollapsedWriter writer;
+  std::vector<std::string> names;
+  const Options& options = agent.profile.options;
+  agent.profile.store->forEach([&](const Frame* frames, uint32_t count, uint64_t samples) {
+    names.clear();
+    // A wall sample's leaf is its [state]: named from the kernel's letter and the leaf
+    // Java frame together, filtered by state=, left out with nostate.
+    uint32_t leaf = 0;
+    std::string state;
+    if (count > 0 && frames[0].kind == FrameKind::kThreadState) {
+      ThreadState s = symbols.threadState(frames, count);
+      if ((options.states & (1u << static_cast<uint32_t>(s))) == 0) return;
+      if (!options.noState) state = std::string("[") + threadStateName(s) + "]";
+      leaf = 1;
+    }
+    for (uint32_t i = count; i > leaf; --i) names.push_back(symbols.frameName(frames[i - 1]));
+    markMissingContinuationFrames(&names);
+    if (!state.empty()) names.push_back(state);
+    writer.add(names, samples);
+  });
+  *unknownMethods = symbols.unknownMethods();
+  return writer;
+}
+
+// checkpoint=: how often, and whether this file is one of those writes or the final one.
+std::string checkpointFact(const Agent& agent) {
+  std::string every = "every " + std::to_string(agent.profile.options.checkpointNs / 1'000'000'000) + " s, ";
+  if (agent.inCheckpoint) return every + "this file is checkpoint " + std::to_string(agent.checkpointsWritten + 1);
+  return every + std::to_string(agent.checkpointsWritten) + " checkpoints written before this write";
+}
+
+// What every kind's header starts with: how long, which JVM, which process, which options.
+CollapsedWriter::Header headerFor(const Agent& agent, const std::string& event) {
+  CollapsedWriter::Header header;
+  header.event = event;
+  header.durationMs = sampledNs(agent) / 1'000'000;
+  header.jvm = agent.jvmName;
+  header.extra.emplace_back("pid", std::to_string(getpid()));
+  header.extra.emplace_back("options", agent.profile.optionText.empty() ? "(defaults)" : agent.profile.optionText);
+  return header;
+}
+
+// Writes the time event's profile so far to `path`; *summary gets the one-line account of it.
+bool writeTimeProfile(Agent& agent, JNIEnv* jni, const std::string& path, std::string* summary,
+                  std::string* error) {
+  const Profile& profile = agent.profile;
+  uint64_t unknownMethods = 0;
+  CollapsedWriter writer = collectStacks(agent, jni, &unknownMethods);
+  const TraceStore& store = *profile.store;
+  const Stats& stats = agent.stats;
+  uint64_t drops = store.droppedTotal() + stats.noBuffers();
+
+  CollapsedWriter::Header header =
+      headerFor(agent, profile.engine != nullptr ? profile.engine->name() : eventName(profile.options.event));
+  header.intervalNs = profile.options.intervalNs;
+  header.drops = drops;
+  header.failedWalks = stats.failedWalksSummary();
+  header.handlerNsMean = stats.handlerNsMean();
+  if (!profile.fallback.empty()) header.extra.emplace_back("fallback", profile.fallback + ", used ctimer");
+  if (profile.engine != nullptr && profile.engine->cpuTimeCounted() != nullptr) {
+    header.extra.emplace_back("cpu_time", profile.engine->cpuTimeCounted());
+  }
+  header.extra.emplace_back("non_java_samples", std::to_string(stats.threadOnly()));
+  if (drops != 0) {
+    header.extra.emplace_back(
+        "drop_reasons", "table_full=" + std::to_string(store.dropped(TraceStore::Result::kTableFull)) +
+                            " arena_full=" + std::to_string(store.dropped(TraceStore::Result::kArenaFull)) +
+                            " contended=" + std::to_string(store.dropped(TraceStore::Result::kContended)) +
+                            " no_buffer=" + std::to_string(stats.noBuffers()));
+  }
+  header.extra.emplace_back("handler_ns_p99", std::to_string(stats.handlerNsP99()));
+  header.extra.emplace_back("handler_ns_max", std::to_string(stats.handlerNsMax()));
+  header.extra.emplace_back("handler_ns_total", std::to_string(stats.handlerNsTotal()));
+  header.extra.emplace_back("agent_threads_ns", std::to_string(agentThreadsNs(agent)));
+  header.extra.emplace_back("distinct_traces", std::to_string(store.distinctTraces()));
+  header.extra.emplace_back("threads_seen", std::to_string(agent.registry.threadsSeen()));
+  if (profile.engine != nullptr && profile.engine->armFailures() != 0) {
+    header.extra.emplace_back("arm_failures", std::to_string(profile.engine->armFailures()));
+  }
+  if (unknownMethods != 0) header.extra.emplace_back("unknown_methods", std::to_string(unknownMethods));
+  header.extra.emplace_back("methods_named_early", std::to_string(agent.namer.named()) + " (" +
+                                                       std::to_string(agent.namer.alreadyUnloaded()) +
+                                                       " were unloaded before the namer saw them)");
+  header.extra.emplace_back("crash_guard", agent.guardScope);
+  if (profile.options.checkpointNs != 0) header.extra.emplace_back("checkpoint", checkpointFact(agent));
+  if (agent.running) agent.watch.check();
+  std::string warnings = agent.watch.replacedMessage();
+  if (!warnings.empty()) header.extra.emplace_back("signal_handler", warnings);
+  if (header.event == "cpu" || header.event == "itimer") {
+    uint64_t cpuNs = agent.running ? processCpuNs() - profile.cpuAtStartNs : profile.cpuNs;
+    std::string delivery = SignalWatch::deliveryMessage(sampler::signalsReceived(), cpuNs, profile.options.intervalNs);
+    header.extra.emplace_back("signals_received", std::to_string(sampler::signalsReceived()) + " for " +
+                                                      formatMs(cpuNs) + " ms of process CPU time");
+    if (!delivery.empty()) {
+      header.extra.emplace_back("signal_delivery", delivery);
+      warnings += (warnings.empty() ? "" : "; ") + delivery;
+    }
+  }
+
+  char handler[96];
+  std::snprintf(handler, sizeof(handler), "handler CPU %.1f us/sample mean, %.1f us p99",
+                static_cast<double>(stats.handlerNsMean()) / 1000.0,
+                static_cast<double>(stats.handlerNsP99()) / 1000.0);
+  *summary = std::to_string(writer.samples()) + " samples, " + std::to_string(drops) +
+             " dropped, failed walks: " + header.failedWalks + ", " + handler + " (" +
+             formatMs(stats.handlerNsTotal()) + " ms total), agent threads " +
+             formatMs(agentThreadsNs(agent)) + " ms CPU" + (warnings.empty() ? "" : "; warning: " + warnings);
+  return writer.write(path, header, error);
+}
+
+// Writes the alloc or lock profile so far to `path`.
+bool writeEventProfile(Agent& agent, JNIEnv* jni, const std::string& kind, const std::string& path,
+                       std::string* summary, std::string* error) {
+  const Profile& profile = agent.profile;
+  bool alloc = kind == "alloc";
+  if (alloc) agent.alloc.prepareToWrite(agent.jvmti, jni);
+  Symbols symbols(agent.jvmti, jni, profile.options.lines, [&agent](int tid) { return agent.registry.nameOf(tid); });
+  CollapsedWriter writer;
+  if (alloc) {
+    agent.alloc.collect(symbols, &writer);
+  } else {
+    agent.lock.collect(symbols, &writer);
+  }
+  CollapsedWriter::Header header = headerFor(agent, kind);
+  header.units = alloc ? "bytes" : "ns";
+  header.intervalKey = alloc ? "interval_bytes" : "threshold_ns";
+  header.intervalNs = alloc ? agent.alloc.intervalBytes() : agent.lock.thresholdNs();
+  header.drops = alloc ? agent.alloc.drops() : agent.lock.drops();
+  if (alloc && agent.alloc.live()) {
+    header.extra.emplace_back("live", "objects still reachable after a forced GC at the dump: " +
+                                          std::to_string(agent.alloc.liveObjects()));
+  }
+  if (symbols.unknownMethods() != 0) {
+    header.extra.emplace_back("unknown_methods", std::to_string(symbols.unknownMethods()));
+  }
+  if (profile.options.checkpointNs != 0) header.extra.emplace_back("checkpoint", checkpointFact(agent));
+  *summary = std::to_string(writer.samples()) + (alloc ? " bytes from " : " ns in ") +
+             (alloc ? agent.alloc.summary() : agent.lock.summary());
+  return writer.write(path, header, error);
+}
+
+}  // namespace
+
+std::string formatMs(uint64_t ns) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof(buffer), "%.1f", static_cast<double>(ns) / 1e6);
+  return buffer;
+}
+
+bool writeProfile(Agent& agent, JNIEnv* jni, const std::string& path, std::string* summary,
+                  std::string* error, std::vector<std::string>* written) {
+  std::vector<std::string> kinds = profileKinds(agent.profile.options);
+  bool ok = true;
+  summary->clear();
+  for (const std::string& kind : kinds) {
+    std::string file = kinds.size() > 1 ? kindFilePath(path, kind) : path;
+    std::string part, why;
+    bool timeKind = kind != "alloc" && kind != "lock";
+    bool done = timeKind ? writeTimeProfile(agent, jni, file, &part, &why)
+                         : writeEventProfile(agent, jni, kind, file, &part, &why);
+    if (kinds.size() > 1) part = kind + ": " + part + (done ? ", wrote " + file : "");
+    if (!done) {
+      ok = false;
+      *error += (error->empty() ? "" : "; ") + why;
+    } else if (written != nullptr) {
+      written->push_back(file);
+    }
+    *summary += (summary->empty() ? "" : "; ") + part;
+  }
+  return ok;
+}

@@ -1,0 +1,269 @@
+#include "sampling/signal_handler.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstring>
+#include <memory>
+
+#include "sampling/engine.h"
+#include "sampling/stats.h"
+#include "stacks/crash_guard.h"
+#include "stacks/frame.h"
+#include "stacks/java_walk.h"
+#include "store/mapped_memory.h"
+#include "store/trace_store.h"
+#include "support/monotonic_clock.h"
+
+namespace {
+
+// Buffers for one sample each, claimed with a CAS. Handlers on one thread never nest
+// (SIGPROF is blocked while its handler runs), so the pool needs about one buffer per
+// CPU; a handler that finds none drops its sample and counts it.
+class BufferPool {
+ public:
+  BufferPool(uint32_t buffers, uint32_t framesPerBuffer)
+      : buffers_(buffers),
+        framesPerBuffer_(framesPerBuffer),
+        busy_(buffers * sizeof(std::atomic<int>)),
+        agct_(static_cast<size_t>(buffers) * framesPerBuffer * sizeof(AgctFrame)),
+        frames_(static_cast<size_t>(buffers) * framesPerBuffer * sizeof(Frame)) {}
+
+  bool ok() const { return busy_.ok() && agct_.ok() && frames_.ok(); }
+
+  // Commits the buffers before the first signal (see MappedMemory::populate): a first
+  // touch inside the handler costs 7-13 us a page in a VM.
+  void populate() {
+    busy_.populate(0, busy_.size());
+    agct_.populate(0, agct_.size());
+    frames_.populate(0, frames_.size());
+  }
+
+  int acquire(int tid) {
+    std::atomic<int>* busy = static_cast<std::atomic<int>*>(busy_.data());
+    for (uint32_t i = 0; i < buffers_; ++i) {
+      uint32_t index = (static_cast<uint32_t>(tid) + i) % buffers_;
+      int expected = 0;
+      if (busy[index].compare_exchange_strong(expected, 1, std::memory_order_acquire)) {
+        return static_cast<int>(index);
+      }
+    }
+    return -1;
+  }
+
+  void release(int index) {
+    static_cast<std::atomic<int>*>(busy_.data())[index].store(0, std::memory_order_release);
+  }
+
+  AgctFrame* agctFrames(int index) {
+    return static_cast<AgctFrame*>(agct_.data()) + static_cast<size_t>(index) * framesPerBuffer_;
+  }
+  Frame* frames(int index) {
+    return static_cast<Frame*>(frames_.data()) + static_cast<size_t>(index) * framesPerBuffer_;
+  }
+
+ private:
+  const uint32_t buffers_;
+  const uint32_t framesPerBuffer_;
+  MappedMemory busy_;
+  MappedMemory agct_;
+  MappedMemory frames_;
+};
+
+struct Sampler {
+  SamplerConfig config;
+  JavaWalker walker;  // from config
+  std::unique_ptr<BufferPool> pool;
+  uint32_t poolFrames = 0;
+  std::atomic<bool> enabled{false};
+  std::atomic<int> inHandler{0};
+  std::atomic<uint64_t> signals{0};
+};
+
+// Set once, never freed: a SIGPROF may still be pending when the JVM exits.
+std::atomic<Sampler*> g_sampler{nullptr};
+
+// The calling thread's tid, cached per thread: gettid is a system call (~2 us in a VM)
+// and every sample needs it. initial-exec TLS is a fixed offset from the thread pointer:
+// reading it never calls __tls_get_addr, which may allocate for a dlopen'ed library's
+// TLS (see jvm_threads.h), so it is safe in a signal handler. A thread's tid never changes.
+__thread int t_tid __attribute__((tls_model("initial-exec"))) = 0;
+
+int callerTid() {
+  int tid = t_tid;
+  if (tid == 0) {
+    tid = static_cast<int>(syscall(SYS_gettid));
+    t_tid = tid;
+  }
+  return tid;
+}
+
+void sample(Sampler& s, int tid, void* ucontext) {
+  int buffer = s.pool->acquire(tid);
+  if (buffer < 0) {
+    s.config.stats->noBuffer();
+    return;
+  }
+  Engine::Sample what;
+  s.config.engine->describeSample(tid, &what);
+  Frame* frames = s.pool->frames(buffer);
+  // frames[0] is kept for the state frame, which is the leaf.
+  uint32_t stateFrames = what.state != 0 ? 1 : 0;
+  WalkOutcome outcome;
+  uint32_t n = walkJavaStack(s.walker, tid, ucontext, s.pool->agctFrames(buffer), frames + stateFrames, &outcome);
+  switch (outcome) {
+    case WalkOutcome::kNotJavaThread:
+    case WalkOutcome::kNoJavaFrames: s.config.stats->threadOnlySample(); break;
+    case WalkOutcome::kFailed: s.config.stats->walkFailed(static_cast<WalkFailure>(frames[stateFrames].id)); break;
+    case WalkOutcome::kJavaFrames: break;
+  }
+  // A failed walk is still of a Java stack.
+  bool javaFrames = outcome == WalkOutcome::kFailed || outcome == WalkOutcome::kJavaFrames;
+  bool javaThread = outcome != WalkOutcome::kNotJavaThread;
+  if (what.javaThreadsOnly && !javaFrames) {
+    // A wall sample of a thread without Java frames says nothing about Java code.
+    if (!javaThread) s.config.engine->notJavaThread(tid);
+    s.pool->release(buffer);
+    return;
+  }
+  if (stateFrames != 0) {
+    frames[0] = pseudoFrame(FrameKind::kThreadState, static_cast<uint64_t>(static_cast<uint8_t>(what.state)));
+    n += stateFrames;
+  }
+  if (s.config.threads) frames[n++] = pseudoFrame(FrameKind::kThreadRoot, static_cast<uint64_t>(tid));
+  if (what.weight != 0 && s.config.store->add(frames, n, what.weight) == TraceStore::Result::kCounted) {
+    s.config.stats->sampleRecorded();
+  }
+  s.pool->release(buffer);
+}
+
+void onSignal(int signo, siginfo_t* info, void* ucontext) {
+  Sampler* s = g_sampler.load(std::memory_order_acquire);
+  if (s == nullptr) return;
+  int savedErrno = errno;
+  // Announce first, then check `enabled` (both seq_cst): disableAndDrain() clears
+  // `enabled` before it waits for the count to reach zero, so it cannot miss us.
+  s->inHandler.fetch_add(1, std::memory_order_seq_cst);
+  if (s->enabled.load(std::memory_order_seq_cst)) {
+    s->signals.fetch_add(1, std::memory_order_relaxed);
+    // The handler's own duration is timed on the monotonic clock: a thread CPU clock is a
+    // system call (~2 us in a VM), a sixth of the cost it would measure. A handler preempted
+    // midway counts its wait, rare enough (a few us of a scheduler slice) to leave mean and
+    // p99 as they are.
+    uint64_t start = monotonicNs();
+    int tid = callerTid();
+    // The engine re-arms first, so the time this sample takes is not lost to the next
+    // period; its system calls are part of the handler's cost.
+    if (signo == s->config.engine->signal() && s->config.engine->onSignal(info, tid)) {
+      sample(*s, tid, ucontext);
+      s->config.stats->handlerTime(monotonicNs() - start);
+    }
+  }
+  s->inHandler.fetch_sub(1, std::memory_order_seq_cst);
+  errno = savedErrno;
+}
+
+}  // namespace
+
+namespace sampler {
+
+bool install(int signo, std::string* error) {
+  // Called under the agent's lifecycle mutex only, so these need no atomics.
+  static uint64_t installed = 0;
+  if (g_sampler.load() == nullptr) {
+    // Leaked on purpose, see g_sampler.
+    Sampler* s = std::make_unique<Sampler>().release();
+    g_sampler.store(s, std::memory_order_release);
+  }
+  if (signo <= 0 || signo >= 64) {
+    *error = "signal " + std::to_string(signo) + " is out of range";
+    return false;
+  }
+  if ((installed & (uint64_t{1} << signo)) != 0) return true;
+  installed |= uint64_t{1} << signo;
+
+  struct sigaction action;
+  std::memset(&action, 0, sizeof(action));
+  action.sa_sigaction = onSignal;
+  action.sa_flags = SA_SIGINFO | SA_RESTART;
+  // Every sampling signal blocks the others while its handler runs: handlers on one
+  // thread never nest, whichever signals a stopped profile left pending.
+  sigemptyset(&action.sa_mask);
+  for (int i = 1; i < 64; ++i) {
+    if ((installed & (uint64_t{1} << i)) != 0) sigaddset(&action.sa_mask, i);
+  }
+  for (int i = 1; i < 64; ++i) {
+    if ((installed & (uint64_t{1} << i)) == 0) continue;
+    if (sigaction(i, &action, nullptr) != 0) {
+      *error = "cannot install the handler for signal " + std::to_string(i) + ": " + std::strerror(errno);
+      return false;
+    }
+  }
+  return true;
+}
+
+bool configure(const SamplerConfig& config, std::string* error) {
+  Sampler* s = g_sampler.load(std::memory_order_acquire);
+  if (s == nullptr || s->enabled.load()) {
+    *error = "the sampler is not installed, or still enabled";
+    return false;
+  }
+  long cpus = sysconf(_SC_NPROCESSORS_CONF);
+  uint32_t buffers = static_cast<uint32_t>(cpus > 0 ? cpus : 1) * 4;
+  if (buffers < 16) buffers = 16;
+  // depth + 1 for the probe frame, + 3 for the state, [truncated] and thread root frames.
+  uint32_t frames = config.depth + 4;
+  if (s->pool == nullptr || s->poolFrames < frames) {
+    auto pool = std::make_unique<BufferPool>(buffers, frames);
+    if (!pool->ok()) {
+      *error = "cannot reserve memory for the sample buffers";
+      return false;
+    }
+    pool->populate();
+    s->pool = std::move(pool);
+    s->poolFrames = frames;
+  }
+  // Published to handlers by enable()'s seq_cst store of `enabled`.
+  s->config = config;
+  s->walker.vm = config.vm;
+  s->walker.asyncGetCallTrace = config.asyncGetCallTrace;
+  s->walker.guard = config.guard;
+  s->walker.depth = config.depth;
+  s->walker.lines = config.lines;
+  s->signals.store(0, std::memory_order_relaxed);
+  return true;
+}
+
+void enable() {
+  Sampler* s = g_sampler.load(std::memory_order_acquire);
+  if (s != nullptr) s->enabled.store(true, std::memory_order_seq_cst);
+}
+
+bool disableAndDrain(int timeoutMs) {
+  Sampler* s = g_sampler.load(std::memory_order_acquire);
+  if (s == nullptr) return true;
+  s->enabled.store(false, std::memory_order_seq_cst);
+  for (int waited = 0; s->inHandler.load(std::memory_order_seq_cst) != 0; ++waited) {
+    if (waited >= timeoutMs * 10) return false;
+    timespec pause{0, 100'000};  // 100us
+    nanosleep(&pause, nullptr);
+  }
+  return true;
+}
+
+uint64_t signalsReceived() {
+  Sampler* s = g_sampler.load(std::memory_order_acquire);
+  return s != nullptr ? s->signals.load(std::memory_order_relaxed) : 0;
+}
+
+bool stillInstalled(int signo) {
+  struct sigaction current;
+  if (sigaction(signo, nullptr, &current) != 0) return false;
+  return (current.sa_flags & SA_SIGINFO) != 0 && current.sa_sigaction == onSignal;
+}
+
+}  // namespace sampler

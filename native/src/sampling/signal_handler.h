@@ -1,0 +1,63 @@
+#pragma once
+
+#include <jni.h>
+
+#include <cstdint>
+#include <string>
+
+#include "stacks/java_walk.h"
+
+class Engine;
+class Stats;
+class TraceStore;
+
+// The sampler: the handler of the engine's signal (SIGPROF, or SIGVTALRM for event=wall).
+// On each signal from the engine it asks
+// AsyncGetCallTrace for the interrupted thread's Java stack and counts it in the trace
+// store. Everything slow (names, files) happens later on a normal thread.
+//
+// Signal-safety rules kept here: no malloc, no locks, no stdio, no exceptions, no JVMTI
+// or JNI besides JavaVM::GetEnv and AsyncGetCallTrace, no thread_local (its first touch
+// in a dlopen'ed library may allocate); per-thread state lives in tid-indexed tables and
+// frame buffers in a pool pre-allocated at install().
+
+struct SamplerConfig {
+  JavaVM* vm = nullptr;
+  AsyncGetCallTraceFn asyncGetCallTrace = nullptr;
+  Engine* engine = nullptr;
+  TraceStore* store = nullptr;
+  Stats* stats = nullptr;
+  CrashGuard* guard = nullptr;
+  uint32_t depth = 2048;
+  bool threads = false;  // add a [thread] root frame
+  bool lines = false;    // keep bytecode indexes (otherwise frames of a method are one key)
+};
+
+namespace sampler {
+
+// Installs the handler for `signo` (SIGPROF, or event=wall's signal), once per process
+// and signal. It stays installed for good: a signal raised before a stop may still
+// arrive after it, and the default action of SIGPROF or SIGVTALRM would end the process.
+// Sampling stays disabled until configure() and enable(). Lifecycle mutex held.
+bool install(int signo, std::string* error);
+
+// Sets what the handler samples with, (re)allocating the frame buffers for its depth.
+// Only while disabled and drained (before the first enable(), or after disableAndDrain()
+// returned true): no handler reads the configuration then, so the previous engine, store
+// and buffers may be freed once this returns.
+bool configure(const SamplerConfig& config, std::string* error);
+
+void enable();
+
+// Stops recording, then waits (bounded) until no handler is running any more. True if
+// the handlers drained; after that the store may be read and the engine freed.
+bool disableAndDrain(int timeoutMs);
+
+// Signals the handler took while enabled, since the last configure().
+uint64_t signalsReceived();
+
+// Whether the handler of `signo` is still ours: an application or library may install
+// its own afterwards (sigaction), and then no sample arrives any more.
+bool stillInstalled(int signo);
+
+}  // namespace sampler

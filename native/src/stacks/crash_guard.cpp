@@ -1,0 +1,141 @@
+#include "stacks/crash_guard.h"
+
+#include <errno.h>
+#include <sys/syscall.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include <cstring>
+
+namespace {
+
+// Plain storage: the handlers run until the process is gone, past static destructors.
+std::atomic<CrashGuard*> g_guard{nullptr};
+struct sigaction g_previousSegv;
+struct sigaction g_previousBus;
+
+uintptr_t faultPc(const void* context) {
+  const ucontext_t* uc = static_cast<const ucontext_t*>(context);
+#if defined(__x86_64__)
+  return static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RIP]);
+#elif defined(__aarch64__)
+  return static_cast<uintptr_t>(uc->uc_mcontext.pc);
+#else
+  (void)uc;
+  return 0;
+#endif
+}
+
+}  // namespace
+
+bool CrashGuard::install() {
+  if (!active_.ok()) return false;
+  CrashGuard* expected = nullptr;
+  if (!g_guard.compare_exchange_strong(expected, this)) return false;
+  struct sigaction action;
+  std::memset(&action, 0, sizeof(action));
+  action.sa_sigaction = onFault;
+  // SA_NODEFER is not used: the previous handler expects the signal blocked while it
+  // runs, as the kernel would have done for it.
+  action.sa_flags = SA_SIGINFO | SA_RESTART | SA_ONSTACK;
+  sigemptyset(&action.sa_mask);
+  if (sigaction(SIGSEGV, &action, &g_previousSegv) != 0) return false;
+  if (sigaction(SIGBUS, &action, &g_previousBus) != 0) {
+    sigaction(SIGSEGV, &g_previousSegv, nullptr);
+    return false;
+  }
+  return true;
+}
+
+void CrashGuard::protectOnlyCodeIn(uintptr_t start, uintptr_t end, const uintptr_t* foreignFaultPcs,
+                                   int count) {
+  codeStart_ = start;
+  codeEnd_ = end;
+  foreignPcCount_ = 0;
+  for (int i = 0; i < count && i < kMaxForeignPcs; ++i) {
+    if (foreignFaultPcs[i] != 0) foreignPcs_[foreignPcCount_++] = foreignFaultPcs[i];
+  }
+}
+
+bool CrashGuard::recoverable(const void* context) const {
+  uintptr_t pc = faultPc(context);
+  for (int i = 0; i < foreignPcCount_; ++i) {
+    if (pc == foreignPcs_[i]) return false;
+  }
+  if (codeStart_ < codeEnd_) return pc >= codeStart_ && pc < codeEnd_;
+  return true;
+}
+
+bool CrashGuard::run(int tid, void (*fn)(void*), void* arg) {
+  // volatile: live across sigsetjmp, so it must not sit in a register longjmp restores.
+  std::atomic<sigjmp_buf*>* volatile slot = active_.at(tid);
+  if (slot == nullptr) {
+    fn(arg);
+    return true;
+  }
+  // The signal mask is not saved (that would cost a system call per sample); onFault
+  // unblocks SIGSEGV/SIGBUS itself before jumping back.
+  sigjmp_buf target;
+  if (sigsetjmp(target, 0) != 0) {
+    slot->store(nullptr, std::memory_order_relaxed);
+    return false;
+  }
+  slot->store(&target, std::memory_order_relaxed);
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  fn(arg);
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  slot->store(nullptr, std::memory_order_relaxed);
+  return true;
+}
+
+void CrashGuard::onFault(int sig, siginfo_t* info, void* context) {
+  CrashGuard* guard = g_guard.load(std::memory_order_acquire);
+  if (guard != nullptr) {
+    int savedErrno = errno;
+    int tid = static_cast<int>(syscall(SYS_gettid));
+    std::atomic<sigjmp_buf*>* slot = guard->active_.at(tid);
+    sigjmp_buf* target = slot != nullptr ? slot->load(std::memory_order_relaxed) : nullptr;
+    if (target != nullptr && guard->recoverable(context)) {
+      slot->store(nullptr, std::memory_order_relaxed);
+      guard->recovered_.fetch_add(1, std::memory_order_relaxed);
+      sigset_t faults;
+      sigemptyset(&faults);
+      sigaddset(&faults, SIGSEGV);
+      sigaddset(&faults, SIGBUS);
+      pthread_sigmask(SIG_UNBLOCK, &faults, nullptr);
+      errno = savedErrno;
+      siglongjmp(*target, 1);
+    }
+    errno = savedErrno;
+  }
+  chain(sig, info, context);
+}
+
+void CrashGuard::chain(int sig, siginfo_t* info, void* context) {
+  struct sigaction& previous = sig == SIGBUS ? g_previousBus : g_previousSegv;
+  if ((previous.sa_flags & SA_SIGINFO) != 0 && previous.sa_sigaction != nullptr) {
+    // Run it with the mask the kernel would have given it.
+    sigset_t old;
+    pthread_sigmask(SIG_BLOCK, &previous.sa_mask, &old);
+    previous.sa_sigaction(sig, info, context);
+    pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    return;
+  }
+  if (previous.sa_handler == SIG_IGN && info->si_code <= 0) return;  // sent, and ignored
+  if (previous.sa_handler == SIG_DFL || previous.sa_handler == SIG_IGN) {
+    // What the kernel would do: a fault cannot be ignored, so the default action (core
+    // dump) runs. Returning re-executes a faulting instruction; a signal that was sent
+    // by someone is raised again, and is delivered once this handler returns.
+    struct sigaction deflt;
+    std::memset(&deflt, 0, sizeof(deflt));
+    deflt.sa_handler = SIG_DFL;
+    sigemptyset(&deflt.sa_mask);
+    sigaction(sig, &deflt, nullptr);
+    if (info->si_code <= 0) raise(sig);
+    return;
+  }
+  sigset_t old;
+  pthread_sigmask(SIG_BLOCK, &previous.sa_mask, &old);
+  previous.sa_handler(sig);
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+}

@@ -1,0 +1,62 @@
+#pragma once
+
+#include <setjmp.h>
+#include <signal.h>
+
+#include <atomic>
+#include <cstdint>
+
+#include "store/tid_table.h"
+
+// Lets the sampler call AsyncGetCallTrace, which can fault inside the JVM on a stack
+// caught mid-change, without taking the process down.
+//
+// Our SIGSEGV/SIGBUS handlers recover a fault only when it happens on a thread that is
+// inside run() (a per-tid slot points at that call's sigjmp_buf on its own stack) and,
+// once narrowed with protectOnlyCodeIn(), only at a pc inside the JVM's own code but
+// not at its SafeFetch probes. Everything else goes to the handler that was installed
+// before ours, with the same siginfo and ucontext: HotSpot relies on SIGSEGV for
+// implicit null checks, safepoint polls, stack banging and SafeFetch (which
+// AsyncGetCallTrace itself uses to validate Method pointers), so chaining must be exact.
+//
+// install() must therefore run after the JVM has installed its handlers (VMInit, not
+// Agent_OnLoad), otherwise the JVM would replace ours or treat ours as a user handler.
+// Caveats: with -Xcheck:jni the JVM periodically compares its handlers with what is
+// installed and prints "Warning: SIGSEGV handler modified!" (harmless). With libjsig
+// preloaded, sigaction() calls after JVM start are recorded for chaining instead of
+// installed; the JVM then calls our handler only for faults it does not recognise,
+// which is exactly the set we want to recover from.
+class CrashGuard {
+ public:
+  CrashGuard() = default;
+  CrashGuard(const CrashGuard&) = delete;
+  CrashGuard& operator=(const CrashGuard&) = delete;
+
+  // Installs the handlers in front of the current ones. Only one guard may be installed.
+  bool install();
+
+  // Recover only faults at a pc in [start, end) and not at one of `foreignFaultPcs`
+  // (code whose faults the previous handler recovers by itself).
+  void protectOnlyCodeIn(uintptr_t start, uintptr_t end, const uintptr_t* foreignFaultPcs,
+                         int count);
+
+  // Signal-safe. Runs fn(arg); true if it returned, false if it faulted and was
+  // abandoned. A tid outside the table runs unprotected.
+  bool run(int tid, void (*fn)(void*), void* arg);
+
+  uint64_t recovered() const { return recovered_.load(std::memory_order_relaxed); }
+
+ private:
+  static void onFault(int sig, siginfo_t* info, void* context);
+  static void chain(int sig, siginfo_t* info, void* context);
+  bool recoverable(const void* context) const;
+
+  static constexpr int kMaxForeignPcs = 8;
+
+  TidTable<sigjmp_buf*> active_;  // the jump target of the run() in progress per tid
+  uintptr_t codeStart_ = 0;
+  uintptr_t codeEnd_ = 0;
+  uintptr_t foreignPcs_[kMaxForeignPcs] = {};
+  int foreignPcCount_ = 0;
+  std::atomic<uint64_t> recovered_{0};
+};

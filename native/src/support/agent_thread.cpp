@@ -1,0 +1,110 @@
+#include "support/agent_thread.h"
+
+#include <signal.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "store/tid_table.h"
+#include "support/thread_clock.h"
+
+namespace {
+
+// The agent's threads: a tid table the engines can ask without a lock (isAgentThread),
+// and the list of those running with the CPU time of those that ended, for
+// agentThreadsCpuNs(). Process-wide like the threads themselves; never freed, so that no
+// destructor races a thread still ending.
+struct AgentThreads {
+  TidTable<uint8_t> byTid;
+  std::mutex lock;
+  std::vector<int> running;
+  uint64_t endedNs = 0;
+};
+
+AgentThreads& agentThreads() {
+  static AgentThreads* threads = std::make_unique<AgentThreads>().release();
+  return *threads;
+}
+
+struct Start {
+  void* (*body)(void*);
+  void* arg;
+  std::atomic<bool> known{false};
+};
+
+void* runAgentThread(void* p) {
+  Start* start = static_cast<Start*>(p);
+  void* (*body)(void*) = start->body;
+  void* arg = start->arg;
+  AgentThreads& threads = agentThreads();
+  int tid = static_cast<int>(syscall(SYS_gettid));
+  std::atomic<uint8_t>* slot = threads.byTid.at(tid);
+  if (slot != nullptr) slot->store(1, std::memory_order_release);
+  {
+    std::lock_guard<std::mutex> guard(threads.lock);
+    threads.running.push_back(tid);
+  }
+  start->known.store(true, std::memory_order_release);  // `start` belongs to the creator from here
+  void* result = body(arg);
+  {
+    std::lock_guard<std::mutex> guard(threads.lock);
+    threads.endedNs += thread_clock::ofCaller();
+    threads.running.erase(std::remove(threads.running.begin(), threads.running.end(), tid),
+                          threads.running.end());
+  }
+  if (slot != nullptr) slot->store(0, std::memory_order_release);
+  return result;
+}
+
+}  // namespace
+
+int startAgentThread(pthread_t* thread, void* (*body)(void*), void* arg) {
+  Start start;
+  start.body = body;
+  start.arg = arg;
+  sigset_t all;
+  sigfillset(&all);
+  sigdelset(&all, SIGSEGV);
+  sigdelset(&all, SIGBUS);
+  sigdelset(&all, SIGFPE);
+  sigdelset(&all, SIGILL);
+  sigset_t previous;
+  // A new thread inherits its creator's mask: block here, create, restore.
+  pthread_sigmask(SIG_BLOCK, &all, &previous);
+  int result = pthread_create(thread, nullptr, runAgentThread, &start);
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  // Wait until it has recorded its tid (microseconds): `start` lives on this stack.
+  while (result == 0 && !start.known.load(std::memory_order_acquire)) {
+    timespec pause{0, 50'000};
+    nanosleep(&pause, nullptr);
+  }
+  return result;
+}
+
+bool isAgentThread(int tid) {
+  std::atomic<uint8_t>* slot = agentThreads().byTid.at(tid);
+  return slot != nullptr && slot->load(std::memory_order_acquire) != 0;
+}
+
+uint64_t agentThreadsCpuNs() {
+  AgentThreads& threads = agentThreads();
+  std::lock_guard<std::mutex> guard(threads.lock);
+  uint64_t total = threads.endedNs;
+  for (int tid : threads.running) total += thread_clock::ofThread(tid);
+  return total;
+}
+
+bool attachToJvmAsDaemon(JavaVM* vm, const char* name, JNIEnv** jni) {
+  JavaVMAttachArgs args;
+  args.version = JNI_VERSION_1_6;
+  args.name = const_cast<char*>(name);
+  args.group = nullptr;
+  *jni = nullptr;
+  return vm->AttachCurrentThreadAsDaemon(reinterpret_cast<void**>(jni), &args) == JNI_OK && *jni != nullptr;
+}

@@ -1,0 +1,52 @@
+#include "support/periodic_thread.h"
+
+#include <chrono>
+
+#include "support/agent_thread.h"
+
+bool PeriodicThread::start(const char* what, int periodMs, Work work, std::string* error) {
+  stop();
+  work_ = std::move(work);
+  periodMs_ = periodMs;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = false;
+  }
+  int result = startAgentThread(&thread_, threadMain, this);
+  if (result != 0) {
+    *error = std::string("cannot start the ") + what + " thread (error " + std::to_string(result) + ")";
+    return false;
+  }
+  running_ = true;
+  return true;
+}
+
+void PeriodicThread::stop() {
+  if (!running_) return;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  wakeup_.notify_all();
+  pthread_join(thread_, nullptr);
+  running_ = false;
+}
+
+void* PeriodicThread::threadMain(void* self) {
+  static_cast<PeriodicThread*>(self)->run();
+  return nullptr;
+}
+
+void PeriodicThread::run() {
+  if (work_.begin && !work_.begin()) return;
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (!stopping_) {
+    wakeup_.wait_for(lock, std::chrono::milliseconds(periodMs_));
+    if (stopping_) break;
+    lock.unlock();
+    work_.tick();
+    lock.lock();
+  }
+  lock.unlock();
+  if (work_.end) work_.end();
+}

@@ -1,0 +1,77 @@
+#include "symbols/method_namer.h"
+
+#include "stacks/frame.h"
+#include "store/trace_store.h"
+#include "support/agent_thread.h"
+
+MethodNamer::~MethodNamer() { stop(); }
+
+bool MethodNamer::start(JavaVM* vm, jvmtiEnv* jvmti, TraceStore* store, bool lines, std::string* error) {
+  stop();
+  vm_ = vm;
+  jvmti_ = jvmti;
+  store_ = store;
+  lines_ = lines;
+  next_ = 0;
+  PeriodicThread::Work work;
+  work.begin = [this] { return attach(); };
+  work.tick = [this] { look(); };
+  work.end = [this] {
+    look();  // what the last few milliseconds added, while the JVM still answers
+    vm_->DetachCurrentThread();
+  };
+  return thread_.start("method namer", kPollMs, std::move(work), error);
+}
+
+void MethodNamer::stop() { thread_.stop(); }
+
+bool MethodNamer::lookup(jmethodID id, bool lines, Symbols::Method* out) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = names_.find(id);
+  if (it == names_.end() || it->second.name.empty() || (lines && !it->second.withLines)) return false;
+  *out = it->second;
+  return true;
+}
+
+uint64_t MethodNamer::named() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return named_;
+}
+
+uint64_t MethodNamer::alreadyUnloaded() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return alreadyUnloaded_;
+}
+
+void MethodNamer::nameNew(JNIEnv* jni, const Frame* frames, uint32_t count) {
+  for (uint32_t i = 0; i < count; ++i) {
+    if (frames[i].kind != FrameKind::kJava || frames[i].id == 0) continue;
+    jmethodID id = reinterpret_cast<jmethodID>(frames[i].id);
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      auto it = names_.find(id);
+      if (it != names_.end() && (it->second.withLines || !lines_ || it->second.name.empty())) continue;
+    }
+    // JVMTI outside the lock: the writer may look names up meanwhile.
+    Symbols::Method m = Symbols::resolve(jvmti_, jni, id, lines_);
+    // Any other failure (the JVM shutting down) is left for the writer to try again.
+    if (m.name.empty() && !m.unloaded) continue;
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++(m.unloaded ? alreadyUnloaded_ : named_);
+    names_[id] = std::move(m);
+  }
+}
+
+bool MethodNamer::attach() {
+  // A daemon, so that it never holds up the JVM's exit; it is stopped at VMDeath anyway.
+  return attachToJvmAsDaemon(vm_, "jflame method namer", &jni_);
+}
+
+void MethodNamer::look() {
+  store_->prefault();  // the signal handler then finds the pages it writes present
+  auto visit = [this](const Frame* frames, uint32_t count) { nameNew(jni_, frames, count); };
+  if (!store_->forEachNewTrace(&next_, visit)) {
+    // Fell behind the store's list of new traces: look at every trace once.
+    store_->forEach([&](const Frame* frames, uint32_t count, uint64_t) { visit(frames, count); });
+  }
+}

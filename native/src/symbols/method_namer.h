@@ -1,0 +1,66 @@
+#pragma once
+
+#include <jni.h>
+#include <jvmti.h>
+
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "support/periodic_thread.h"
+#include "symbols/symbols.h"
+
+class TraceStore;
+
+// Names the methods of new traces while sampling goes on, so that a method whose class
+// is unloaded before the profile is written (throw-away class loaders, hidden classes,
+// lambdas) keeps its name: once the class is gone the JVM only answers
+// JVMTI_ERROR_INVALID_METHODID for its ids.
+//
+// Its own thread (started with signals blocked, see agent_thread.h) attaches to the JVM
+// as a daemon, since JVMTI's method and class functions need a thread the JVM knows
+// (they hand out local references), and every kPollMs reads the traces the store
+// published since its last look. Polling is cheap (one atomic load when nothing is new),
+// and a short period is what keeps short-lived classes named: a class that lives 30 ms
+// is missed whenever no look falls between its first sample and its unloading.
+// The names it found are kept for the agent's life: HotSpot never reuses a jmethodID.
+class MethodNamer {
+ public:
+  static constexpr int kPollMs = 10;
+
+  MethodNamer() = default;
+  ~MethodNamer();
+  MethodNamer(const MethodNamer&) = delete;
+  MethodNamer& operator=(const MethodNamer&) = delete;
+
+  // Starts naming the traces of `store` (which must outlive the next stop()).
+  bool start(JavaVM* vm, jvmtiEnv* jvmti, TraceStore* store, bool lines, std::string* error);
+
+  // Stops and joins the thread; the names found stay available.
+  void stop();
+
+  // The name found earlier for `id`; false if none (or none with lines when `lines`).
+  bool lookup(jmethodID id, bool lines, Symbols::Method* out) const;
+
+  uint64_t named() const;          // methods named while their class was loaded
+  uint64_t alreadyUnloaded() const;  // ids whose class was gone before the namer saw them
+
+ private:
+  bool attach();  // on the namer's thread
+  void look();    // names what the store published since the last look
+  void nameNew(JNIEnv* jni, const Frame* frames, uint32_t count);
+
+  JavaVM* vm_ = nullptr;
+  jvmtiEnv* jvmti_ = nullptr;
+  TraceStore* store_ = nullptr;  // read, and prefault()ed
+  bool lines_ = false;
+  uint64_t next_ = 0;  // the store's next trace to look at
+  JNIEnv* jni_ = nullptr;  // the namer thread's, once attached
+  PeriodicThread thread_;
+
+  mutable std::mutex mutex_;  // guards what follows: the writer looks names up meanwhile
+  std::unordered_map<jmethodID, Symbols::Method> names_;
+  uint64_t named_ = 0;
+  uint64_t alreadyUnloaded_ = 0;
+};

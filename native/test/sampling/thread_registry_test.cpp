@@ -1,0 +1,146 @@
+#include "sampling/thread_registry.h"
+
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "check.h"
+#include "sampling/engine.h"
+
+namespace {
+
+// Records what the registry asks of it.
+class RecordingEngine : public Engine {
+ public:
+  const char* name() const override { return "recording"; }
+  bool start(std::string*) override { return true; }
+  void stop() override { stopped = true; }
+  void threadStarted(int tid) override {
+    std::lock_guard<std::mutex> lock(mutex);
+    armed_.insert(tid);
+    ++starts_;
+  }
+  void threadEnded(int tid) override {
+    std::lock_guard<std::mutex> lock(mutex);
+    armed_.erase(tid);
+  }
+  bool onSignal(const siginfo_t*, int) override { return false; }
+
+  bool isArmed(int tid) {
+    std::lock_guard<std::mutex> lock(mutex);
+    return armed_.count(tid) == 1;
+  }
+  bool noneArmed() {
+    std::lock_guard<std::mutex> lock(mutex);
+    return armed_.empty();
+  }
+  int starts() {
+    std::lock_guard<std::mutex> lock(mutex);
+    return starts_;
+  }
+
+  std::atomic<bool> stopped{false};
+
+ private:
+  std::mutex mutex;
+  std::set<int> armed_;
+  int starts_ = 0;
+};
+
+int gettidNow() { return static_cast<int>(syscall(SYS_gettid)); }
+
+void statLinesWithOddCommsParse() {
+  ThreadRegistry::TaskStat stat;
+  std::string line =
+      "1234 (C2 Compiler) Thr) S 1 1 1 0 -1 4194368 10 0 0 0 5 6 0 0 20 0 12 0 987654 0 0\n";
+  CHECK(ThreadRegistry::parseTaskStat(line, &stat));
+  CHECK_STR(stat.comm, "C2 Compiler) Thr");
+  CHECK_EQ(stat.startTime, uint64_t{987654});
+  CHECK(!ThreadRegistry::parseTaskStat("garbage", &stat));
+}
+
+void ownThreadIsListedAndReadable() {
+  std::vector<int> tids = ThreadRegistry::listTasks();
+  CHECK(std::find(tids.begin(), tids.end(), gettidNow()) != tids.end());
+  ThreadRegistry::TaskStat stat;
+  CHECK(ThreadRegistry::readTaskStat(gettidNow(), &stat));
+  CHECK(stat.startTime > 0);
+}
+
+void existingAndLaterThreadsAreArmedAndDisarmed() {
+  RecordingEngine engine;
+  ThreadRegistry registry;
+  registry.javaThreadStarted(gettidNow(), "main");  // before start: only the name
+  CHECK(engine.noneArmed());
+  std::string error;
+  CHECK(registry.start(&engine, &error));
+  CHECK(engine.isArmed(gettidNow()));
+  CHECK_STR(registry.nameOf(gettidNow()), "main");
+
+  // A thread the registry is never told about is found by the rescan, and forgotten
+  // once it has exited.
+  std::atomic<int> workerTid{0};
+  std::atomic<bool> release{false};
+  std::thread worker([&] {
+    pthread_setname_np(pthread_self(), "lazy-worker");
+    workerTid = gettidNow();
+    while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  });
+  while (workerTid == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  std::this_thread::sleep_for(std::chrono::milliseconds(350));
+  CHECK(engine.isArmed(workerTid));
+  CHECK_STR(registry.nameOf(workerTid), "lazy-worker");
+  release = true;
+  worker.join();
+  std::this_thread::sleep_for(std::chrono::milliseconds(350));
+  CHECK(!engine.isArmed(workerTid));
+  CHECK_STR(registry.nameOf(workerTid), "lazy-worker");  // names outlive threads
+
+  // ThreadEnd disarms at once and the rescan does not re-arm the exiting thread.
+  int starts = engine.starts();
+  registry.javaThreadEnded(gettidNow());
+  CHECK(!engine.isArmed(gettidNow()));
+  std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  CHECK(!engine.isArmed(gettidNow()));
+  CHECK_EQ(engine.starts(), starts);
+
+  registry.stop();
+  CHECK(engine.stopped);
+}
+
+// A later attach starts the profile again: the registry arms every live thread for the
+// new engine, and the stopped engine is never called again.
+void aStoppedRegistryStartsAgainWithANewEngine() {
+  ThreadRegistry registry;
+  RecordingEngine first;
+  std::string error;
+  CHECK(registry.start(&first, &error));
+  CHECK(!registry.start(&first, &error));  // running: refused
+  registry.stop();
+  CHECK(first.stopped);
+  int firstStarts = first.starts();
+
+  RecordingEngine second;
+  CHECK(registry.start(&second, &error));
+  CHECK(second.isArmed(gettidNow()));
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  CHECK_EQ(first.starts(), firstStarts);
+  registry.stop();
+  CHECK(second.stopped);
+}
+
+}  // namespace
+
+int main() {
+  statLinesWithOddCommsParse();
+  ownThreadIsListedAndReadable();
+  existingAndLaterThreadsAreArmedAndDisarmed();
+  aStoppedRegistryStartsAgainWithANewEngine();
+  return check::finish("thread_registry_test");
+}

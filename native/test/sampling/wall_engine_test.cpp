@@ -1,0 +1,76 @@
+#include "sampling/wall_engine.h"
+
+#include <signal.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstring>
+
+#include "check.h"
+
+namespace {
+
+Engine* g_engine = nullptr;
+std::atomic<int> g_sleeping{0};
+std::atomic<int> g_running{0};
+std::atomic<uint64_t> g_weight{0};
+
+void onWallSignal(int, siginfo_t* info, void*) {
+  int tid = static_cast<int>(syscall(SYS_gettid));
+  if (g_engine == nullptr || !g_engine->onSignal(info, tid)) return;
+  Engine::Sample sample;
+  g_engine->describeSample(tid, &sample);
+  g_weight.fetch_add(sample.weight);
+  (sample.state == 'R' ? g_running : g_sleeping).fetch_add(1);
+}
+
+void theStateLetterFollowsTheLastParenthesis() {
+  const char plain[] = "123 (java) S 1 2 3";
+  CHECK_EQ(WallEngine::parseState(plain, sizeof(plain) - 1), 'S');
+  const char odd[] = "123 (a) R (b)) R 1 2";
+  CHECK_EQ(WallEngine::parseState(odd, sizeof(odd) - 1), 'R');
+  const char cut[] = "123 (java)";
+  CHECK_EQ(WallEngine::parseState(cut, sizeof(cut) - 1), 0);
+}
+
+// A sleeping thread is signalled about once per interval, seen as sleeping, weight 1;
+// stop() returns promptly and nothing is signalled after it.
+void aSleepingThreadIsSampledByWallClock() {
+  struct sigaction action;
+  std::memset(&action, 0, sizeof(action));
+  action.sa_sigaction = onWallSignal;
+  action.sa_flags = SA_SIGINFO | SA_RESTART;
+  sigaction(SIGVTALRM, &action, nullptr);
+
+  Jitter jitter(42);
+  WallEngine engine(10'000'000, SIGVTALRM, &jitter);
+  g_engine = &engine;
+  std::string error;
+  CHECK(engine.start(&error));
+  engine.threadStarted(static_cast<int>(syscall(SYS_gettid)));
+  for (int i = 0; i < 50; ++i) {
+    timespec pause{0, 10'000'000};
+    while (nanosleep(&pause, &pause) != 0) {
+    }
+  }
+  engine.stop();
+  int seen = g_sleeping.load() + g_running.load();
+  CHECK(seen >= 35 && seen <= 65);
+  CHECK(g_sleeping.load() >= seen * 8 / 10);
+  CHECK_EQ(g_weight.load(), static_cast<uint64_t>(seen));
+  int after = seen;
+  timespec pause{0, 50'000'000};
+  nanosleep(&pause, nullptr);
+  CHECK_EQ(g_sleeping.load() + g_running.load(), after);
+  g_engine = nullptr;
+}
+
+}  // namespace
+
+int main() {
+  theStateLetterFollowsTheLastParenthesis();
+  aSleepingThreadIsSampledByWallClock();
+  return check::finish("wall_engine_test");
+}

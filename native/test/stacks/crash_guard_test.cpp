@@ -1,0 +1,148 @@
+#include "stacks/crash_guard.h"
+
+#include <setjmp.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstring>
+
+#include "check.h"
+
+namespace {
+
+// Plays the JVM: the handler installed before the guard. It recovers by itself.
+sigjmp_buf g_previousTarget;
+volatile sig_atomic_t g_previousCalls = 0;
+void* volatile g_previousAddr = nullptr;
+volatile int g_previousSig = 0;
+volatile uintptr_t g_previousPc = 0;
+
+void previousHandler(int sig, siginfo_t* info, void* context) {
+  ++g_previousCalls;
+  g_previousAddr = info->si_addr;
+  g_previousSig = sig;
+#if defined(__x86_64__)
+  g_previousPc = static_cast<uintptr_t>(static_cast<ucontext_t*>(context)->uc_mcontext.gregs[REG_RIP]);
+#elif defined(__aarch64__)
+  g_previousPc = static_cast<uintptr_t>(static_cast<ucontext_t*>(context)->uc_mcontext.pc);
+#else
+  (void)context;
+#endif
+  siglongjmp(g_previousTarget, 1);
+}
+
+// An address the compiler cannot prove invalid, so the access is really made.
+volatile uintptr_t g_badAddress = 16;
+
+void faultingWalk(void*) { *reinterpret_cast<volatile int*>(g_badAddress) = 1; }
+
+void cleanWalk(void* arg) { *static_cast<int*>(arg) = 42; }
+
+int tid() { return static_cast<int>(syscall(SYS_gettid)); }
+
+CrashGuard& guard() {
+  static CrashGuard* instance = [] {
+    struct sigaction action;
+    std::memset(&action, 0, sizeof(action));
+    action.sa_sigaction = previousHandler;
+    action.sa_flags = SA_SIGINFO;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGSEGV, &action, nullptr);
+    sigaction(SIGBUS, &action, nullptr);
+    static CrashGuard g;
+    CHECK(g.install());
+    return &g;
+  }();
+  return *instance;
+}
+
+void faultInsideRunIsRecovered() {
+  CHECK(!guard().run(tid(), faultingWalk, nullptr));
+  CHECK_EQ(guard().recovered(), uint64_t{1});
+  // SIGSEGV is usable again afterwards (the mask was restored), many times over.
+  for (int i = 0; i < 100; ++i) CHECK(!guard().run(tid(), faultingWalk, nullptr));
+  CHECK_EQ(guard().recovered(), uint64_t{101});
+  CHECK_EQ(g_previousCalls, 0);
+}
+
+void cleanRunReturnsTrue() {
+  int out = 0;
+  CHECK(guard().run(tid(), cleanWalk, &out));
+  CHECK_EQ(out, 42);
+}
+
+void faultOutsideRunGoesToThePreviousHandler() {
+  g_previousCalls = 0;
+  if (sigsetjmp(g_previousTarget, 1) == 0) {
+    faultingWalk(nullptr);
+    check::fail(__FILE__, __LINE__, "the fault did not happen");
+  }
+  CHECK_EQ(g_previousCalls, 1);
+  CHECK_EQ(g_previousSig, SIGSEGV);
+  CHECK(g_previousAddr == reinterpret_cast<void*>(g_badAddress));  // same siginfo
+}
+
+void busErrorOutsideRunIsChainedToo() {
+  g_previousCalls = 0;
+  char path[] = "/tmp/jflame-bus-XXXXXX";
+  int fd = mkstemp(path);
+  CHECK(fd >= 0);
+  unlink(path);
+  long page = sysconf(_SC_PAGESIZE);
+  CHECK(ftruncate(fd, page) == 0);
+  char* p = static_cast<char*>(mmap(nullptr, static_cast<size_t>(page) * 2, PROT_READ, MAP_SHARED, fd, 0));
+  CHECK(p != MAP_FAILED);
+  if (sigsetjmp(g_previousTarget, 1) == 0) {
+    volatile char c = p[page];  // beyond the end of the file: SIGBUS
+    (void)c;
+    check::fail(__FILE__, __LINE__, "no SIGBUS");
+  }
+  CHECK_EQ(g_previousCalls, 1);
+  CHECK_EQ(g_previousSig, SIGBUS);
+  munmap(p, static_cast<size_t>(page) * 2);
+  close(fd);
+}
+
+void faultsOutsideTheWalkersCodeAreChainedEvenInsideRun() {
+  // Only faults in [start, end) are ours; this test binary's code is not in the range.
+  uintptr_t nowhere = 0x1000;
+  guard().protectOnlyCodeIn(nowhere, nowhere + 16, nullptr, 0);
+  g_previousCalls = 0;
+  if (sigsetjmp(g_previousTarget, 1) == 0) {
+    guard().run(tid(), faultingWalk, nullptr);
+    check::fail(__FILE__, __LINE__, "the fault was not chained");
+  }
+  CHECK_EQ(g_previousCalls, 1);
+
+  // A pc the previous handler recovers by itself (HotSpot's SafeFetch) is chained even
+  // inside the range.
+  uintptr_t pc = g_previousPc;
+  CHECK(pc != 0);
+  guard().protectOnlyCodeIn(pc - 64, pc + 64, &pc, 1);
+  g_previousCalls = 0;
+  if (sigsetjmp(g_previousTarget, 1) == 0) {
+    guard().run(tid(), faultingWalk, nullptr);
+    check::fail(__FILE__, __LINE__, "the SafeFetch-like fault was not chained");
+  }
+  CHECK_EQ(g_previousCalls, 1);
+
+  // The same range without the exception: recovered.
+  guard().protectOnlyCodeIn(pc - 64, pc + 64, nullptr, 0);
+  CHECK(!guard().run(tid(), faultingWalk, nullptr));
+  guard().protectOnlyCodeIn(0, 0, nullptr, 0);
+}
+
+}  // namespace
+
+int main() {
+  faultInsideRunIsRecovered();
+  cleanRunReturnsTrue();
+  faultOutsideRunGoesToThePreviousHandler();
+  busErrorOutsideRunIsChainedToo();
+  faultsOutsideTheWalkersCodeAreChainedEvenInsideRun();
+  return check::finish("crash_guard_test");
+}
