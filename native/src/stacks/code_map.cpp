@@ -160,13 +160,13 @@ bool CodeMap::refresh() {
 }
 
 void CodeMap::publish() {
-  auto snapshot = std::make_unique<Snapshot>();
+  std::vector<CodeRange> ranges;
   for (auto& library : libraries_) {
-    if (library->loaded) snapshot->ranges.insert(snapshot->ranges.end(), library->ranges.begin(), library->ranges.end());
+    if (library->loaded) ranges.insert(ranges.end(), library->ranges.begin(), library->ranges.end());
   }
-  std::sort(snapshot->ranges.begin(), snapshot->ranges.end(),
-            [](const CodeRange& a, const CodeRange& b) { return a.start < b.start; });
-  snapshot->ranges.shrink_to_fit();
+  std::sort(ranges.begin(), ranges.end(), [](const CodeRange& a, const CodeRange& b) { return a.start < b.start; });
+  auto snapshot = std::make_unique<Snapshot>();
+  snapshot->ranges.assign(ranges.begin(), ranges.end());  // exact capacity
   current_.store(snapshot.get(), std::memory_order_release);
   snapshots_.push_back(std::move(snapshot));
 }

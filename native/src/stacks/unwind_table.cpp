@@ -116,7 +116,8 @@ bool UnwindTable::build(uintptr_t loadBias, const Elf64_Phdr* programHeaders, si
     covered = r.end;
   }
   if (covered != 0) appendGap(static_cast<uint32_t>(covered - loadBias));
-  rows_.shrink_to_fit();
+  // shrink_to_fit() is a no-op in libstdc++ without exceptions: copy to an exact fit.
+  std::vector<UnwindRow>(rows_.begin(), rows_.end()).swap(rows_);
   return !rows_.empty();
 }
 

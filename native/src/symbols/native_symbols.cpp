@@ -112,7 +112,8 @@ void NativeSymbols::addFunctions(const ElfImage& image, uint32_t tableType) {
                        s.start >= owner.address && s.start < owner.address + owner.size;
       s.end = inSection ? owner.address + owner.size : UINT64_MAX;
     }
-    s.global = ELF64_ST_BIND(sym.st_info) != STB_LOCAL;
+    int binding = ELF64_ST_BIND(sym.st_info);
+    s.global = binding == STB_GLOBAL ? 2 : binding == STB_WEAK ? 1 : 0;  // preferred among aliases
     s.nameOffset = static_cast<uint32_t>(names_.size());
     names_.append(text + sym.st_name, length);
     names_.push_back('\0');
@@ -121,7 +122,7 @@ void NativeSymbols::addFunctions(const ElfImage& image, uint32_t tableType) {
 }
 
 void NativeSymbols::finish() {
-  // Aliases share a start: keep one, preferring a sized, then a global symbol.
+  // Aliases share a start: keep one, preferring a sized, then a global, then a weak symbol.
   std::sort(symbols_.begin(), symbols_.end(), [](const Symbol& a, const Symbol& b) {
     if (a.start != b.start) return a.start < b.start;
     if (a.sized != b.sized) return a.sized > b.sized;
@@ -133,8 +134,9 @@ void NativeSymbols::finish() {
   for (size_t i = 0; i + 1 < symbols_.size(); ++i) {
     if (!symbols_[i].sized) symbols_[i].end = std::min(symbols_[i].end, symbols_[i + 1].start);
   }
-  symbols_.shrink_to_fit();
-  names_.shrink_to_fit();
+  // shrink_to_fit() is a no-op in libstdc++ without exceptions: copy to an exact fit.
+  std::vector<Symbol>(symbols_.begin(), symbols_.end()).swap(symbols_);
+  std::string(names_).swap(names_);
 }
 
 int NativeSymbols::indexOf(uint64_t vaddr) const {

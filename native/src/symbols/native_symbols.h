@@ -45,6 +45,7 @@ class NativeSymbols {
   // The linker name of that function, as stored (no demangling); empty if none.
   std::string_view linkerName(uint64_t vaddr) const;
   // The st_value of the function named `linkerName`, or 0 (linear; for tests and setup).
+  // Of aliases at one address only the preferred name (global over weak over local) is kept.
   uint64_t valueOf(std::string_view linkerName) const;
 
   Source source() const { return source_; }
@@ -60,7 +61,7 @@ class NativeSymbols {
     uint64_t end;         // exclusive; from st_size, or filled in for zero-size symbols
     uint32_t nameOffset;  // into names_
     uint8_t sized;
-    uint8_t global;
+    uint8_t global;       // 2 global, 1 weak, 0 local
   };
 
   void addFunctions(const ElfImage& image, uint32_t tableType);
