@@ -28,8 +28,10 @@ uintptr_t stripPointerAuthentication(uintptr_t address) {
 
 // One frame by the frame-pointer chain: [fp] = caller's fp, [fp + 8] = return address,
 // the caller's sp just above them (x86-64 push rbp after call; aarch64 frame record).
-Step stepByFramePointer(const NativeRegisters& regs, const StackBounds& bounds) {
-  if (regs.fp == 0) return failed(WalkEnd::kRoot);
+// A zero fp reached through the chain is its terminator (the thread entry clears it); in
+// the interrupted frame it only means fp is not used as a frame pointer there.
+Step stepByFramePointer(const NativeRegisters& regs, const StackBounds& bounds, bool leaf) {
+  if (regs.fp == 0) return failed(leaf ? WalkEnd::kNoRule : WalkEnd::kRoot);
   uintptr_t savedFp = 0, returnAddress = 0;
   StackRead r = readStackWord(bounds, regs.fp, &savedFp);
   if (r != StackRead::kOk) return failed(readFailure(r));
@@ -131,7 +133,7 @@ NativeWalk walkNativeStack(const CodeMap& map, const NativeRegisters& start, Unw
     // No row, or a rule we cannot follow: the frame-pointer chain is the fallback. Not
     // after kRoot (the CFI said this is the outermost frame) or a failed read.
     if (row == nullptr || (!step.ok && step.failure == WalkEnd::kNoRule)) {
-      step = stepByFramePointer(regs, bounds);
+      step = stepByFramePointer(regs, bounds, leaf);
     }
     if (!step.ok) {
       walk.end = step.failure;
