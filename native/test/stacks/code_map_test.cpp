@@ -17,6 +17,12 @@ const CodeMap::LibraryInfo* libraryNamed(const std::vector<CodeMap::LibraryInfo>
   return nullptr;
 }
 
+// libc's own qsort: under ASan, &qsort is the sanitizer's interceptor.
+uintptr_t libcQsort() {
+  void* libc = dlopen("libc.so.6", RTLD_NOW | RTLD_NOLOAD);
+  return libc == nullptr ? 0 : reinterpret_cast<uintptr_t>(dlsym(libc, "qsort"));
+}
+
 void mapsLoadedCode() {
   CodeMap map;
   CHECK(map.find(reinterpret_cast<uintptr_t>(&strlen)) == nullptr);  // nothing before refresh()
@@ -24,10 +30,10 @@ void mapsLoadedCode() {
   CHECK(!map.refresh());  // nothing loaded since: a no-op
 
   // libc, the main executable and the vDSO are all there.
-  const CodeRange* libc = map.find(reinterpret_cast<uintptr_t>(&qsort));
+  const CodeRange* libc = map.find(libcQsort());
   CHECK(libc != nullptr && libc->table != nullptr);
   if (libc != nullptr) {
-    NativeFrameName name = map.describe(libc->libraryId, reinterpret_cast<uintptr_t>(&qsort) - libc->loadBias);
+    NativeFrameName name = map.describe(libc->libraryId, libcQsort() - libc->loadBias);
     CHECK_STR(name.fileName, "libc.so.6");
     CHECK_STR(name.function, "qsort");
   }

@@ -171,11 +171,19 @@ int compareSpinning(const void* a, const void* b) {
   return *static_cast<const int*>(a) - *static_cast<const int*>(b);
 }
 
+// libc's own qsort: under ASan, qsort is the sanitizer's reimplementation.
+using Qsort = void (*)(void*, size_t, size_t, int (*)(const void*, const void*));
+Qsort libcQsort() {
+  void* libc = dlopen("libc.so.6", RTLD_NOW | RTLD_NOLOAD);
+  return libc == nullptr ? nullptr : reinterpret_cast<Qsort>(dlsym(libc, "qsort"));
+}
+
 __attribute__((noinline)) void sortSpinning() {
+  Qsort sort = libcQsort();
   int values[64];
   for (int i = 0; i < 64; ++i) values[i] = (i * 37) % 64;
   armTimer(true);
-  qsort(values, 64, sizeof(int), compareSpinning);
+  sort(values, 64, sizeof(int), compareSpinning);
   armTimer(false);
 }
 
@@ -263,7 +271,7 @@ void survivesHostileStacks(CodeMap& map) {
   const size_t count = bytes / sizeof(uintptr_t);
   StackBounds bounds{reinterpret_cast<uintptr_t>(buffer), reinterpret_cast<uintptr_t>(buffer) + bytes};
 
-  const CodeRange* libc = map.find(reinterpret_cast<uintptr_t>(&qsort));
+  const CodeRange* libc = map.find(reinterpret_cast<uintptr_t>(libcQsort()));
   const CodeRange* chain = map.find(reinterpret_cast<uintptr_t>(&fp_chain_a));
   std::mt19937_64 random(7);
   auto codeAddress = [&]() -> uintptr_t {
