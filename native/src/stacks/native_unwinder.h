@@ -15,14 +15,16 @@ enum class UnwindMode : uint8_t {
 // followed further (the frames found so far are still valid).
 enum class WalkEnd : uint8_t {
   kRoot,           // the outermost frame: return address undefined by CFI (_start, clone3),
-                   // or a zero return address with a zero fp (the fp chain's terminator)
+                   // or a zero return address with a zero fp, or a zero saved fp reached
+                   // through the fp chain (the chain's terminator)
   kUnknownCode,    // reached a pc in no known object (JIT/interpreter code): see stoppedAt
   kOutOfBounds,    // a read outside the stack bounds
   kMisaligned,     // a read at a misaligned address
   kSpNotIncreasing,
   kZeroPc,         // a zero return address in the middle of the stack
-  kNoRule,         // no rule to unwind this frame (e.g. the return address still in lr on
-                   // aarch64 for a frame that is not the leaf)
+  kNoRule,         // no rule to unwind this frame: no usable CFI row and no frame pointer
+                   // (fp 0 in the leaf), or the return address still in lr on aarch64 for
+                   // a frame that is not the leaf
   kDepthLimit,     // the output is full
   kStepLimit,
 };
