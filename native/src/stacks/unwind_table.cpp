@@ -1,0 +1,136 @@
+#include "stacks/unwind_table.h"
+
+#include <algorithm>
+
+#include "stacks/eh_frame_reader.h"
+
+namespace {
+
+bool sameRule(const UnwindRow& a, const UnwindRow& b) {
+  return a.cfa == b.cfa && a.cfaOffset == b.cfaOffset && a.fp == b.fp && a.fpOffset == b.fpOffset &&
+         a.returnAddress == b.returnAddress && a.returnAddressOffset == b.returnAddressOffset &&
+         a.pltThreshold == b.pltThreshold;
+}
+
+bool fitsInt16(int64_t v) { return v >= INT16_MIN && v <= INT16_MAX; }
+
+// The compact form of a CFA state; anything a walker could not follow becomes kUnsupported.
+UnwindRow compact(uint32_t pc, const CfaState& s) {
+  UnwindRow row{};
+  row.pc = pc;
+  row.cfa = s.cfa;
+  row.cfaOffset = static_cast<int32_t>(s.cfaOffset);
+  row.pltThreshold = s.pltThreshold;
+  if (s.cfaOffset < INT32_MIN || s.cfaOffset > INT32_MAX) row.cfa = CfaKind::kUnsupported;
+  row.fp = s.fp;
+  row.fpOffset = static_cast<int16_t>(s.fpOffset);
+  if (s.fp == SavedKind::kAtCfa && !fitsInt16(s.fpOffset)) row.fp = SavedKind::kUnsupported;
+  if (s.fp == SavedKind::kUndefined) row.fp = SavedKind::kUnsupported;
+  row.returnAddress = s.returnAddress;
+  row.returnAddressOffset = static_cast<int16_t>(s.returnAddressOffset);
+  if (s.returnAddress == SavedKind::kAtCfa && !fitsInt16(s.returnAddressOffset)) {
+    row.returnAddress = SavedKind::kUnsupported;
+  }
+#if !defined(__aarch64__)
+  // Only aarch64 keeps a return address in a register (lr); on x86-64 it is always in memory.
+  if (s.returnAddress == SavedKind::kUnchanged) row.returnAddress = SavedKind::kUnsupported;
+#endif
+  return row;
+}
+
+}  // namespace
+
+void UnwindTable::push(const UnwindRow& row) {
+  if (!rows_.empty() && rows_.back().pc == row.pc) {
+    rows_.back() = row;  // an advance by 0, or an FDE starting where a gap marker was put
+    if (rows_.size() >= 2 && sameRule(rows_[rows_.size() - 2], row)) rows_.pop_back();
+    return;
+  }
+  if (!rows_.empty() && sameRule(rows_.back(), row)) return;
+  rows_.push_back(row);
+}
+
+void UnwindTable::append(uint32_t pc, const CfaState& state) {
+  UnwindRow row = compact(pc, state);
+  if (row.cfa == CfaKind::kUnsupported) ++stats_.unsupportedRows;
+  push(row);
+}
+
+void UnwindTable::appendGap(uint32_t pc) {
+  UnwindRow gap{};
+  gap.pc = pc;
+  gap.cfa = CfaKind::kNoEntry;
+  gap.fp = SavedKind::kUnsupported;
+  gap.returnAddress = SavedKind::kUnsupported;
+  push(gap);
+}
+
+bool UnwindTable::build(uintptr_t loadBias, const Elf64_Phdr* programHeaders, size_t count) {
+  rows_.clear();
+  stats_ = Stats();
+  ReadableMemory memory;
+  uintptr_t header = 0;
+  for (size_t i = 0; i < count; ++i) {
+    const Elf64_Phdr& ph = programHeaders[i];
+    if (ph.p_type == PT_LOAD && (ph.p_flags & PF_R) != 0) {
+      memory.add(loadBias + ph.p_vaddr, loadBias + ph.p_vaddr + ph.p_filesz);
+    }
+    if (ph.p_type == PT_GNU_EH_FRAME) header = loadBias + ph.p_vaddr;
+  }
+  if (header == 0) return false;
+
+  std::vector<FdeLocation> fdes = listFdes(header, memory);
+  EhFrameParser parser(memory);
+  struct Range {
+    uintptr_t begin, end;
+    size_t firstRow, rowCount;
+  };
+  // Programs are run first, rows kept per FDE, then laid out by address: a linear walk
+  // finds FDEs in file order, and sorting only the small Range records is cheap.
+  std::vector<Range> ranges;
+  std::vector<CfaRow> cfaRows;
+  ranges.reserve(fdes.size());
+  for (const FdeLocation& fde : fdes) {
+    size_t mark = cfaRows.size();
+    uintptr_t begin = 0, end = 0;
+    if (!parser.parseFde(fde.fde, &begin, &end, &cfaRows) || begin < loadBias ||
+        end - loadBias > UINT32_MAX) {
+      cfaRows.resize(mark);
+      ++stats_.failedFdes;
+      continue;
+    }
+    ++stats_.fdes;
+    ranges.push_back(Range{begin, end, mark, cfaRows.size() - mark});
+  }
+  std::sort(ranges.begin(), ranges.end(), [](const Range& a, const Range& b) { return a.begin < b.begin; });
+
+  uintptr_t covered = 0;  // end of the code covered so far
+  for (const Range& r : ranges) {
+    if (r.begin < covered) continue;  // overlapping FDEs (discarded duplicates): first wins
+    if (covered != 0 && r.begin > covered) appendGap(static_cast<uint32_t>(covered - loadBias));
+    for (size_t i = r.firstRow; i < r.firstRow + r.rowCount; ++i) {
+      const CfaRow& row = cfaRows[i];
+      if (row.pc >= r.end) break;
+      append(static_cast<uint32_t>(row.pc - loadBias), row.state);
+    }
+    covered = r.end;
+  }
+  if (covered != 0) appendGap(static_cast<uint32_t>(covered - loadBias));
+  // shrink_to_fit() is a no-op in libstdc++ without exceptions: copy to an exact fit.
+  std::vector<UnwindRow>(rows_.begin(), rows_.end()).swap(rows_);
+  return !rows_.empty();
+}
+
+const UnwindRow* UnwindTable::find(uint64_t vaddr) const {
+  // Hand-written binary search: std::upper_bound would do, but this keeps the signal-path
+  // code obviously free of anything but loads and compares.
+  size_t low = 0, high = rows_.size();
+  const UnwindRow* rows = rows_.data();
+  while (low < high) {
+    size_t middle = low + (high - low) / 2;
+    if (rows[middle].pc <= vaddr) low = middle + 1; else high = middle;
+  }
+  if (low == 0) return nullptr;
+  const UnwindRow* row = &rows[low - 1];
+  return row->cfa == CfaKind::kNoEntry ? nullptr : row;
+}

@@ -1,0 +1,62 @@
+#pragma once
+
+#include <elf.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "stacks/cfa_program.h"
+
+// One row of a compacted unwind table: the rule from `pc` up to the next row's pc.
+// 16 bytes, so libjvm's table stays a few MB. Offsets are relative to the CFA.
+struct UnwindRow {
+  uint32_t pc;                  // object vaddr (runtime pc - load bias) where the row starts
+  int32_t cfaOffset;
+  CfaKind cfa;                  // kNoEntry marks a gap between FDEs and the end of the table
+  SavedKind fp;                 // kUnchanged or kAtCfa (else: the caller's fp is unknown)
+  SavedKind returnAddress;      // kAtCfa; aarch64 also kUnchanged (still in lr); kUndefined: outermost
+  uint8_t pltThreshold;         // for CfaKind::kPltSp
+  int16_t fpOffset;
+  int16_t returnAddressOffset;
+};
+static_assert(sizeof(UnwindRow) == 16, "rows must stay small");
+
+// The DWARF CFI of one loaded object (.eh_frame via PT_GNU_EH_FRAME), evaluated off the
+// signal path into a sorted array of rows; identical consecutive rows are collapsed.
+// Immutable once built: find() is signal-safe (no locks, no allocation, only reads of
+// the row array).
+class UnwindTable {
+ public:
+  struct Stats {
+    size_t fdes = 0;         // FDEs whose programs were run
+    size_t failedFdes = 0;   // malformed or with an unknown instruction: left as gaps
+    size_t unsupportedRows = 0;
+  };
+
+  UnwindTable() = default;
+  UnwindTable(const UnwindTable&) = delete;
+  UnwindTable& operator=(const UnwindTable&) = delete;
+
+  // Builds the table of an object loaded at `loadBias` from its program headers as
+  // mapped (dl_iterate_phdr's dlpi_phdr): PT_GNU_EH_FRAME locates the data, PT_LOAD
+  // segments bound every read. False (and an empty table) without usable CFI.
+  bool build(uintptr_t loadBias, const Elf64_Phdr* programHeaders, size_t count);
+
+  // Signal-safe. The row covering `vaddr` (pc - load bias), or nullptr when no FDE covers
+  // it (in a gap, before the first or after the last FDE).
+  const UnwindRow* find(uint64_t vaddr) const;
+
+  size_t rowCount() const { return rows_.size(); }
+  size_t bytes() const { return rows_.capacity() * sizeof(UnwindRow); }
+  const Stats& stats() const { return stats_; }
+  const std::vector<UnwindRow>& rows() const { return rows_; }
+
+ private:
+  void push(const UnwindRow& row);
+  void append(uint32_t pc, const CfaState& state);
+  void appendGap(uint32_t pc);
+
+  std::vector<UnwindRow> rows_;
+  Stats stats_;
+};

@@ -1,0 +1,150 @@
+#include "stacks/unwind_table.h"
+
+#include <dlfcn.h>
+#include <link.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include "check.h"
+#include "stacks/loaded_image.h"
+#include "symbols/native_symbols.h"
+
+extern "C" int fp_chain_b(const volatile int* stop);
+
+namespace {
+
+int countKind(const UnwindTable& table, CfaKind kind) {
+  int n = 0;
+  for (const UnwindRow& row : table.rows()) n += row.cfa == kind;
+  return n;
+}
+
+// Every function's first instruction has the same rule on x86-64 (the call just pushed
+// the return address): CFA = sp + 8, return address at CFA - 8, fp untouched. Checking
+// that at every symbol of libjvm that has an FDE exercises the whole pipeline.
+void checkFunctionEntries(const UnwindTable& table, const NativeSymbols& symbols, const char* path) {
+#if defined(__x86_64__)
+  (void)path;
+  size_t checked = 0, wrong = 0, noEntry = 0;
+  // Each FDE start (a row after a gap marker) where a function symbol starts must have it.
+  const auto& rows = table.rows();
+  for (size_t i = 0; i + 1 < rows.size(); ++i) {
+    bool fdeStart = i == 0 || rows[i - 1].cfa == CfaKind::kNoEntry;
+    if (!fdeStart || rows[i].cfa == CfaKind::kNoEntry) continue;
+    if (!symbols.name(rows[i].pc).empty() && symbols.linkerName(rows[i].pc) != symbols.linkerName(rows[i].pc - 1)) {
+      ++checked;
+      const UnwindRow& r = rows[i];
+      bool entryRule = r.cfa == CfaKind::kSpOffset && r.cfaOffset == 8 && r.returnAddress == SavedKind::kAtCfa &&
+                       r.returnAddressOffset == -8 && r.fp == SavedKind::kUnchanged;
+      bool plt = r.cfa == CfaKind::kPltSp;
+      if (!entryRule && !plt) ++wrong;
+    }
+    if (table.find(rows[i].pc) == nullptr) ++noEntry;
+  }
+  std::printf("  %zu function entries checked, %zu with another rule\n", checked, wrong);
+  CHECK(checked > 1000);
+  CHECK(wrong * 100 < checked);  // hand-written assembly may differ; compiled code never does
+  CHECK_EQ(noEntry, size_t{0});
+#else
+  (void)table;
+  (void)symbols;
+  (void)path;
+#endif
+}
+
+void measuresLibjvm(const char* path) {
+  if (access(path, R_OK) != 0) {
+    std::printf("skipped: %s missing\n", path);
+    return;
+  }
+  LoadedImage image(path);
+  CHECK(image.ok());
+  UnwindTable table;
+  auto begin = std::chrono::steady_clock::now();
+  CHECK(table.build(image.loadBias(), image.programHeaders(), image.programHeaderCount()));
+  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - begin).count();
+  std::printf("%s:\n  %zu FDEs (%zu failed), %zu rows, %zu bytes (%.2f MiB), %zu unsupported rules, "
+              "%d gap markers, %d PLT rows, built in %.0f ms\n",
+              path, table.stats().fdes, table.stats().failedFdes, table.rowCount(), table.bytes(),
+              table.bytes() / 1048576.0, table.stats().unsupportedRows, countKind(table, CfaKind::kNoEntry),
+              countKind(table, CfaKind::kPltSp), ms);
+  CHECK(table.stats().fdes > 10000);
+  CHECK_EQ(table.stats().failedFdes, size_t{0});
+#if defined(__x86_64__)
+  CHECK(countKind(table, CfaKind::kPltSp) > 0);
+#endif
+  // Rows are sorted and strictly increasing; before the first and after the last: no entry.
+  bool sorted = true;
+  for (size_t i = 1; i < table.rows().size(); ++i) sorted = sorted && table.rows()[i - 1].pc < table.rows()[i].pc;
+  CHECK(sorted);
+  CHECK(table.find(0) == nullptr);
+  CHECK(table.find(table.rows().front().pc - 1) == nullptr);
+  CHECK(table.find(table.rows().back().pc) == nullptr);
+  CHECK(table.find(~uint64_t{0}) == nullptr);
+  NativeSymbols symbols{std::string(path)};
+  checkFunctionEntries(table, symbols, path);
+}
+
+struct Found {
+  uintptr_t address;
+  uintptr_t bias = 0;
+  const Elf64_Phdr* headers = nullptr;
+  size_t count = 0;
+};
+
+int findObject(struct dl_phdr_info* info, size_t, void* data) {
+  Found* found = static_cast<Found*>(data);
+  for (int i = 0; i < info->dlpi_phnum; ++i) {
+    const Elf64_Phdr& ph = info->dlpi_phdr[i];
+    uintptr_t start = info->dlpi_addr + ph.p_vaddr;
+    if (ph.p_type == PT_LOAD && found->address >= start && found->address < start + ph.p_memsz) {
+      found->bias = info->dlpi_addr;
+      found->headers = info->dlpi_phdr;
+      found->count = info->dlpi_phnum;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+// The rules inside a function compiled with frame pointers, in the loaded library.
+void describesAFramePointerFunction() {
+  Found found{reinterpret_cast<uintptr_t>(&fp_chain_b)};
+  dl_iterate_phdr(findObject, &found);
+  CHECK(found.headers != nullptr);
+  UnwindTable table;
+  CHECK(table.build(found.bias, found.headers, found.count));
+  uint64_t entry = reinterpret_cast<uintptr_t>(&fp_chain_b) - found.bias;
+  const UnwindRow* atEntry = table.find(entry);
+  CHECK(atEntry != nullptr);
+  if (atEntry == nullptr) return;
+  bool sawFpRule = false;
+  for (uint64_t pc = entry; pc < entry + 64; ++pc) {
+    const UnwindRow* row = table.find(pc);
+    if (row == nullptr) break;
+#if defined(__x86_64__)
+    if (row->cfa == CfaKind::kFpOffset && row->cfaOffset == 16 && row->fp == SavedKind::kAtCfa && row->fpOffset == -16) {
+      sawFpRule = true;
+    }
+#else
+    if (row->cfa == CfaKind::kFpOffset || row->fp == SavedKind::kAtCfa) sawFpRule = true;
+#endif
+  }
+  CHECK(sawFpRule);
+  // Functions are 16-byte aligned and FDEs cover only their code: the padding in front of
+  // this one is a gap, unless the previous function ends exactly there.
+  int gaps = countKind(table, CfaKind::kNoEntry);
+  CHECK(gaps >= 1);
+  std::printf("unwind_chain_fp: %zu rows, %d gap markers\n", table.rowCount(), gaps);
+}
+
+}  // namespace
+
+int main() {
+  measuresLibjvm("/usr/lib/jvm/java-17-openjdk-amd64/lib/server/libjvm.so");
+  measuresLibjvm("/usr/lib/jvm/temurin-25-jdk-amd64/lib/server/libjvm.so");
+  describesAFramePointerFunction();
+  return check::finish("unwind_table_test");
+}
