@@ -130,7 +130,12 @@ bool writeTimeProfile(Agent& agent, JNIEnv* jni, const std::string& path, std::s
   if (!warnings.empty()) header.extra.emplace_back("signal_handler", warnings);
   if (header.event == "cpu" || header.event == "itimer") {
     uint64_t cpuNs = agent.running ? processCpuNs() - profile.cpuAtStartNs : profile.cpuNs;
-    std::string delivery = SignalWatch::deliveryMessage(sampler::signalsReceived(), cpuNs, profile.options.intervalNs);
+    // The agent's own threads never take a sampling signal (they block them): their CPU
+    // time, such as the unwind tables' first build, is no signal that went missing.
+    uint64_t ownNs = agentThreadsNs(agent);
+    uint64_t sampledCpuNs = cpuNs > ownNs ? cpuNs - ownNs : 0;
+    std::string delivery =
+        SignalWatch::deliveryMessage(sampler::signalsReceived(), sampledCpuNs, profile.options.intervalNs);
     header.extra.emplace_back("signals_received", std::to_string(sampler::signalsReceived()) + " for " +
                                                       formatMs(cpuNs) + " ms of process CPU time");
     if (!delivery.empty()) {
