@@ -11,8 +11,9 @@ target/bench/runs.json). The peer is async-profiler 4.2 from Maven Central, fetc
 target/bench/bin by `mvn dependency:copy`; it is never a product dependency. Both profilers
 sample the same event (`cpu`: a perf_events task clock per thread) at the same interval, and
 every JVM, the unprofiled one included, gets -XX:+UnlockDiagnosticVMOptions
--XX:+DebugNonSafepoints. async-profiler runs with its defaults otherwise (it also walks native
-frames, which jflame does not).
+-XX:+DebugNonSafepoints. async-profiler runs with its defaults otherwise; both walk native
+frames (jflame's default nativestacks=dwarf). For the comparisons of Java methods, both
+profiles are reduced to their Java frames.
 
 Workloads (scripts/bench/workloads/ and java/src/test/java/dev/jflame/workload/, compiled here
 with javac into target/bench/classes), each with a ground truth by construction:
@@ -180,6 +181,8 @@ class Bench:
 
 
 AP_JAVA_FRAME = re.compile(r"_\[(?:j|i|0|1)\]$")
+# jflame's native frames, `function [library]` (not Java `native` methods, `... [native]`)
+JFLAME_NATIVE_FRAME = re.compile(r" \[(?!native\])[^\] ]+\]$")
 
 
 def read_profile(profiler, path):
@@ -207,7 +210,8 @@ def read_profile(profiler, path):
                         java.append(frame)  # its own markers: [unknown_Java], [tid=...] ...
                 frames = java or ["[no Java frames]"]
             else:
-                frames = [f[:-len(" [native]")] if f.endswith(" [native]") else f for f in frames]
+                frames = [f[:-len(" [native]")] if f.endswith(" [native]") else f for f in frames
+                          if not JFLAME_NATIVE_FRAME.search(f) and f != "[broken_native_stack]"] or ["[no Java frames]"]
             stacks.append((frames, int(count)))
     return {"headers": headers, "stacks": stacks, "samples": sum(c for _, c in stacks)}
 

@@ -17,8 +17,12 @@
 #include "sampling/signal_watch.h"
 #include "sampling/stats.h"
 #include "sampling/thread_registry.h"
+#include "stacks/code_map.h"
 #include "stacks/crash_guard.h"
+#include "stacks/java_thread_env.h"
+#include "stacks/mixed_walk.h"
 #include "store/trace_store.h"
+#include "support/periodic_thread.h"
 #include "symbols/method_namer.h"
 
 // The agent's state, shared by the units of its lifecycle (entry points, start/stop,
@@ -62,6 +66,15 @@ struct Agent {
   bool guardInstalled = false;
   std::string guardScope;
   ThreadRegistry registry;
+  // How the handler tells JavaThreads (found at the first timed start), or why it cannot.
+  JavaThreadEnv javaThreads;
+  std::string javaThreadsProblem;
+  // The loaded code, for native frames: created at the first start that wants them and
+  // never freed (a pending signal's handler may still read it), kept current by its watch
+  // while sampling, so libraries dlopen'ed later are unwound and named.
+  std::unique_ptr<CodeMap> codeMap;
+  PeriodicThread codeMapWatch;
+  NativeWalkStats nativeStats;
   MethodNamer namer;
   SignalWatch watch;
   CheckpointThread checkpoint;

@@ -27,7 +27,7 @@ const char* actionName(Action action) {
 bool sameSampling(const Options& a, const Options& b) {
   return a.event == b.event && a.timed == b.timed && a.allocBytes == b.allocBytes && a.live == b.live &&
          a.lock == b.lock && a.lockThresholdNs == b.lockThresholdNs && a.intervalNs == b.intervalNs && a.depth == b.depth && a.threads == b.threads &&
-         a.lines == b.lines && wallSignal(a) == wallSignal(b) && a.noState == b.noState && a.states == b.states;
+         a.lines == b.lines && a.nativeStacks == b.nativeStacks && wallSignal(a) == wallSignal(b) && a.noState == b.noState && a.states == b.states;
 }
 
 int wallSignal(const Options& options) { return options.signal != 0 ? options.signal : SIGVTALRM; }
@@ -61,6 +61,7 @@ std::string describeSampling(const Options& options) {
   out += "depth=" + std::to_string(options.depth);
   if (options.threads) out += ",threads";
   if (options.lines) out += ",lines";
+  if (options.nativeStacks != NativeStacks::kDwarf) out += std::string(",nativestacks=") + nativeStacksName(options.nativeStacks);
   if (options.event == EventKind::kWall) {
     if (options.signal != 0) out += ",signal=" + std::to_string(options.signal);
     if (options.noState) out += ",nostate";
@@ -93,7 +94,8 @@ std::string findOptionValue(const char* text, const std::string& key) {
 namespace {
 
 const char* const kAllowed =
-    "event, interval, alloc, live, lock, signal, state, nostate, file, depth, threads, lines, start, stop, dump, "
+    "event, interval, alloc, live, lock, signal, state, nostate, file, depth, threads, lines, nativestacks, start, "
+    "stop, dump, "
     "status, statusfile, accumulate, checkpoint";
 
 bool parseUnsigned(const std::string& digits, uint64_t limit, uint64_t* out) {
@@ -396,6 +398,16 @@ bool parseOptions(const char* text, Options* out, std::string* error) {
                        : key == "stop" ? Action::kStop
                        : key == "dump" ? Action::kDump
                                        : Action::kStatus;
+    } else if (key == "nativestacks") {
+      if (value == "dwarf") {
+        options.nativeStacks = NativeStacks::kDwarf;
+      } else if (value == "fp") {
+        options.nativeStacks = NativeStacks::kFramePointers;
+      } else if (value == "off") {
+        options.nativeStacks = NativeStacks::kOff;
+      } else {
+        return fail(error, item, "nativestacks must be one of dwarf, fp, off");
+      }
     } else if (key == "checkpoint") {
       if (!parseCheckpoint(value, &options.checkpointNs, error, item)) return false;
     } else if (key == "statusfile") {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "stacks/frame.h"
+#include "stacks/native_stacks.h"
 
 constexpr uint32_t kAllThreadStates = (1u << kThreadStates) - 1;
 
@@ -34,6 +35,9 @@ constexpr uint32_t kAllThreadStates = (1u << kThreadStates) - 1;
 //   depth=N                   frames kept per stack, leaf end (1..65536, default 2048)
 //   threads                   a `[NAME tid=N]` root frame per thread
 //   lines                     Java frames end in :LINE
+//   nativestacks=dwarf|fp|off native frames (C/C++, the JVM's own, JNI libraries) at the
+//                             leaf of Java stacks and for threads without Java frames:
+//                             unwound with DWARF CFI (default), frame pointers, or none
 //
 // Only when loaded into a running JVM (Agent_OnAttach), which may happen many times:
 //   start|stop|dump|status    what to do (default start); at most one of them
@@ -57,6 +61,7 @@ struct Options {
   uint32_t depth = 2048;
   bool threads = false;
   bool lines = false;
+  NativeStacks nativeStacks = NativeStacks::kDwarf;
   Action action = Action::kStart;
   bool actionGiven = false;
   std::string statusFile;  // empty: no status file

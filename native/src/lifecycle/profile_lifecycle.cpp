@@ -10,6 +10,7 @@
 #include "output/profile_writer.h"
 #include "sampling/engine_factory.h"
 #include "sampling/signal_handler.h"
+#include "stacks/stack_memory.h"
 #include "support/agent_thread.h"
 #include "support/monotonic_clock.h"
 #include "support/process_clock.h"
@@ -21,6 +22,9 @@ namespace {
 constexpr size_t kMaxTraces = 65536;
 constexpr size_t kMaxFrames = 4 * 1024 * 1024;
 constexpr int kDrainTimeoutMs = 2000;
+// How often the code map looks for libraries loaded or unloaded (dl_iterate_phdr's
+// counters: one cheap call when nothing changed).
+constexpr int kCodeMapWatchMs = 50;
 
 std::string absolutePath(const std::string& path) {
   if (!path.empty() && path[0] == '/') return path;
@@ -63,6 +67,46 @@ void narrowCrashGuard(Agent& agent) {
                                                                 : ", SafeFetch symbols not found");
 }
 
+// Once per agent, on a JavaThread (`jni` is its JNIEnv): how the handler tells
+// JavaThreads without calling into the JVM (java_thread_env.h).
+void findJavaThreads(Agent& agent, JNIEnv* jni) {
+  if (agent.javaThreads.ready() || !agent.javaThreadsProblem.empty()) return;
+  uintptr_t key = 0;
+  LoadedObject jvm;
+  if (findLoadedObject("libjvm.so", &jvm)) {
+    // A file-static `pthread_key_t _thread_key` in threadLocalStorage_posix.cpp, which
+    // C++ mangles as an internal-linkage name.
+    std::vector<uint64_t> value = findElfSymbols(jvm.path, {"_ZL11_thread_key", "_thread_key"});
+    uint64_t offset = value[0] != 0 ? value[0] : value[1];
+    if (offset != 0) key = jvm.base + offset;
+  }
+  std::string why;
+  if (!agent.javaThreads.init(jni, key, &why)) {
+    agent.javaThreadsProblem = why;
+    report(why + "; every thread is sampled as a native thread, without Java frames");
+  }
+}
+
+// nativestacks=: the code map and its watch, for as long as sampling runs. The first
+// refresh (unwind tables of every loaded object, ~0.3 s for libjvm's) runs on the watch's
+// thread, so a start does not wait for it; samples taken before it have no native frames.
+void startCodeMapWatch(Agent& agent, const Options& options) {
+  if (options.nativeStacks == NativeStacks::kOff) return;
+  if (agent.codeMap == nullptr) agent.codeMap = std::make_unique<CodeMap>();
+  PeriodicThread::Work work;
+  work.begin = [&agent] {
+    agent.codeMap->refresh();
+    return true;
+  };
+  work.tick = [&agent] { agent.codeMap->refresh(); };
+  std::string why;
+  if (!agent.codeMapWatch.start("code map watch", kCodeMapWatchMs, std::move(work), &why) &&
+      agent.profile.verbose) {
+    report(why + "; libraries loaded from now on get no native frames");
+    agent.codeMap->refresh();
+  }
+}
+
 // The events a running profile needs. ClassLoad: AsyncGetCallTrace reports
 // ticks_no_class_load unless it is enabled. ClassPrepare: method ids for new classes.
 // CompiledMethodLoad: while it is enabled HotSpot records debug information at
@@ -95,6 +139,9 @@ bool installHandlers(Agent& agent, int signo, std::string* error) {
       return false;
     }
     narrowCrashGuard(agent);
+    CodeAddressRange stackRead = stackReadCode();
+    agent.guard.alsoProtect(stackRead.begin, stackRead.end);
+    agent.guardScope += ", jflame's stack reads";
     agent.guardInstalled = true;
   }
   return sampler::install(signo, error);
@@ -142,6 +189,7 @@ bool undoStart(Agent& agent, StartStep reached) {
       sampler::disableAndDrain(kDrainTimeoutMs);
       [[fallthrough]];
     case StartStep::kEngine:
+      agent.codeMapWatch.stop();  // a no-op unless this start got as far as starting it
       agent.profile.engine->stop();
       [[fallthrough]];
     case StartStep::kEventProfiles:
@@ -228,6 +276,7 @@ bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::
     }
     profile.store = std::move(store);  // the previous one is unused: handlers drained at its stop
     agent.stats.reset();
+    agent.nativeStats.reset();
     profile.earlierNs = 0;
     profile.earlierAgentThreadsNs = 0;
   }
@@ -249,9 +298,14 @@ bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::
   if (!startEngine(agent, profile, error)) return undoStart(agent, StartStep::kEventProfiles);
 
   profile.store->prefault();  // before the first signal; the method namer keeps it ahead
+  findJavaThreads(agent, jni);
+  startCodeMapWatch(agent, options);
   SamplerConfig config;
-  config.vm = agent.vm;
   config.asyncGetCallTrace = agent.asyncGetCallTrace;
+  config.javaThreads = &agent.javaThreads;
+  config.codeMap = options.nativeStacks != NativeStacks::kOff ? agent.codeMap.get() : nullptr;
+  config.nativeStacks = options.nativeStacks;
+  config.nativeStats = &agent.nativeStats;
   config.engine = profile.engine.get();
   config.store = profile.store.get();
   config.stats = &agent.stats;
@@ -285,6 +339,7 @@ bool stopSampling(Agent& agent, std::string* error) {
   }
   drained = stopEventProfiles(agent) && drained;
   agent.namer.stop();  // before VMDeath returns: it is attached to the JVM
+  agent.codeMapWatch.stop();
   agent.watch.check();
   agent.watch.stop();
   agent.profile.cpuNs = processCpuNs() - agent.profile.cpuAtStartNs;

@@ -9,6 +9,7 @@
 #include "sampling/signal_watch.h"
 #include "stacks/virtual_threads.h"
 #include "support/process_clock.h"
+#include "symbols/native_frame_names.h"
 #include "symbols/symbols.h"
 
 namespace {
@@ -19,6 +20,10 @@ CollapsedWriter collectStacks(Agent& agent, JNIEnv* jni, uint64_t* unknownMethod
                   [&agent](jmethodID id, bool lines, Symbols::Method* out) {
                     return agent.namer.lookup(id, lines, out);
                   });
+  if (agent.codeMap != nullptr) {
+    const CodeMap& map = *agent.codeMap;
+    symbols.nameNativeWith([&map](uint64_t id) { return nativeFrameName(map, id); });
+  }
   CollapsedWriter writer;
   std::vector<std::string> names;
   const Options& options = agent.profile.options;
@@ -48,6 +53,19 @@ std::string checkpointFact(const Agent& agent) {
   std::string every = "every " + std::to_string(agent.profile.options.checkpointNs / 1'000'000'000) + " s, ";
   if (agent.inCheckpoint) return every + "this file is checkpoint " + std::to_string(agent.checkpointsWritten + 1);
   return every + std::to_string(agent.checkpointsWritten) + " checkpoints written before this write";
+}
+
+// nativestacks=: the unwinder, its tables' memory and how the walks ended.
+std::string nativeStacksFact(const Agent& agent) {
+  NativeStacks mode = agent.profile.options.nativeStacks;
+  std::string fact = nativeStacksName(mode);
+  if (mode == NativeStacks::kOff || agent.codeMap == nullptr) return fact;
+  size_t objects = agent.codeMap->libraries().size();
+  char memory[160];
+  std::snprintf(memory, sizeof(memory), ", unwind tables %.1f MB for %zu objects, symbols %.1f MB",
+                static_cast<double>(agent.codeMap->tableBytes() + agent.codeMap->snapshotBytes()) / 1e6, objects,
+                static_cast<double>(agent.codeMap->symbolBytes()) / 1e6);
+  return fact + memory + ", walks ended: " + agent.nativeStats.summary();
 }
 
 // What every kind's header starts with: how long, which JVM, which process, which options.
@@ -103,13 +121,21 @@ bool writeTimeProfile(Agent& agent, JNIEnv* jni, const std::string& path, std::s
                                                        std::to_string(agent.namer.alreadyUnloaded()) +
                                                        " were unloaded before the namer saw them)");
   header.extra.emplace_back("crash_guard", agent.guardScope);
+  header.extra.emplace_back("java_threads", agent.javaThreads.ready() ? std::string("told by ") + agent.javaThreads.how()
+                                                                      : agent.javaThreadsProblem);
+  header.extra.emplace_back("native_stacks", nativeStacksFact(agent));
   if (profile.options.checkpointNs != 0) header.extra.emplace_back("checkpoint", checkpointFact(agent));
   if (agent.running) agent.watch.check();
   std::string warnings = agent.watch.replacedMessage();
   if (!warnings.empty()) header.extra.emplace_back("signal_handler", warnings);
   if (header.event == "cpu" || header.event == "itimer") {
     uint64_t cpuNs = agent.running ? processCpuNs() - profile.cpuAtStartNs : profile.cpuNs;
-    std::string delivery = SignalWatch::deliveryMessage(sampler::signalsReceived(), cpuNs, profile.options.intervalNs);
+    // The agent's own threads never take a sampling signal (they block them): their CPU
+    // time, such as the unwind tables' first build, is no signal that went missing.
+    uint64_t ownNs = agentThreadsNs(agent);
+    uint64_t sampledCpuNs = cpuNs > ownNs ? cpuNs - ownNs : 0;
+    std::string delivery =
+        SignalWatch::deliveryMessage(sampler::signalsReceived(), sampledCpuNs, profile.options.intervalNs);
     header.extra.emplace_back("signals_received", std::to_string(sampler::signalsReceived()) + " for " +
                                                       formatMs(cpuNs) + " ms of process CPU time");
     if (!delivery.empty()) {

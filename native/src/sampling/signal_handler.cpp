@@ -15,6 +15,7 @@
 #include "stacks/crash_guard.h"
 #include "stacks/frame.h"
 #include "stacks/java_walk.h"
+#include "stacks/mixed_walk.h"
 #include "store/mapped_memory.h"
 #include "store/trace_store.h"
 #include "support/monotonic_clock.h"
@@ -31,9 +32,10 @@ class BufferPool {
         framesPerBuffer_(framesPerBuffer),
         busy_(buffers * sizeof(std::atomic<int>)),
         agct_(static_cast<size_t>(buffers) * framesPerBuffer * sizeof(AgctFrame)),
-        frames_(static_cast<size_t>(buffers) * framesPerBuffer * sizeof(Frame)) {}
+        frames_(static_cast<size_t>(buffers) * framesPerBuffer * sizeof(Frame)),
+        pcs_(static_cast<size_t>(buffers) * kMaxNativeFrames * sizeof(uintptr_t)) {}
 
-  bool ok() const { return busy_.ok() && agct_.ok() && frames_.ok(); }
+  bool ok() const { return busy_.ok() && agct_.ok() && frames_.ok() && pcs_.ok(); }
 
   // Commits the buffers before the first signal (see MappedMemory::populate): a first
   // touch inside the handler costs 7-13 us a page in a VM.
@@ -41,6 +43,7 @@ class BufferPool {
     busy_.populate(0, busy_.size());
     agct_.populate(0, agct_.size());
     frames_.populate(0, frames_.size());
+    pcs_.populate(0, pcs_.size());
   }
 
   int acquire(int tid) {
@@ -65,6 +68,7 @@ class BufferPool {
   Frame* frames(int index) {
     return static_cast<Frame*>(frames_.data()) + static_cast<size_t>(index) * framesPerBuffer_;
   }
+  uintptr_t* pcs(int index) { return static_cast<uintptr_t*>(pcs_.data()) + static_cast<size_t>(index) * kMaxNativeFrames; }
 
  private:
   const uint32_t buffers_;
@@ -72,11 +76,12 @@ class BufferPool {
   MappedMemory busy_;
   MappedMemory agct_;
   MappedMemory frames_;
+  MappedMemory pcs_;
 };
 
 struct Sampler {
   SamplerConfig config;
-  JavaWalker walker;  // from config
+  StackWalker walker;  // from config
   std::unique_ptr<BufferPool> pool;
   uint32_t poolFrames = 0;
   std::atomic<bool> enabled{false};
@@ -114,11 +119,13 @@ void sample(Sampler& s, int tid, void* ucontext) {
   // frames[0] is kept for the state frame, which is the leaf.
   uint32_t stateFrames = what.state != 0 ? 1 : 0;
   WalkOutcome outcome;
-  uint32_t n = walkJavaStack(s.walker, tid, ucontext, s.pool->agctFrames(buffer), frames + stateFrames, &outcome);
+  uint32_t n = walkStack(s.walker, tid, ucontext, s.pool->agctFrames(buffer), s.pool->pcs(buffer),
+                         frames + stateFrames, &outcome);
   switch (outcome) {
     case WalkOutcome::kNotJavaThread:
     case WalkOutcome::kNoJavaFrames: s.config.stats->threadOnlySample(); break;
-    case WalkOutcome::kFailed: s.config.stats->walkFailed(static_cast<WalkFailure>(frames[stateFrames].id)); break;
+    // A failed Java walk is the walk's last frame.
+    case WalkOutcome::kFailed: s.config.stats->walkFailed(static_cast<WalkFailure>(frames[stateFrames + n - 1].id)); break;
     case WalkOutcome::kJavaFrames: break;
   }
   // A failed walk is still of a Java stack.
@@ -215,8 +222,9 @@ bool configure(const SamplerConfig& config, std::string* error) {
   long cpus = sysconf(_SC_NPROCESSORS_CONF);
   uint32_t buffers = static_cast<uint32_t>(cpus > 0 ? cpus : 1) * 4;
   if (buffers < 16) buffers = 16;
-  // depth + 1 for the probe frame, + 3 for the state, [truncated] and thread root frames.
-  uint32_t frames = config.depth + 4;
+  // depth + 1 for the probe frame, + 1 for [broken_native_stack], + 3 for the state,
+  // [truncated] and thread root frames.
+  uint32_t frames = config.depth + 5;
   if (s->pool == nullptr || s->poolFrames < frames) {
     auto pool = std::make_unique<BufferPool>(buffers, frames);
     if (!pool->ok()) {
@@ -229,11 +237,14 @@ bool configure(const SamplerConfig& config, std::string* error) {
   }
   // Published to handlers by enable()'s seq_cst store of `enabled`.
   s->config = config;
-  s->walker.vm = config.vm;
-  s->walker.asyncGetCallTrace = config.asyncGetCallTrace;
-  s->walker.guard = config.guard;
+  s->walker.java.asyncGetCallTrace = config.asyncGetCallTrace;
+  s->walker.java.guard = config.guard;
+  s->walker.java.lines = config.lines;
+  s->walker.javaThreads = config.javaThreads;
+  s->walker.codeMap = config.codeMap;
+  s->walker.native = config.nativeStacks;
+  s->walker.nativeStats = config.nativeStats;
   s->walker.depth = config.depth;
-  s->walker.lines = config.lines;
   s->signals.store(0, std::memory_order_relaxed);
   return true;
 }

@@ -6,24 +6,29 @@
 #include <string>
 
 #include "stacks/java_walk.h"
+#include "stacks/mixed_walk.h"
 
 class Engine;
 class Stats;
 class TraceStore;
 
 // The sampler: the handler of the engine's signal (SIGPROF, or SIGVTALRM for event=wall).
-// On each signal from the engine it asks
-// AsyncGetCallTrace for the interrupted thread's Java stack and counts it in the trace
-// store. Everything slow (names, files) happens later on a normal thread.
+// On each signal from the engine it walks the interrupted thread's stack, native frames
+// and (for JavaThreads, through AsyncGetCallTrace) Java frames, see mixed_walk.h, and
+// counts it in the trace store. Everything slow (names, files) happens later on a normal
+// thread.
 //
 // Signal-safety rules kept here: no malloc, no locks, no stdio, no exceptions, no JVMTI
-// or JNI besides JavaVM::GetEnv and AsyncGetCallTrace, no thread_local (its first touch
-// in a dlopen'ed library may allocate); per-thread state lives in tid-indexed tables and
-// frame buffers in a pool pre-allocated at install().
+// or JNI besides AsyncGetCallTrace on a JavaThread, no thread_local (its first touch in a
+// dlopen'ed library may allocate); per-thread state lives in tid-indexed tables and
+// frame buffers in a pool pre-allocated at configure().
 
 struct SamplerConfig {
-  JavaVM* vm = nullptr;
   AsyncGetCallTraceFn asyncGetCallTrace = nullptr;
+  const JavaThreadEnv* javaThreads = nullptr;  // tells JavaThreads (may not be ready)
+  const CodeMap* codeMap = nullptr;            // loaded code, for native frames
+  NativeStacks nativeStacks = NativeStacks::kDwarf;
+  NativeWalkStats* nativeStats = nullptr;
   Engine* engine = nullptr;
   TraceStore* store = nullptr;
   Stats* stats = nullptr;

@@ -1,7 +1,5 @@
 #include "sampling/thread_registry.h"
 
-
-#include "stacks/jvm_threads.h"
 #include "support/agent_thread.h"
 
 #include <dirent.h>
@@ -72,8 +70,6 @@ std::vector<int> ThreadRegistry::listTasks() {
 }
 
 bool ThreadRegistry::start(Engine* engine, std::string* error) {
-  // Threads alive now were started by the JVM, or have run in it: see jvm_threads.h.
-  jvm_threads::markAllAlive();
   std::lock_guard<std::mutex> lock(mutex_);
   if (started_ && !stopped_) {
     *error = "the thread registry is already running";
@@ -195,7 +191,6 @@ bool ThreadRegistry::scanLocked(bool armAtOnce) {
       continue;
     }
     if (!it->second.ended) engine_->threadEnded(it->first);
-    jvm_threads::ended(it->first);  // a later thread with this tid starts unknown
     it = live_.erase(it);
     changed = true;
   }
@@ -208,7 +203,6 @@ void ThreadRegistry::forgetStaleJavaNameLocked(int tid, uint64_t startTime) {
 }
 
 void ThreadRegistry::javaThreadStarted(int tid, const std::string& name) {
-  jvm_threads::started(tid);
   TaskStat stat;
   bool known = readTaskStat(tid, &stat);
   std::lock_guard<std::mutex> lock(mutex_);
@@ -228,7 +222,6 @@ void ThreadRegistry::javaThreadStarted(int tid, const std::string& name) {
 }
 
 void ThreadRegistry::javaThreadEnded(int tid) {
-  jvm_threads::ended(tid);
   std::lock_guard<std::mutex> lock(mutex_);
   if (!started_ || stopped_ || stopping_) return;
   auto it = live_.find(tid);

@@ -59,6 +59,7 @@ void CrashGuard::protectOnlyCodeIn(uintptr_t start, uintptr_t end, const uintptr
 
 bool CrashGuard::recoverable(const void* context) const {
   uintptr_t pc = faultPc(context);
+  if (pc >= ownStart_ && pc < ownEnd_) return true;
   for (int i = 0; i < foreignPcCount_; ++i) {
     if (pc == foreignPcs_[i]) return false;
   }

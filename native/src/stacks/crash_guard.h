@@ -40,6 +40,13 @@ class CrashGuard {
   void protectOnlyCodeIn(uintptr_t start, uintptr_t end, const uintptr_t* foreignFaultPcs,
                          int count);
 
+  // Also recover faults at a pc in [start, end): jflame's own fault-tolerant stack read
+  // (stack_memory.h), the one place where the native unwinder touches thread stacks.
+  void alsoProtect(uintptr_t start, uintptr_t end) {
+    ownStart_ = start;
+    ownEnd_ = end;
+  }
+
   // Signal-safe. Runs fn(arg); true if it returned, false if it faulted and was
   // abandoned. A tid outside the table runs unprotected.
   bool run(int tid, void (*fn)(void*), void* arg);
@@ -56,6 +63,8 @@ class CrashGuard {
   TidTable<sigjmp_buf*> active_;  // the jump target of the run() in progress per tid
   uintptr_t codeStart_ = 0;
   uintptr_t codeEnd_ = 0;
+  uintptr_t ownStart_ = 0;
+  uintptr_t ownEnd_ = 0;
   uintptr_t foreignPcs_[kMaxForeignPcs] = {};
   int foreignPcCount_ = 0;
   std::atomic<uint64_t> recovered_{0};

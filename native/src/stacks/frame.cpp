@@ -13,6 +13,7 @@ const char* walkFailureName(WalkFailure failure) {
     case WalkFailure::kDeopt: return "deopt";
     case WalkFailure::kSafepoint: return "safepoint";
     case WalkFailure::kCrashedWalk: return "crashed_walk";
+    case WalkFailure::kBrokenNativeStack: return "broken_native_stack";
     case WalkFailure::kUnknownFailure: break;
   }
   return "unknown_failure";

@@ -14,6 +14,9 @@ enum class FrameKind : uint32_t {
                      // signal (event=wall); named [running], [sleeping], ... when written
   kClassName = 7,    // id = a ClassNames key: the allocated object's or the lock's class,
                      // the leaf of alloc and lock samples, named `[java.lang.String]`
+  kNative = 8,       // id = nativeFrameId(library, offset): a C/C++ function of a loaded
+                     // object (CodeMap's stable library id, the pc's ELF vaddr), named
+                     // `function [library]` when written
 };
 
 struct Frame {
@@ -32,6 +35,15 @@ inline Frame pseudoFrame(FrameKind kind, uint64_t id) {
   return f;
 }
 
+// A native frame's id: the library id in the top 24 bits, the pc's offset (ELF vaddr) in
+// the low 40, so frames of an object unloaded since still name right.
+constexpr int kNativeOffsetBits = 40;
+inline uint64_t nativeFrameId(uint32_t library, uint64_t offset) {
+  return (static_cast<uint64_t>(library) << kNativeOffsetBits) | (offset & ((uint64_t{1} << kNativeOffsetBits) - 1));
+}
+inline uint32_t nativeFrameLibrary(uint64_t id) { return static_cast<uint32_t>(id >> kNativeOffsetBits); }
+inline uint64_t nativeFrameOffset(uint64_t id) { return id & ((uint64_t{1} << kNativeOffsetBits) - 1); }
+
 // Why a sample has no Java stack. The first ten mirror AsyncGetCallTrace's negative
 // num_frames codes (-1..-10, so the index is -code); the rest are ours.
 enum class WalkFailure : uint32_t {
@@ -47,8 +59,11 @@ enum class WalkFailure : uint32_t {
   kSafepoint = 10,
   kCrashedWalk = 11,     // AsyncGetCallTrace faulted and the crash guard recovered
   kUnknownFailure = 12,  // a code this agent does not know (a newer JVM)
+  kBrokenNativeStack = 13,  // the native walk could not be followed to its root or to Java
+                            // code (no unwind rule, a bad read, a fault): the frames above
+                            // this one are what is known
 };
-constexpr int kWalkFailureKinds = 13;  // indices 1..12 are used
+constexpr int kWalkFailureKinds = 14;  // indices 1..13 are used
 
 // What a thread was doing when a wall-clock sample caught it: the leaf `[state]` frame.
 enum class ThreadState : uint32_t { kRunning = 0, kSleeping = 1, kWaiting = 2, kBlocked = 3 };

@@ -1,7 +1,5 @@
 #include "stacks/java_walk.h"
 
-#include "stacks/jvm_threads.h"
-
 namespace {
 
 struct AgctCall {
@@ -24,12 +22,9 @@ uint32_t oneFrame(Frame* out, FrameKind kind, uint64_t id, WalkOutcome* outcome,
 
 }  // namespace
 
-uint32_t walkJavaStack(const JavaWalker& walker, int tid, void* ucontext, AgctFrame* agct, Frame* out,
-                       WalkOutcome* outcome) {
-  JNIEnv* env = nullptr;
-  // GetEnv only on threads the JVM knows: on any other it may allocate (jvm_threads.h).
-  if (!jvm_threads::known(tid) ||
-      walker.vm->GetEnv(reinterpret_cast<void**>(&env), JNI_VERSION_1_6) != JNI_OK || env == nullptr) {
+uint32_t walkJavaStack(const JavaWalker& walker, JNIEnv* env, int tid, void* ucontext, uint32_t depth,
+                       AgctFrame* agct, Frame* out, WalkOutcome* outcome) {
+  if (env == nullptr) {
     // Not a Java thread (GC, VM thread, an application's native thread, ...): no Java
     // frame can exist.
     return oneFrame(out, FrameKind::kThreadSelf, static_cast<uint64_t>(tid), outcome, WalkOutcome::kNotJavaThread);
@@ -40,7 +35,7 @@ uint32_t walkJavaStack(const JavaWalker& walker, int tid, void* ucontext, AgctFr
   trace.numFrames = 0;
   trace.frames = agct;
   // One frame more than wanted tells a stack of exactly `depth` from a deeper one.
-  AgctCall call{walker.asyncGetCallTrace, &trace, static_cast<jint>(walker.depth + 1), ucontext};
+  AgctCall call{walker.asyncGetCallTrace, &trace, static_cast<jint>(depth + 1), ucontext};
   if (!walker.guard->run(tid, callAgct, &call)) {
     return oneFrame(out, FrameKind::kWalkFailure, static_cast<uint64_t>(WalkFailure::kCrashedWalk), outcome,
                     WalkOutcome::kFailed);
@@ -61,8 +56,8 @@ uint32_t walkJavaStack(const JavaWalker& walker, int tid, void* ucontext, AgctFr
     return oneFrame(out, FrameKind::kWalkFailure, static_cast<uint64_t>(failure), outcome, WalkOutcome::kFailed);
   }
   uint32_t n = static_cast<uint32_t>(trace.numFrames);
-  bool truncated = n > walker.depth;
-  if (truncated) n = walker.depth;
+  bool truncated = n > depth;
+  if (truncated) n = depth;
   for (uint32_t i = 0; i < n; ++i) {
     out[i].id = reinterpret_cast<uint64_t>(agct[i].method);
     // Without `lines` all frames of one method are the same key.

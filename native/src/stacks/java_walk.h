@@ -25,22 +25,22 @@ using AsyncGetCallTraceFn = void (*)(AgctTrace* trace, jint depth, void* ucontex
 
 // What every walk uses, fixed while sampling is enabled.
 struct JavaWalker {
-  JavaVM* vm = nullptr;
   AsyncGetCallTraceFn asyncGetCallTrace = nullptr;
   CrashGuard* guard = nullptr;
-  uint32_t depth = 2048;
   bool lines = false;  // keep bytecode indexes (otherwise frames of a method are one key)
 };
 
 // What a walk found. All but kJavaFrames leave exactly one frame.
 enum class WalkOutcome {
-  kNotJavaThread,  // the JVM does not know the thread, or it has no JNIEnv: kThreadSelf
+  kNotJavaThread,  // not a JavaThread (no JNIEnv): kThreadSelf
   kNoJavaFrames,   // a Java thread with no Java frame right now: kThreadSelf
   kFailed,         // AsyncGetCallTrace failed or crashed: kWalkFailure, its id the reason
   kJavaFrames,     // the Java frames, leaf first, then kTruncated if deeper than `depth`
 };
 
 // Fills `out` (depth + 1 frames) leaf first, using `agct` (depth + 1 frames) as
-// AsyncGetCallTrace's buffer; returns the number of frames.
-uint32_t walkJavaStack(const JavaWalker& walker, int tid, void* ucontext, AgctFrame* agct, Frame* out,
-                       WalkOutcome* outcome);
+// AsyncGetCallTrace's buffer; returns the number of frames. `env` is the interrupted
+// thread's JNIEnv if it is a JavaThread (java_thread_env.h), else null: AsyncGetCallTrace
+// is called for JavaThreads only, and nothing else of the JVM is.
+uint32_t walkJavaStack(const JavaWalker& walker, JNIEnv* env, int tid, void* ucontext, uint32_t depth,
+                       AgctFrame* agct, Frame* out, WalkOutcome* outcome);

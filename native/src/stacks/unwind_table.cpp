@@ -67,6 +67,7 @@ void UnwindTable::appendGap(uint32_t pc) {
 
 bool UnwindTable::build(uintptr_t loadBias, const Elf64_Phdr* programHeaders, size_t count) {
   rows_.clear();
+  functionStarts_.clear();
   stats_ = Stats();
   ReadableMemory memory;
   uintptr_t header = 0;
@@ -108,6 +109,7 @@ bool UnwindTable::build(uintptr_t loadBias, const Elf64_Phdr* programHeaders, si
   for (const Range& r : ranges) {
     if (r.begin < covered) continue;  // overlapping FDEs (discarded duplicates): first wins
     if (covered != 0 && r.begin > covered) appendGap(static_cast<uint32_t>(covered - loadBias));
+    functionStarts_.push_back(static_cast<uint32_t>(r.begin - loadBias));
     for (size_t i = r.firstRow; i < r.firstRow + r.rowCount; ++i) {
       const CfaRow& row = cfaRows[i];
       if (row.pc >= r.end) break;
@@ -118,6 +120,7 @@ bool UnwindTable::build(uintptr_t loadBias, const Elf64_Phdr* programHeaders, si
   if (covered != 0) appendGap(static_cast<uint32_t>(covered - loadBias));
   // shrink_to_fit() is a no-op in libstdc++ without exceptions: copy to an exact fit.
   std::vector<UnwindRow>(rows_.begin(), rows_.end()).swap(rows_);
+  std::vector<uint32_t>(functionStarts_.begin(), functionStarts_.end()).swap(functionStarts_);
   return !rows_.empty();
 }
 
@@ -133,4 +136,15 @@ const UnwindRow* UnwindTable::find(uint64_t vaddr) const {
   if (low == 0) return nullptr;
   const UnwindRow* row = &rows[low - 1];
   return row->cfa == CfaKind::kNoEntry ? nullptr : row;
+}
+
+uint64_t UnwindTable::functionStart(uint64_t vaddr) const {
+  if (find(vaddr) == nullptr) return vaddr;
+  size_t low = 0, high = functionStarts_.size();
+  const uint32_t* starts = functionStarts_.data();
+  while (low < high) {
+    size_t middle = low + (high - low) / 2;
+    if (starts[middle] <= vaddr) low = middle + 1; else high = middle;
+  }
+  return low == 0 ? vaddr : starts[low - 1];
 }

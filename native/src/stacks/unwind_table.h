@@ -47,8 +47,16 @@ class UnwindTable {
   // it (in a gap, before the first or after the last FDE).
   const UnwindRow* find(uint64_t vaddr) const;
 
+  // Signal-safe. The start of the FDE covering `vaddr` (for compiled code, the start of
+  // its function or of a split-off part such as `foo.cold`), or `vaddr` itself where no
+  // FDE covers it. Samples are keyed by it, so every pc of a function is one frame and a
+  // hot loop does not fill the trace store with one trace per instruction.
+  uint64_t functionStart(uint64_t vaddr) const;
+
   size_t rowCount() const { return rows_.size(); }
-  size_t bytes() const { return rows_.capacity() * sizeof(UnwindRow); }
+  size_t bytes() const {
+    return rows_.capacity() * sizeof(UnwindRow) + functionStarts_.capacity() * sizeof(uint32_t);
+  }
   const Stats& stats() const { return stats_; }
   const std::vector<UnwindRow>& rows() const { return rows_; }
 
@@ -58,5 +66,6 @@ class UnwindTable {
   void appendGap(uint32_t pc);
 
   std::vector<UnwindRow> rows_;
+  std::vector<uint32_t> functionStarts_;  // sorted FDE starts (vaddr)
   Stats stats_;
 };

@@ -116,8 +116,14 @@ ThreadState Symbols::threadState(const Frame* frames, uint32_t count) {
   // Runnable (R) counts as running whether or not the CPU was free for it: that wait is
   // the machine's, not the program's.
   if (count == 0 || static_cast<char>(frames[0].id) == 'R') return ThreadState::kRunning;
-  if (count < 2 || frames[1].kind != FrameKind::kJava) return ThreadState::kSleeping;
-  const Method& m = method(reinterpret_cast<jmethodID>(frames[1].id));
+  // The leaf Java frame, past the native frames (and a [broken_native_stack]) that sit
+  // above it: a thread in Object.wait is waiting whatever libjvm and libc do under it.
+  uint32_t leaf = 1;
+  while (leaf < count && (frames[leaf].kind == FrameKind::kNative || frames[leaf].kind == FrameKind::kWalkFailure)) {
+    ++leaf;
+  }
+  if (leaf >= count || frames[leaf].kind != FrameKind::kJava) return ThreadState::kSleeping;
+  const Method& m = method(reinterpret_cast<jmethodID>(frames[leaf].id));
   return offCpuState(m.name, m.isNative);
 }
 
@@ -160,6 +166,13 @@ std::string Symbols::frameName(const Frame& frame) {
       return std::string("[") + walkFailureName(static_cast<WalkFailure>(frame.id)) + "]";
     case FrameKind::kClassName:
       return "[unknown_class]";  // named from its ClassNames table by the event's writer
+    case FrameKind::kNative: {
+      auto known = nativeNames_.find(frame.id);
+      if (known != nativeNames_.end()) return known->second;
+      std::string name = nativeName_ ? nativeName_(frame.id) : std::string();
+      if (name.empty()) name = "[unknown_native]";
+      return nativeNames_.emplace(frame.id, std::move(name)).first->second;
+    }
   }
   return "[unknown_frame]";
 }

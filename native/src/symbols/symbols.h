@@ -32,6 +32,11 @@ class Symbols {
 
   Symbols(jvmtiEnv* jvmti, JNIEnv* jni, bool lines, ThreadNamer threadName, KnownMethods known = nullptr);
 
+  // Names kNative frames (`deflate [libz.so.1]`) from their id; without one they are
+  // [unknown_native]. Each id is asked once.
+  using NativeNamer = std::function<std::string(uint64_t id)>;
+  void nameNativeWith(NativeNamer namer) { nativeName_ = std::move(namer); }
+
   // Asks the JVM what `id` names. Safe for ids of unloaded classes: HotSpot checks every
   // id and answers JVMTI_ERROR_INVALID_METHODID, which gives an empty name and
   // `unloaded`. Needs a thread attached to the JVM (for the class's local reference).
@@ -40,7 +45,7 @@ class Symbols {
   std::string frameName(const Frame& frame);
 
   // The state of a wall sample, leaf first: frames[0] is its kThreadState frame (the
-  // kernel's state letter), frames[1] the leaf Java frame if any.
+  // kernel's state letter), then native frames if any, then the leaf Java frame if any.
   ThreadState threadState(const Frame* frames, uint32_t count);
 
   // A thread the kernel had off the CPU, told apart by its leaf Java method: in
@@ -74,5 +79,7 @@ class Symbols {
   ThreadNamer threadName_;
   KnownMethods known_;
   std::unordered_map<jmethodID, Method> methods_;
+  NativeNamer nativeName_;
+  std::unordered_map<uint64_t, std::string> nativeNames_;
   uint64_t unknownMethods_ = 0;
 };

@@ -102,7 +102,14 @@ void wallOptionsAreChecked() {
 void unknownOptionListsTheAllowedOnes() {
   CHECK_STR(errorOf("interval=1ms,colour=red"),
             "invalid option 'colour=red': unknown option 'colour'; allowed: event, interval, alloc, live, lock, signal, state, nostate, file, depth, threads, "
-            "lines, start, stop, dump, status, statusfile, accumulate, checkpoint");
+            "lines, nativestacks, start, stop, dump, status, statusfile, accumulate, checkpoint");
+}
+
+void nativeStacksChoosesTheUnwinder() {
+  CHECK_EQ(static_cast<int>(parsed("").nativeStacks), static_cast<int>(NativeStacks::kDwarf));
+  CHECK_EQ(static_cast<int>(parsed("nativestacks=fp").nativeStacks), static_cast<int>(NativeStacks::kFramePointers));
+  CHECK_EQ(static_cast<int>(parsed("nativestacks=off").nativeStacks), static_cast<int>(NativeStacks::kOff));
+  CHECK_STR(errorOf("nativestacks=lbr"), "invalid option 'nativestacks=lbr': nativestacks must be one of dwarf, fp, off");
 }
 
 void depthIsBounded() {
@@ -288,6 +295,7 @@ int main() {
   badIntervalsAreRejectedWithTheReason();
   badEventNamesTheChoices();
   unknownOptionListsTheAllowedOnes();
+  nativeStacksChoosesTheUnwinder();
   wallDefaultsToFiftyMillisecondsAndSigvtalrm();
   wallOptionsAreChecked();
   depthIsBounded();

@@ -4,6 +4,7 @@ import dev.jflame.jvm.AgentOptions;
 import dev.jflame.jvm.ByteSize;
 import dev.jflame.jvm.Event;
 import dev.jflame.jvm.Interval;
+import dev.jflame.jvm.NativeStacks;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -62,6 +63,14 @@ final class ProfilerOptions {
     @Option(names = "--lines", description = "End Java frames in :LINE, the source line being executed.")
     boolean lines;
 
+    @Option(names = "--native-stacks", defaultValue = "dwarf", paramLabel = "HOW",
+            description = "Native frames (C/C++: JNI libraries, zlib, libc, the JVM's own GC and JIT) at the leaf "
+                    + "of Java stacks and as the whole stack of threads without Java frames: ${COMPLETION-CANDIDATES} "
+                    + "(default: ${DEFAULT-VALUE}). dwarf unwinds with the call-frame information every library "
+                    + "carries; fp follows frame pointers only (cheaper, loses frames of code built without them); "
+                    + "off records Java frames only.")
+    NativeStacks nativeStacks;
+
     @Option(names = "--depth", defaultValue = "2048", paramLabel = "N",
             description = "Keep at most N frames per stack, the leaf end; deeper stacks get a [truncated] root "
                     + "(default: ${DEFAULT-VALUE}).")
@@ -80,7 +89,7 @@ final class ProfilerOptions {
         }
         try {
             return new AgentOptions(event, interval != null ? interval : event.defaultInterval(), alloc, live,
-                    lockNanos != null ? lockNanos : -1, depth, threads, lines, checkpoint, profileFile);
+                    lockNanos != null ? lockNanos : -1, depth, threads, lines, nativeStacks, checkpoint, profileFile);
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }

@@ -17,7 +17,7 @@ import java.util.List;
  * while it profiles, so that a JVM killed without a chance to write them leaves the last one.
  */
 public record AgentOptions(Event event, Interval interval, ByteSize alloc, boolean live, long lockNanos, int depth,
-                           boolean threads, boolean lines, Duration checkpoint, Path file) {
+                           boolean threads, boolean lines, NativeStacks nativeStacks, Duration checkpoint, Path file) {
     public static final Duration MIN_CHECKPOINT = Duration.ofSeconds(1);
     public static final Duration MAX_CHECKPOINT = Duration.ofHours(24);
     public static final int DEFAULT_DEPTH = 2048;
@@ -27,6 +27,9 @@ public record AgentOptions(Event event, Interval interval, ByteSize alloc, boole
     public AgentOptions {
         if (depth < 1 || depth > MAX_DEPTH) {
             throw new IllegalArgumentException("depth must be between 1 and " + MAX_DEPTH + ", got " + depth);
+        }
+        if (nativeStacks == null) {
+            nativeStacks = NativeStacks.dwarf;
         }
         if (event == Event.alloc && alloc == null) {
             alloc = ByteSize.DEFAULT_ALLOC;
@@ -45,7 +48,7 @@ public record AgentOptions(Event event, Interval interval, ByteSize alloc, boole
 
     /** A time-event profile only. */
     public AgentOptions(Event event, Interval interval, int depth, boolean threads, boolean lines, Path file) {
-        this(event, interval, null, false, -1, depth, threads, lines, null, file);
+        this(event, interval, null, false, -1, depth, threads, lines, NativeStacks.dwarf, null, file);
     }
 
     /** The profiles recorded, in the agent's order: the time event's name, alloc, lock. */
@@ -100,6 +103,9 @@ public record AgentOptions(Event event, Interval interval, ByteSize alloc, boole
         }
         if (lines) {
             parts.add("lines");
+        }
+        if (nativeStacks != NativeStacks.dwarf) {
+            parts.add("nativestacks=" + nativeStacks.name());
         }
         if (checkpoint != null) {
             parts.add("checkpoint=" + checkpoint.toSeconds() + "s");

@@ -14,6 +14,16 @@ class AgentOptionsTest {
     }
 
     @Test
+    void nativeStacksOtherThanTheDefaultAreNamed() {
+        AgentOptions fp = new AgentOptions(Event.cpu, Interval.parse("1ms"), null, false, -1, 2048, false, false,
+                NativeStacks.fp, null, Path.of("/tmp/p.collapsed"));
+        assertEquals("event=cpu,interval=1000000ns,depth=2048,nativestacks=fp,file=/tmp/p.collapsed", fp.toAgentArgument());
+        AgentOptions dwarf = new AgentOptions(Event.cpu, Interval.parse("1ms"), null, false, -1, 2048, false, false,
+                null, null, Path.of("/tmp/p.collapsed"));
+        assertEquals(NativeStacks.dwarf, dwarf.nativeStacks());
+    }
+
+    @Test
     void percentInPathIsEscapedSinceTheAgentExpandsPercentP() {
         AgentOptions o = new AgentOptions(Event.cpu, Interval.parse("10ms"), 2048, false, false, Path.of("/tmp/100%.c"));
         assertEquals("event=cpu,interval=10000000ns,depth=2048,file=/tmp/100%%.c", o.toAgentArgument());

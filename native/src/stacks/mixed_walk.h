@@ -1,0 +1,65 @@
+#pragma once
+
+#include <jni.h>
+
+#include <atomic>
+#include <cstdint>
+
+#include "stacks/code_map.h"
+#include "stacks/frame.h"
+#include "stacks/java_thread_env.h"
+#include "stacks/java_walk.h"
+#include "stacks/native_stacks.h"
+#include "stacks/native_unwinder.h"
+
+// The whole stack of an interrupted thread, leaf first, as the sampler records it:
+//  * a JavaThread: the native frames between the interrupted pc and the first pc in code
+//    outside every loaded object (JIT-compiled or interpreter code), then its Java frames
+//    from AsyncGetCallTrace: `...;Deflater.deflateBytesBytes [native];
+//    Java_java_util_zip_Deflater_deflateBytesBytes;deflate` read root first;
+//  * any other thread (GC workers, the VM thread, an application's native threads) and a
+//    JavaThread with no Java frame (JIT compilers): its native stack down to its entry
+//    point, under the thread's own [name] frame.
+// Where the native walk cannot reach its root or Java code, a [broken_native_stack]
+// frame stands where the unknown frames would be: nothing is dropped.
+//
+// Signal-safe. Every read of thread memory (the JavaThread test, the native walk) runs
+// under the crash guard, whose scope covers jflame's one stack-read function.
+
+
+// Native walks by how they ended, for the profile header.
+class NativeWalkStats {
+ public:
+  void count(WalkEnd end) { ends_[static_cast<int>(end)].fetch_add(1, std::memory_order_relaxed); }
+  void faulted() { faults_.fetch_add(1, std::memory_order_relaxed); }
+  uint64_t ended(WalkEnd end) const { return ends_[static_cast<int>(end)].load(std::memory_order_relaxed); }
+  uint64_t faults() const { return faults_.load(std::memory_order_relaxed); }
+  void reset();
+  // "root=812 java=1210 no_rule=3", or "none".
+  std::string summary() const;
+
+ private:
+  static constexpr int kEnds = static_cast<int>(WalkEnd::kStepLimit) + 1;
+  std::atomic<uint64_t> ends_[kEnds] = {};
+  std::atomic<uint64_t> faults_{0};
+};
+
+// What every walk uses, fixed while sampling is enabled.
+struct StackWalker {
+  JavaWalker java;
+  const JavaThreadEnv* javaThreads = nullptr;  // null or not ready: no thread is taken for Java
+  const CodeMap* codeMap = nullptr;            // null: no native frames
+  NativeStacks native = NativeStacks::kDwarf;
+  NativeWalkStats* nativeStats = nullptr;
+  uint32_t depth = 2048;                       // frames in all, leaf first
+};
+
+// Native frames a walk records at most (the rest of a deeper native stack ends in
+// [broken_native_stack]), and the pcs buffer each walk needs.
+constexpr uint32_t kMaxNativeFrames = 128;
+
+// Fills `out` (depth + 2 frames) leaf first; `agct` (depth + 1 frames) and `pcs`
+// (kMaxNativeFrames) are scratch. Returns the number of frames; *outcome says what the
+// Java part found (kNotJavaThread for threads that are not JavaThreads).
+uint32_t walkStack(const StackWalker& walker, int tid, void* ucontext, AgctFrame* agct, uintptr_t* pcs,
+                   Frame* out, WalkOutcome* outcome);
