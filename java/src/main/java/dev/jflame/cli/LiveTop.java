@@ -104,7 +104,7 @@ final class LiveTop {
 
     private void printPlain(dev.jflame.flamegraph.Profile window) {
         if (settings.format() == TableFormat.text) {
-            TopScreen.header(status, view(), table).forEach(out::println);
+            TopScreen.header(status, view(), table, false).forEach(out::println);
         }
         // The window's own table, as `jflame top FILE` would print it for these stacks.
         MethodTable methods = MethodTable.of(window, false, byThread);
@@ -216,7 +216,7 @@ final class LiveTop {
         int width = Math.max(size.getColumns(), 1);
         int height = Math.max(size.getRows(), 1);
         List<AttributedString> lines = new ArrayList<>();
-        for (String line : TopScreen.header(status, view(), table)) {
+        for (String line : TopScreen.header(status, view(), table, true)) {
             lines.add(new AttributedString(TopScreen.fit(line, width)));
         }
         boolean threadsShown = byThread && threadFrames;

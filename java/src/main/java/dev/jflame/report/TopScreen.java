@@ -26,8 +26,8 @@ public final class TopScreen {
     private TopScreen() {
     }
 
-    /** The header lines. */
-    public static List<String> header(Status s, View v, LiveTable table) {
+    /** The header lines; {@code interactive} adds the keys. */
+    public static List<String> header(Status s, View v, LiveTable table, boolean interactive) {
         List<String> lines = new ArrayList<>();
         lines.add(String.format(Locale.ROOT, "jflame top - JVM %d (Java %s)  event %s every %s  %d threads  elapsed %s  %s",
                 s.pid(), s.java(), s.event(), duration(s.intervalNs()), s.threads(), clock(s.elapsedMs()),
@@ -39,8 +39,10 @@ public final class TopScreen {
                 windowS, s.windowSamples(), s.cpuNs() / 1e7 / windowS, table.samples(),
                 s.handlerNs() / 1e7 / windowS, s.handlerCalls() == 0 ? 0.0 : s.handlerNs() / 1e3 / s.handlerCalls(),
                 s.agentThreadsNs() / 1e7 / windowS));
-        lines.add("sort: " + v.sort() + "  group: " + (v.byThread() ? "thread" : "function") + "  filter: "
-                + (v.filter().isEmpty() ? "-" : v.filter()) + (v.paused() ? "  [PAUSED]" : "") + "   " + KEYS);
+        if (interactive) {
+            lines.add("sort: " + v.sort() + "  group: " + (v.byThread() ? "thread" : "function") + "  filter: "
+                    + (v.filter().isEmpty() ? "-" : v.filter()) + (v.paused() ? "  [PAUSED]" : "") + "   " + KEYS);
+        }
         return lines;
     }
 
