@@ -8,6 +8,7 @@
 #include <string>
 
 #include "lifecycle/checkpoint_thread.h"
+#include "lifecycle/live_counts.h"
 #include "lifecycle/options.h"
 #include "sampling/alloc_sampler.h"
 #include "sampling/engine.h"
@@ -50,6 +51,7 @@ struct Profile {
   uint64_t startRequestNs = 0;
   uint64_t cpuAtStartNs = 0;  // the process's CPU time at the last start
   uint64_t cpuNs = 0;         // ... and from there to the stop
+  uint64_t storeGeneration = 0;  // one more for each fresh store: live counts start over
 };
 
 struct Agent {
@@ -78,6 +80,7 @@ struct Agent {
   MethodNamer namer;
   SignalWatch watch;
   CheckpointThread checkpoint;
+  LiveCounts live;  // what each `jflame top PID` has been sent so far
   uint64_t checkpointsWritten = 0;  // by this profile's checkpoint thread
   bool inCheckpoint = false;        // the write in progress is a checkpoint
   bool checkpointFailed = false;    // reported once per profile, not every period

@@ -9,6 +9,7 @@
 
 #include "lifecycle/options.h"
 #include "lifecycle/profile_lifecycle.h"
+#include "lifecycle/thread_dump.h"
 #include "output/atomic_file.h"
 #include "output/collapsed_writer.h"
 #include "output/profile_writer.h"
@@ -96,6 +97,18 @@ void handleStopOrDump(Agent& agent, JNIEnv* jni, const Options& options, const s
   for (const std::string& file : written) reply->add("written", file);
 }
 
+// livecounts and threaddump: a file= is where the answer goes, in the asker's work directory.
+void handleLiveOrThreadDump(Agent& agent, JNIEnv* jni, const Options& options, const std::string& optionText,
+                            bool live, Reply* reply) {
+  std::string path, error;
+  if (findOptionValue(optionText.c_str(), "file").empty()) return reply->fail("file= is needed");
+  if (!resolveOutputPath(options.file, &path, &error)) return reply->fail(error);
+  bool done = live ? agent.live.answer(agent, jni, path, &reply->facts, &error)
+                   : writeThreadDump(agent, jni, path, &reply->facts, &error);
+  if (!done) return reply->fail(error);
+  reply->message = live ? "live counts written" : "thread dump written";
+}
+
 }  // namespace
 
 jint answerAttachRequest(JavaVM* vm, const char* optionText, AgentSource agentFor) {
@@ -120,6 +133,8 @@ jint answerAttachRequest(JavaVM* vm, const char* optionText, AgentSource agentFo
         case Action::kStart: handleStart(agent, jni, options, text, &reply); break;
         case Action::kStop: handleStopOrDump(agent, jni, options, text, true, &reply); break;
         case Action::kDump: handleStopOrDump(agent, jni, options, text, false, &reply); break;
+        case Action::kLive: handleLiveOrThreadDump(agent, jni, options, text, true, &reply); break;
+        case Action::kThreadDump: handleLiveOrThreadDump(agent, jni, options, text, false, &reply); break;
         case Action::kStatus:
           reply.message = agent.running ? "profiling" : "not profiling";
           break;

@@ -20,6 +20,8 @@ const char* actionName(Action action) {
     case Action::kStop: return "stop";
     case Action::kDump: return "dump";
     case Action::kStatus: return "status";
+    case Action::kLive: return "livecounts";
+    case Action::kThreadDump: return "threaddump";
   }
   return "start";
 }
@@ -95,8 +97,7 @@ namespace {
 
 const char* const kAllowed =
     "event, interval, alloc, live, lock, signal, state, nostate, file, depth, threads, lines, nativestacks, start, "
-    "stop, dump, "
-    "status, statusfile, accumulate, checkpoint";
+    "stop, dump, status, livecounts, threaddump, statusfile, accumulate, checkpoint";
 
 bool parseUnsigned(const std::string& digits, uint64_t limit, uint64_t* out) {
   if (digits.empty()) return false;
@@ -387,7 +388,8 @@ bool parseOptions(const char* text, Options* out, std::string* error) {
     } else if (key == "threads" || key == "lines" || key == "accumulate") {
       if (hasValue) return fail(error, item, key + " is a flag and takes no value");
       (key == "threads" ? options.threads : key == "lines" ? options.lines : options.accumulate) = true;
-    } else if (key == "start" || key == "stop" || key == "dump" || key == "status") {
+    } else if (key == "start" || key == "stop" || key == "dump" || key == "status" ||
+               key == "livecounts" || key == "threaddump") {
       if (hasValue) return fail(error, item, key + " is an action and takes no value");
       if (options.actionGiven) {
         return fail(error, item, std::string("only one action is allowed, ") + actionName(options.action) +
@@ -397,6 +399,8 @@ bool parseOptions(const char* text, Options* out, std::string* error) {
       options.action = key == "start" ? Action::kStart
                        : key == "stop" ? Action::kStop
                        : key == "dump" ? Action::kDump
+                       : key == "livecounts" ? Action::kLive
+                       : key == "threaddump" ? Action::kThreadDump
                                        : Action::kStatus;
     } else if (key == "nativestacks") {
       if (value == "dwarf") {

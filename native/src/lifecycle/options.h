@@ -47,7 +47,9 @@ constexpr uint32_t kAllThreadStates = (1u << kThreadStates) - 1;
 
 enum class EventKind { kCpu, kCtimer, kItimer, kWall };
 
-enum class Action { kStart, kStop, kDump, kStatus };
+// kLive: the counts since the asker's last request (jflame top PID); kThreadDump: every
+// thread's stack once, walked in the signal handler (jflame dump PID).
+enum class Action { kStart, kStop, kDump, kStatus, kLive, kThreadDump };
 
 const char* eventName(EventKind event);
 

@@ -235,6 +235,24 @@ void startCheckpoints(Agent& agent, const Options& options) {
 
 }  // namespace
 
+bool installSamplingHandler(Agent& agent, int signo, std::string* error) {
+  return installHandlers(agent, signo, error);
+}
+
+bool setSamplingEvents(Agent& agent, bool enable, std::string* error) {
+  return setProfileEvents(agent, enable ? JVMTI_ENABLE : JVMTI_DISABLE, error);
+}
+
+uint64_t createMethodIdsForLoadedClasses(Agent& agent, JNIEnv* jni) {
+  return createIdsForLoadedClasses(agent.jvmti, jni);
+}
+
+void prepareStackWalks(Agent& agent, JNIEnv* jni) {
+  findJavaThreads(agent, jni);
+  if (agent.codeMap == nullptr) agent.codeMap = std::make_unique<CodeMap>();
+  if (!agent.codeMapWatch.running()) agent.codeMap->refresh();
+}
+
 bool resolveOutputPath(const std::string& pattern, std::string* path, std::string* error) {
   std::string expanded, why;
   if (!expandFilePattern(pattern, getpid(), &expanded, &why)) {
@@ -275,6 +293,7 @@ bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::
       return undoStart(agent, StartStep::kEvents);
     }
     profile.store = std::move(store);  // the previous one is unused: handlers drained at its stop
+    ++profile.storeGeneration;
     agent.stats.reset();
     agent.nativeStats.reset();
     profile.earlierNs = 0;

@@ -30,6 +30,17 @@ bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::
 // then the store must not be read, nor anything freed, and no new start is allowed.
 bool stopSampling(Agent& agent, std::string* error);
 
+// For requests that walk stacks without a profile (a thread dump): what a start does first,
+// each on its own. The crash guard and the handler of `signo`, installed for good; the
+// events AsyncGetCallTrace needs (on: ClassLoad, ClassPrepare, CompiledMethodLoad), and
+// method ids for every class loaded so far (the number of classes).
+bool installSamplingHandler(Agent& agent, int signo, std::string* error);
+bool setSamplingEvents(Agent& agent, bool enable, std::string* error);
+uint64_t createMethodIdsForLoadedClasses(Agent& agent, JNIEnv* jni);
+// How the handler tells JavaThreads (found once), and the code map for native frames, made
+// current now unless a running profile's watch keeps it so (the first build takes ~0.3 s).
+void prepareStackWalks(Agent& agent, JNIEnv* jni);
+
 // VMDeath: stops a running profile and writes it. It is posted on every orderly exit:
 // return from main, System.exit (also from a worker thread), Runtime.halt and
 // SIGTERM/SIGINT (all reach before_exit()).

@@ -12,9 +12,7 @@
 #include "symbols/native_frame_names.h"
 #include "symbols/symbols.h"
 
-namespace {
-
-CollapsedWriter collectStacks(Agent& agent, JNIEnv* jni, uint64_t* unknownMethods) {
+CollapsedWriter collectStacks(Agent& agent, JNIEnv* jni, uint64_t* unknownMethods, const StackCountFn& countOf) {
   Symbols symbols(agent.jvmti, jni, agent.profile.options.lines,
                   [&agent](int tid) { return agent.registry.nameOf(tid); },
                   [&agent](jmethodID id, bool lines, Symbols::Method* out) {
@@ -28,6 +26,8 @@ CollapsedWriter collectStacks(Agent& agent, JNIEnv* jni, uint64_t* unknownMethod
   std::vector<std::string> names;
   const Options& options = agent.profile.options;
   agent.profile.store->forEach([&](const Frame* frames, uint32_t count, uint64_t samples) {
+    if (countOf) samples = countOf(frames, count, samples);
+    if (samples == 0) return;
     names.clear();
     // A wall sample's leaf is its [state]: named from the kernel's letter and the leaf
     // Java frame together, filtered by state=, left out with nostate.
@@ -47,6 +47,8 @@ CollapsedWriter collectStacks(Agent& agent, JNIEnv* jni, uint64_t* unknownMethod
   *unknownMethods = symbols.unknownMethods();
   return writer;
 }
+
+namespace {
 
 // checkpoint=: how often, and whether this file is one of those writes or the final one.
 std::string checkpointFact(const Agent& agent) {

@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "sampling/engine.h"
+#include "sampling/stack_snapshot.h"
 #include "sampling/stats.h"
 #include "stacks/crash_guard.h"
 #include "stacks/frame.h"
@@ -152,6 +153,13 @@ void onSignal(int signo, siginfo_t* info, void* ucontext) {
   Sampler* s = g_sampler.load(std::memory_order_acquire);
   if (s == nullptr) return;
   int savedErrno = errno;
+  if (StackSnapshot::isSnapshotSignal(info)) {
+    // Not an engine's signal but a thread dump's (stack_snapshot.h), whether or not a
+    // profile samples: it keeps its own count of handlers in flight.
+    StackSnapshot::answer(info, ucontext);
+    errno = savedErrno;
+    return;
+  }
   // Announce first, then check `enabled` (both seq_cst): disableAndDrain() clears
   // `enabled` before it waits for the count to reach zero, so it cannot miss us.
   s->inHandler.fetch_add(1, std::memory_order_seq_cst);

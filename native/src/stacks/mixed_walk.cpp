@@ -88,14 +88,20 @@ std::string NativeWalkStats::summary() const {
 }
 
 uint32_t walkStack(const StackWalker& walker, int tid, void* ucontext, AgctFrame* agct, uintptr_t* pcs,
-                   Frame* out, WalkOutcome* outcome) {
+                   Frame* out, WalkOutcome* outcome, JNIEnv** javaEnv) {
   NativePart part;
   part.walker = &walker;
   part.registers = registersFromContext(ucontext);
   part.pcs = pcs;
   uint32_t nativeRoom = walker.depth > 1 ? walker.depth - 1 : 0;  // leave a Java frame room
   part.maxFrames = nativeRoom < kMaxNativeFrames ? nativeRoom : kMaxNativeFrames;
-  bool faulted = !walker.java.guard->run(tid, runNativePart, &part);
+  bool faulted = false;
+  if (walker.java.guard != nullptr) {
+    faulted = !walker.java.guard->run(tid, runNativePart, &part);
+  } else {
+    runNativePart(&part);
+  }
+  if (javaEnv != nullptr) *javaEnv = part.env;
   if (faulted && walker.nativeStats != nullptr) walker.nativeStats->faulted();
 
   // The native frames found, and whether they reach what lies below them: Java code for a

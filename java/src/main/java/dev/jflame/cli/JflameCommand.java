@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
             "  jflame demo > flame.svg             profile the built-in demo",
         },
         subcommands = {RunCommand.class, DemoCommand.class, SvgCommand.class, TopCommand.class, ConvertCommand.class, DiffCommand.class,
-            AttachCommand.class, ListCommand.class},
+            AttachCommand.class, DumpCommand.class, ListCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {
             "  0   success (for run/demo: the app exited 0 and the graph was written)",

@@ -2,17 +2,25 @@ package dev.jflame.cli;
 
 import dev.jflame.flamegraph.CollapsedParser;
 import dev.jflame.flamegraph.Profile;
+import dev.jflame.jvm.Event;
+import dev.jflame.jvm.Interval;
 import dev.jflame.report.MethodTable;
 import dev.jflame.report.TableFormat;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code jflame top}: the top methods of a profile as a table, like the classic profilers' report. */
+/**
+ * {@code jflame top}: the top methods of a profile as a table, like the classic profilers' report;
+ * given a PID, the live view of a running JVM ({@link LiveTop}).
+ */
 @Command(
         name = "top",
         mixinStandardHelpOptions = true,
@@ -24,13 +32,47 @@ import picocli.CommandLine.Spec;
             "",
             "  jflame top profile.collapsed",
             "  jflame top --sort total -n 50 --format csv profile.collapsed",
+            "",
+            "Given a PID, a live view of a running JVM, refreshed every --refresh: the hottest functions over",
+            "the last window and since the start, samples, the JVM's CPU and the agent's own cost.",
+            "",
+            "  jflame top PID                       full-screen on a terminal; keys: q or Ctrl-C quit, s sort",
+            "                                       (self, total, name), t group by thread, p pause, / filter",
+            "                                       rows by regex, r reset the totals",
+            "  jflame top PID --once > top.txt      one plain table after the first window (not a terminal:",
+            "                                       a plain table every window until --duration or Ctrl-C)",
+            "",
+            "If the JVM is not being profiled, top starts a profile (-e, -i) and stops it on exit, leaving the",
+            "JVM as 'jflame attach PID stop' does. If it is (run, attach, another top), top reads the live counts",
+            "of that profile and leaves it running. Each refresh is one request over the attach channel: the",
+            "agent sends only the stacks counted since top's previous request.",
         })
 final class TopCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "PROFILE", description = "Collapsed stacks file, or - for stdin.")
+    @Parameters(index = "0", paramLabel = "PROFILE|PID",
+            description = "Collapsed stacks file, or - for stdin; or the process id of a running JVM.")
     String input;
+
+    @Option(names = "--refresh", paramLabel = "TIME", converter = AttachCommand.DurationConverter.class,
+            description = "PID: the length of a window, how often the view refreshes (default: 1s).")
+    Interval refresh;
+
+    @Option(names = "--once", description = "PID: print one plain table after the first window and exit.")
+    boolean once;
+
+    @Option(names = {"-d", "--duration"}, paramLabel = "TIME", converter = AttachCommand.DurationConverter.class,
+            description = "PID: end after TIME (default: until q or Ctrl-C).")
+    Interval duration;
+
+    @Option(names = {"-e", "--event"}, paramLabel = "EVENT",
+            description = "PID, when top starts the profile: cpu, ctimer, itimer or wall (default: cpu).")
+    Event event;
+
+    @Option(names = {"-i", "--interval"}, paramLabel = "TIME", converter = IntervalConverter.class,
+            description = "PID, when top starts the profile: the sampling interval (default: 10ms, wall 50ms).")
+    Interval interval;
 
     @Option(names = "--sort", defaultValue = "self", paramLabel = "KEY",
             description = "Sort by ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
@@ -55,6 +97,13 @@ final class TopCommand implements Callable<Integer> {
         if (limit < 1) {
             throw new UserError("-n must be at least 1, got " + limit);
         }
+        if (input.matches("[0-9]+") && !Files.exists(Path.of(input))) {
+            return live();
+        }
+        if (refresh != null || once || duration != null || event != null || interval != null) {
+            throw new ParameterException(spec.commandLine(),
+                    "--refresh, --once, --duration, -e and -i are for a running JVM (top PID), not a profile file");
+        }
         Profile profile = ProfileInput.read(input, new CollapsedParser(), false, spec.commandLine().getErr());
         MethodTable table;
         try {
@@ -66,5 +115,20 @@ final class TopCommand implements Callable<Integer> {
         format.write(table, table.top(sort, limit), profile.meta("units").orElse("samples"), threads, out);
         out.flush();
         return ExitCodes.OK;
+    }
+
+    private int live() throws Exception {
+        Event sampled = event == null ? Event.cpu : event;
+        if (!sampled.timed()) {
+            throw new ParameterException(spec.commandLine(), "top PID shows a time profile: -e cpu, ctimer, itimer "
+                    + "or wall, not " + sampled);
+        }
+        if (lines) {
+            throw new ParameterException(spec.commandLine(), "--lines is for a profile file, not top PID");
+        }
+        LiveTop.Settings settings = new LiveTop.Settings(Long.parseLong(input), sampled,
+                interval == null ? sampled.defaultInterval() : interval,
+                refresh == null ? Interval.parse("1s") : refresh, duration, once, sort, threads, limit, format);
+        return new LiveTop(settings, spec.commandLine().getOut(), spec.commandLine().getErr()).run();
     }
 }

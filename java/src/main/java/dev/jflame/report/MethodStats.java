@@ -15,7 +15,12 @@ public record MethodStats(String thread, String method, long self, long total) {
      * other frame) or {@code other} (a pseudo frame such as a failed walk).
      */
     public String kind() {
-        return switch (FrameKind.of(method)) {
+        return kindOf(method);
+    }
+
+    /** The kind of code a frame name is, as {@link #kind()} says it. */
+    public static String kindOf(String frame) {
+        return switch (FrameKind.of(frame)) {
             case JAVA -> "java";
             case JAVA_NATIVE -> "jni";
             case NATIVE -> "native";
