@@ -102,7 +102,27 @@ void wallOptionsAreChecked() {
 void unknownOptionListsTheAllowedOnes() {
   CHECK_STR(errorOf("interval=1ms,colour=red"),
             "invalid option 'colour=red': unknown option 'colour'; allowed: event, interval, alloc, live, lock, signal, state, nostate, file, depth, threads, "
-            "lines, start, stop, dump, status, statusfile, accumulate, checkpoint");
+            "lines, start, stop, dump, status, statusfile, accumulate, checkpoint, format, chunk");
+}
+
+void jfrFollowsTheFileNameUnlessFormatSays() {
+  Options o;
+  std::string error;
+  CHECK(parseOptions("file=out.jfr", &o, &error));
+  CHECK(o.jfr);
+  CHECK_EQ(o.chunkNs, uint64_t{10'000'000'000});
+  CHECK(parseOptions("file=out.collapsed", &o, &error));
+  CHECK(!o.jfr);
+  CHECK(parseOptions("file=out.bin,format=jfr,chunk=2s", &o, &error));
+  CHECK(o.jfr);
+  CHECK_EQ(o.chunkNs, uint64_t{2'000'000'000});
+  CHECK(parseOptions("file=out.jfr,format=collapsed", &o, &error));
+  CHECK(!o.jfr);
+  CHECK(errorOf("chunk=5s").find("chunk applies to JFR output") != std::string::npos);
+  CHECK(errorOf("file=a.jfr,chunk=0s").find("from 1s to 1h") != std::string::npos);
+  CHECK(errorOf("file=a.jfr,chunk=2h").find("from 1s to 1h") != std::string::npos);
+  CHECK(errorOf("format=xml").find("format must be jfr or collapsed") != std::string::npos);
+  CHECK(errorOf("file=a.jfr,checkpoint=10s").find("written in chunks") != std::string::npos);
 }
 
 void depthIsBounded() {
@@ -295,5 +315,6 @@ int main() {
   emptyItemsAndRepeatsAreRejected();
   fileEscapes();
   listValuesSplitOnPlus();
+  jfrFollowsTheFileNameUnlessFormatSays();
   return check::finish("options_test");
 }
