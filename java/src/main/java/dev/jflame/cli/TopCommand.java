@@ -2,9 +2,14 @@ package dev.jflame.cli;
 
 import dev.jflame.flamegraph.CollapsedParser;
 import dev.jflame.flamegraph.Profile;
+import dev.jflame.interop.JfrEvent;
+import dev.jflame.interop.JfrRecording;
+import dev.jflame.interop.RecordingTime;
 import dev.jflame.report.MethodTable;
 import dev.jflame.report.TableFormat;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,19 +23,33 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = {
-            "Print the top methods of a profile (collapsed stacks, plain or gzip): self samples (the method was",
+            "Print the top methods of a profile (collapsed stacks, plain or gzip, or a JFR recording, whose",
+            "events --event, --from and --to choose): self samples (the method was",
             "executing), total samples (it was anywhere on the stack; recursion counts once per stack), and",
             "their shares of all samples.",
             "",
             "  jflame top profile.collapsed",
             "  jflame top --sort total -n 50 --format csv profile.collapsed",
+            "  jflame top --from 14:03:00 --to 14:03:20 app.jfr",
         })
 final class TopCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "PROFILE", description = "Collapsed stacks file, or - for stdin.")
+    @Parameters(index = "0", paramLabel = "PROFILE", description = "Collapsed stacks or a JFR recording.")
     String input;
+
+    @Option(names = "--event", paramLabel = "EVENT",
+            description = "JFR only: cpu, wall, alloc or lock (as for convert). Default: cpu.")
+    JfrEvent event;
+
+    @Option(names = "--from", paramLabel = "TIME", converter = ConvertCommand.RecordingTimeConverter.class,
+            description = "JFR only: leave out events before TIME (10s, -30s, 14:03:00; as for convert).")
+    RecordingTime from;
+
+    @Option(names = "--to", paramLabel = "TIME", converter = ConvertCommand.RecordingTimeConverter.class,
+            description = "JFR only: leave out events after TIME.")
+    RecordingTime to;
 
     @Option(names = "--sort", defaultValue = "self", paramLabel = "KEY",
             description = "Sort by ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
@@ -55,7 +74,22 @@ final class TopCommand implements Callable<Integer> {
         if (limit < 1) {
             throw new UserError("-n must be at least 1, got " + limit);
         }
-        Profile profile = ProfileInput.read(input, new CollapsedParser(), false, spec.commandLine().getErr());
+        Profile profile;
+        Path file = Path.of(input);
+        if (!"-".equals(input) && Files.isRegularFile(file) && JfrRecording.isRecording(file)) {
+            JfrRecording recording = JfrRecording.of(file);
+            // --threads needs the [thread] root frames, which the recording's events carry.
+            profile = recording.toProfile(ConvertCommand.selection(recording, event, threads, from, to),
+                    new CollapsedParser());
+            if (profile.isEmpty()) {
+                throw new UserError(input + " holds no " + (event != null ? event : JfrEvent.cpu) + " samples"
+                        + (from != null || to != null ? " in the time range" : ""));
+            }
+        } else if (event != null || from != null || to != null) {
+            throw new UserError("--event, --from and --to apply to JFR recordings; " + input + " holds collapsed stacks");
+        } else {
+            profile = ProfileInput.read(input, new CollapsedParser(), false, spec.commandLine().getErr());
+        }
         MethodTable table;
         try {
             table = MethodTable.of(profile, lines, threads);
