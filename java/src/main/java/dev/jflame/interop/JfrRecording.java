@@ -136,7 +136,20 @@ public final class JfrRecording {
             protected EventCollector createCollector(Arguments arguments) {
                 return seen.watching(super.createCollector(arguments));
             }
-        }, converter -> converter.dump(out));
+        }, converter -> {
+            // The library closes the stream it writes the heatmap to; the caller's must stay open.
+            converter.dump(new java.io.FilterOutputStream(out) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                }
+
+                @Override
+                public void close() throws IOException {
+                    out.flush();
+                }
+            });
+        });
     }
 
     /** When the recording started: its first chunk's wall-clock time, in ms since the epoch. */
