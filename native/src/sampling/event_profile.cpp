@@ -94,14 +94,14 @@ bool EventProfile::walkAndAdd(jvmtiEnv* jvmti, JNIEnv*, jclass klass, uint64_t w
     frames[n++] = f;
   }
   if (static_cast<uint32_t>(count) > depth_) frames[n++] = pseudoFrame(FrameKind::kTruncated, 0);
-  int tid = static_cast<int>(syscall(SYS_gettid));
+  SampleLog* log = log_.load(std::memory_order_acquire);
+  // gettid is a system call: only when a thread frame or the JFR log needs it.
+  int tid = threads_ || log != nullptr ? static_cast<int>(syscall(SYS_gettid)) : 0;
   if (threads_) frames[n++] = pseudoFrame(FrameKind::kThreadRoot, static_cast<uint64_t>(tid));
   uint32_t counted = 0;
   if (store_.add(frames.data(), n, weight, &counted) != TraceStore::Result::kCounted) return false;
   if (slot != nullptr) *slot = counted;
-  if (SampleLog* log = log_.load(std::memory_order_acquire); log != nullptr) {
-    log->push(SampleRecord{monotonicNs(), weight, static_cast<uint32_t>(tid), counted, logSource_});
-  }
+  if (log != nullptr) log->push(SampleRecord{monotonicNs(), weight, static_cast<uint32_t>(tid), counted, logSource_});
   return true;
 }
 

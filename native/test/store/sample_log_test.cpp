@@ -48,17 +48,16 @@ void concurrentProducersLoseNothingThatFit() {
   uint64_t drained = 0;
   std::thread consumer([&] {
     std::vector<uint64_t> last(kThreads, 0);
-    while (!done.load() || log.drain([](const SampleRecord&) {}, 0) != 0 || true) {
-      uint64_t n = log.drain([&](const SampleRecord& r) {
-        // Each producer's records stay in its own order.
-        CHECK(r.timeNs > last[r.tid]);
-        last[r.tid] = r.timeNs;
-        ++perThread[r.tid];
-      });
-      drained += n;
-      if (n == 0 && done.load()) {
-        if (log.drain([&](const SampleRecord& r) { ++perThread[r.tid]; ++drained; }) == 0) break;
-      }
+    auto take = [&](const SampleRecord& r) {
+      // Each producer's records stay in its own order.
+      CHECK(r.timeNs > last[r.tid]);
+      last[r.tid] = r.timeNs;
+      ++perThread[r.tid];
+      ++drained;
+    };
+    for (;;) {
+      bool finished = done.load();  // read before the drain: nothing can be pushed after it
+      if (log.drain(take) == 0 && finished) break;
     }
   });
   std::vector<std::thread> producers;

@@ -65,6 +65,45 @@ class JfrOutputIT {
     }
 
     @Test
+    void convertDrawsTheSameStacksAsTheCollapsedOutputWithEveryCount() throws Exception {
+        Path jfr = dir.resolve("split.jfr");
+        AgentRun jfrRun = runWithAgent("interval=1ms,file=" + jfr, dev.jflame.workload.SplitWorkload.class, "time",
+                "1500");
+        assertEquals(0, jfrRun.exitCode(), jfrRun.stderr());
+        Matcher recorded = Pattern.compile("jflame: (\\d+) samples").matcher(jfrRun.stderr());
+        assertTrue(recorded.find(), jfrRun.stderr());
+        Jflame convert = Jflame.run(dir, "convert", jfr.toString(), "-o", "from-jfr.collapsed");
+        assertEquals(0, convert.exitCode(), convert.stderr());
+        java.util.Map<String, Long> fromJfr = stacks(dir.resolve("from-jfr.collapsed"));
+        // Every sample the agent counted is in the file, once.
+        assertEquals(Long.parseLong(recorded.group(1)), fromJfr.values().stream().mapToLong(Long::longValue).sum());
+
+        Path collapsed = dir.resolve("split.collapsed");
+        AgentRun collapsedRun = runWithAgent("interval=1ms,file=" + collapsed, dev.jflame.workload.SplitWorkload.class,
+                "time", "1500");
+        assertEquals(0, collapsedRun.exitCode(), collapsedRun.stderr());
+        java.util.Map<String, Long> fromCollapsed = stacks(collapsed);
+        // The hot stacks are named alike in both (the same code names them); counts differ by run.
+        for (String method : List.of("sixty", "thirty", "ten")) {
+            String inJfr = fromJfr.keySet().stream().filter(k -> k.endsWith("SplitWorkload." + method
+                    + ";dev.jflame.workload.Spin.forCpu")).findFirst().orElse("none in JFR");
+            assertTrue(fromCollapsed.containsKey(inJfr), inJfr + " not in " + fromCollapsed.keySet());
+        }
+    }
+
+    private static java.util.Map<String, Long> stacks(Path collapsed) throws IOException {
+        java.util.Map<String, Long> stacks = new java.util.HashMap<>();
+        for (String line : Files.readAllLines(collapsed, StandardCharsets.UTF_8)) {
+            if (line.startsWith("#") || line.isBlank()) {
+                continue;
+            }
+            int space = line.lastIndexOf(' ');
+            stacks.merge(line.substring(0, space), Long.parseLong(line.substring(space + 1)), Long::sum);
+        }
+        return stacks;
+    }
+
+    @Test
     void aJvmKilledInItsThirdChunkLeavesTwoChunksBothReadersAccept() throws Exception {
         Path jfr = dir.resolve("killed.jfr");
         List<String> cmd = AgentRun.command(dir, "interval=1ms,chunk=1s,file=" + jfr, SpinForever.class);
