@@ -10,6 +10,7 @@
 #include "lifecycle/checkpoint_thread.h"
 #include "lifecycle/live_counts.h"
 #include "lifecycle/options.h"
+#include "output/jfr_writer.h"
 #include "sampling/alloc_sampler.h"
 #include "sampling/engine.h"
 #include "sampling/jitter.h"
@@ -88,6 +89,7 @@ struct Agent {
   Profile profile;
   AllocSampler alloc;        // alloc and lock live as long as the agent: JVMTI callbacks
   LockTracker lock;          // may still be inside them when a profile stops
+  JfrWriter jfr;             // JFR output: its sample log outlives every profile likewise
   bool allocCapable = false;  // the capabilities were granted (asked for at the first start
   bool lockCapable = false;   // that needs them: a CPU-only profile leaves the JVM as it was)
   bool running = false;

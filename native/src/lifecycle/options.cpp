@@ -97,7 +97,7 @@ namespace {
 
 const char* const kAllowed =
     "event, interval, alloc, live, lock, signal, state, nostate, file, depth, threads, lines, nativestacks, start, "
-    "stop, dump, status, livecounts, threaddump, statusfile, accumulate, checkpoint";
+    "stop, dump, status, livecounts, threaddump, statusfile, accumulate, checkpoint, format, chunk";
 
 bool parseUnsigned(const std::string& digits, uint64_t limit, uint64_t* out) {
   if (digits.empty()) return false;
@@ -280,6 +280,28 @@ bool parseCheckpoint(const std::string& value, uint64_t* ns, std::string* error,
   return true;
 }
 
+// "10s", "5m" or bare seconds: how long one chunk of JFR output covers.
+bool parseChunk(const std::string& value, uint64_t* ns, std::string* error, const std::string& item) {
+  std::string digits = value;
+  uint64_t scale = 1'000'000'000;
+  if (!value.empty() && (value.back() == 's' || value.back() == 'm' || value.back() == 'h')) {
+    scale = value.back() == 'h' ? 3600'000'000'000 : value.back() == 'm' ? 60'000'000'000 : scale;
+    digits.pop_back();
+  }
+  uint64_t count = 0;
+  if (!parseUnsigned(digits, kMaxChunkNs / scale + 1, &count) || count * scale < kMinChunkNs ||
+      count * scale > kMaxChunkNs) {
+    return fail(error, item, "chunk must be a whole number of seconds (s), minutes (m) or hours (h) "
+                             "from 1s to 1h, e.g. 10s");
+  }
+  *ns = count * scale;
+  return true;
+}
+
+bool endsWith(const std::string& text, const std::string& suffix) {
+  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
 }  // namespace
 
 bool parseOptions(const char* text, Options* out, std::string* error) {
@@ -290,7 +312,8 @@ bool parseOptions(const char* text, Options* out, std::string* error) {
     return true;
   }
   std::vector<std::string> seen;
-  std::string intervalItem;
+  std::string intervalItem, chunkItem;
+  bool formatGiven = false;
   size_t start = 0;
   while (start <= all.size()) {
     size_t comma = all.find(',', start);
@@ -414,6 +437,13 @@ bool parseOptions(const char* text, Options* out, std::string* error) {
       }
     } else if (key == "checkpoint") {
       if (!parseCheckpoint(value, &options.checkpointNs, error, item)) return false;
+    } else if (key == "format") {
+      if (value != "jfr" && value != "collapsed") return fail(error, item, "format must be jfr or collapsed");
+      options.jfr = value == "jfr";
+      formatGiven = true;
+    } else if (key == "chunk") {
+      if (!parseChunk(value, &options.chunkNs, error, item)) return false;
+      chunkItem = item;
     } else if (key == "statusfile") {
       if (value.empty()) return fail(error, item, "statusfile must name a path");
       options.statusFile = value;
@@ -452,6 +482,17 @@ bool parseOptions(const char* text, Options* out, std::string* error) {
     return false;
   }
   if (options.event == EventKind::kWall && !intervalGiven) options.intervalNs = kDefaultWallIntervalNs;
+  // JFR by the file's name unless format= says otherwise.
+  if (!formatGiven) options.jfr = endsWith(options.file, ".jfr");
+  if (!chunkItem.empty() && !options.jfr) {
+    *error = "invalid option '" + chunkItem + "': chunk applies to JFR output (format=jfr, or a file=NAME.jfr)";
+    return false;
+  }
+  if (options.jfr && options.checkpointNs != 0) {
+    *error = "invalid option 'checkpoint': JFR output is written in chunks instead, each appended when it "
+             "ends (chunk=TIME, default 10s)";
+    return false;
+  }
   *out = options;
   return true;
 }

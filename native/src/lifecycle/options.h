@@ -32,6 +32,9 @@ constexpr uint32_t kAllThreadStates = (1u << kThreadStates) - 1;
 //   checkpoint=N[s|m|h]       also rewrite file (atomically, everything so far) every N
 //                             while profiling, so that a JVM killed with SIGKILL loses at
 //                             most the last N (1s..24h; bare N is seconds)
+//   format=jfr|collapsed      the file's format; default: jfr if file ends in .jfr
+//   chunk=N[s|m|h]            JFR: how long one chunk covers (1s..1h, default 10s); each is
+//                             appended to the file, fsync'ed, when it ends
 //   depth=N                   frames kept per stack, leaf end (1..65536, default 2048)
 //   threads                   a `[NAME tid=N]` root frame per thread
 //   lines                     Java frames end in :LINE
@@ -74,6 +77,8 @@ struct Options {
   bool lock = false;
   uint64_t lockThresholdNs = 10'000;
   uint64_t checkpointNs = 0;       // 0 = write only at the stop
+  bool jfr = false;                // JFR output (format=jfr, or file=*.jfr)
+  uint64_t chunkNs = 10'000'000'000;  // JFR: one chunk per this much time
 };
 
 // The profiles one option set records, in output order: the time event's name (cpu,
@@ -102,6 +107,8 @@ constexpr uint64_t kMaxIntervalNs = 60'000'000'000;   // 60s
 constexpr uint32_t kMaxDepth = 65536;
 constexpr uint64_t kMinCheckpointNs = 1'000'000'000;          // 1s
 constexpr uint64_t kMaxCheckpointNs = 24ull * 3600'000'000'000;  // 24h
+constexpr uint64_t kMinChunkNs = 1'000'000'000;        // 1s
+constexpr uint64_t kMaxChunkNs = 3600'000'000'000;     // 1h
 
 // Parses the whole option string (nullptr or "" gives the defaults). On failure returns
 // false and sets *error to one complete line without a prefix, naming the offending

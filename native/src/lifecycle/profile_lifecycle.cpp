@@ -11,10 +11,12 @@
 #include "sampling/engine_factory.h"
 #include "sampling/signal_handler.h"
 #include "stacks/stack_memory.h"
+#include "store/sample_log.h"
 #include "support/agent_thread.h"
 #include "support/monotonic_clock.h"
 #include "support/process_clock.h"
 #include "symbols/elf_symbols.h"
+#include "symbols/native_frame_names.h"
 #include "symbols/symbols.h"
 
 namespace {
@@ -179,6 +181,39 @@ bool startEventProfiles(Agent& agent, JNIEnv* jni, const Options& options, bool 
   return true;
 }
 
+// alloc and lock samples go to the JFR log too when the output is JFR (log non-null).
+void logEventProfiles(Agent& agent, const Options& options, SampleLog* log) {
+  if (options.allocBytes != 0 && agent.alloc.profile() != nullptr) {
+    agent.alloc.profile()->logTo(log, SampleLog::kAlloc);
+  }
+  if (options.lock && agent.lock.profile() != nullptr) agent.lock.profile()->logTo(log, SampleLog::kLock);
+}
+
+// The JFR writer's thread, reading the stores this profile records into.
+bool startJfr(Agent& agent, const Options& options, const std::string& path, uint64_t startNs, std::string* error) {
+  JfrWriter::Config config;
+  config.vm = agent.vm;
+  config.jvmti = agent.jvmti;
+  config.path = path;
+  config.chunkNs = options.chunkNs;
+  config.startNs = startNs;
+  config.lines = options.lines;
+  config.wall = options.event == EventKind::kWall;
+  config.states = options.states;
+  config.time = options.timed ? agent.profile.store.get() : nullptr;
+  config.alloc = options.allocBytes != 0 ? agent.alloc.profile() : nullptr;
+  config.lock = options.lock ? agent.lock.profile() : nullptr;
+  config.threadName = [&agent](int tid) { return agent.registry.nameOf(tid); };
+  config.knownMethods = [&agent](jmethodID id, bool lines, Symbols::Method* out) {
+    return agent.namer.lookup(id, lines, out);
+  };
+  // The code map exists by the time frames are named (it is made before sampling starts).
+  config.nativeName = [&agent](uint64_t id) {
+    return agent.codeMap != nullptr ? nativeFrameName(*agent.codeMap, id) : std::string();
+  };
+  return agent.jfr.start(std::move(config), error);
+}
+
 // How far a start got before it failed: undoStart() takes back exactly those steps,
 // last first, so a failed start leaves the JVM as it found it.
 enum class StartStep { kEvents, kEventProfiles, kEngine, kSampler };
@@ -305,9 +340,17 @@ bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::
   profile.verbose = verbose;
   profile.classes = classes;
   profile.methodIdsNs = walkNs;
+  // JFR output: the log is emptied before anything can push to it, tick 0 is now.
+  SampleLog* log = nullptr;
+  uint64_t recordingStartNs = monotonicNs();
+  if (options.jfr && (log = agent.jfr.prepareLog(error)) == nullptr) return undoStart(agent, StartStep::kEvents);
   if (!startEventProfiles(agent, jni, options, !keep, error)) return undoStart(agent, StartStep::kEvents);
+  logEventProfiles(agent, options, log);
   if (!options.timed) {
     profile.engine.reset();
+    if (options.jfr && !startJfr(agent, options, outputPath, recordingStartNs, error)) {
+      return undoStart(agent, StartStep::kEventProfiles);
+    }
     profile.startNs = monotonicNs();
     profile.startRequestNs = monotonicNs() - requestStart;
     agent.running = true;
@@ -332,11 +375,18 @@ bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::
   config.depth = options.depth;
   config.threads = options.threads;
   config.lines = options.lines;
+  config.log = log;
   if (!sampler::configure(config, error)) return undoStart(agent, StartStep::kEngine);
   sampler::enable();
   profile.startNs = monotonicNs();
   profile.agentThreadsNsAtStart = agentThreadsCpuNs();
-  if (!agent.registry.start(profile.engine.get(), error)) return undoStart(agent, StartStep::kSampler);
+  if (options.jfr && !startJfr(agent, options, outputPath, recordingStartNs, error)) {
+    return undoStart(agent, StartStep::kSampler);
+  }
+  if (!agent.registry.start(profile.engine.get(), error)) {
+    if (options.jfr) agent.jfr.abandon();
+    return undoStart(agent, StartStep::kSampler);
+  }
   std::string why;
   if (!agent.namer.start(agent.vm, agent.jvmti, profile.store.get(), options.lines, &why) && verbose) {
     report(why + "; methods of classes unloaded before the profile is written will not be named");

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "output/atomic_file.h"
 #include "output/collapsed_writer.h"
 #include "sampling/signal_handler.h"
 #include "sampling/signal_watch.h"
@@ -188,6 +189,53 @@ bool writeEventProfile(Agent& agent, JNIEnv* jni, const std::string& kind, const
   return writer.write(path, header, error);
 }
 
+// Copies a finished recording to `path` (a dump or stop that names another file), through a
+// temp file and a rename like every other output, a megabyte at a time.
+bool copyFileAtomically(const std::string& from, const std::string& path, std::string* error) {
+  FILE* in = std::fopen(from.c_str(), "rb");
+  if (in == nullptr) {
+    *error = "cannot read " + from;
+    return false;
+  }
+  bool readError = false;
+  bool ok = writeFileAtomically(path, [&](std::string* piece) {
+    piece->resize(1 << 20);
+    size_t n = std::fread(&(*piece)[0], 1, piece->size(), in);
+    piece->resize(n);
+    readError = readError || std::ferror(in) != 0;
+    return n != 0;
+  }, error);
+  std::fclose(in);
+  if (ok && readError) *error = "cannot read " + from;
+  return ok && !readError;
+}
+
+// JFR output: the recording's chunks are already in its file; a dump ends the current chunk
+// there, a stop (or the JVM's end) writes the last one.
+bool writeJfrProfile(Agent& agent, JNIEnv* jni, const std::string& path, std::string* summary, std::string* error,
+                     std::vector<std::string>* written) {
+  const Profile& profile = agent.profile;
+  bool ok = agent.running ? agent.jfr.flush(jni, error) : agent.jfr.finish(jni, error);
+  if (ok && path != agent.jfr.path()) ok = copyFileAtomically(agent.jfr.path(), path, error);
+  std::string parts;
+  if (profile.options.timed) {
+    const Stats& stats = agent.stats;
+    char handler[96];
+    std::snprintf(handler, sizeof(handler), "handler CPU %.1f us/sample mean, %.1f us p99",
+                  static_cast<double>(stats.handlerNsMean()) / 1000.0,
+                  static_cast<double>(stats.handlerNsP99()) / 1000.0);
+    parts = std::to_string(stats.recorded()) + " samples, " +
+            std::to_string(profile.store->droppedTotal() + stats.noBuffers()) + " dropped, failed walks: " +
+            stats.failedWalksSummary() + ", " + handler + ", agent threads " + formatMs(agentThreadsNs(agent)) +
+            " ms CPU";
+  }
+  if (profile.options.allocBytes != 0) parts += (parts.empty() ? "" : "; ") + ("alloc: " + agent.alloc.summary());
+  if (profile.options.lock) parts += (parts.empty() ? "" : "; ") + ("lock: " + agent.lock.summary());
+  *summary = parts + "; " + agent.jfr.summary();
+  if (ok && written != nullptr) written->push_back(path);
+  return ok;
+}
+
 }  // namespace
 
 std::string formatMs(uint64_t ns) {
@@ -198,6 +246,7 @@ std::string formatMs(uint64_t ns) {
 
 bool writeProfile(Agent& agent, JNIEnv* jni, const std::string& path, std::string* summary,
                   std::string* error, std::vector<std::string>* written) {
+  if (agent.profile.options.jfr) return writeJfrProfile(agent, jni, path, summary, error, written);
   std::vector<std::string> kinds = profileKinds(agent.profile.options);
   bool ok = true;
   summary->clear();

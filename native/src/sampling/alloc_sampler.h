@@ -48,6 +48,7 @@ class AllocSampler {
 
   // "1234 samples, 0 dropped" plus the live counts.
   std::string summary() const;
+  EventProfile* profile() const { return profile_.get(); }  // null before the first start
   uint64_t drops() const;
   uint64_t intervalBytes() const { return intervalBytes_; }
   bool live() const { return live_; }

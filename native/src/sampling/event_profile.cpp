@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "output/collapsed_writer.h"
+#include "store/sample_log.h"
 #include "support/monotonic_clock.h"
 #include "symbols/symbols.h"
 
@@ -93,8 +94,15 @@ bool EventProfile::walkAndAdd(jvmtiEnv* jvmti, JNIEnv*, jclass klass, uint64_t w
     frames[n++] = f;
   }
   if (static_cast<uint32_t>(count) > depth_) frames[n++] = pseudoFrame(FrameKind::kTruncated, 0);
-  if (threads_) frames[n++] = pseudoFrame(FrameKind::kThreadRoot, static_cast<uint64_t>(syscall(SYS_gettid)));
-  return store_.add(frames.data(), n, weight, slot) == TraceStore::Result::kCounted;
+  SampleLog* log = log_.load(std::memory_order_acquire);
+  // gettid is a system call: only when a thread frame or the JFR log needs it.
+  int tid = threads_ || log != nullptr ? static_cast<int>(syscall(SYS_gettid)) : 0;
+  if (threads_) frames[n++] = pseudoFrame(FrameKind::kThreadRoot, static_cast<uint64_t>(tid));
+  uint32_t counted = 0;
+  if (store_.add(frames.data(), n, weight, &counted) != TraceStore::Result::kCounted) return false;
+  if (slot != nullptr) *slot = counted;
+  if (log != nullptr) log->push(SampleRecord{monotonicNs(), weight, static_cast<uint32_t>(tid), counted, logSource_});
+  return true;
 }
 
 void EventProfile::collect(Symbols& symbols, CollapsedWriter* writer) const {

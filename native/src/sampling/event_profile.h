@@ -12,6 +12,7 @@
 #include "symbols/class_names.h"
 
 class CollapsedWriter;
+class SampleLog;
 class Symbols;
 
 // A profile recorded from JVMTI event callbacks rather than signals (alloc, lock): the
@@ -44,6 +45,17 @@ class EventProfile {
   uint64_t drops() const { return store_.droppedTotal() + walkFailures_.load(std::memory_order_relaxed); }
   size_t distinctTraces() const { return store_.distinctTraces(); }
 
+  // Also logs each recorded sample, with its time, to `log` (JFR output; nullptr: none)
+  // as coming from `source` (SampleLog::Source).
+  void logTo(SampleLog* log, uint32_t source) {
+    logSource_ = source;
+    log_.store(log, std::memory_order_release);
+  }
+
+  // For the JFR writer: the store's traces by slot, and the class a kClassName frame names.
+  const TraceStore& store() const { return store_; }
+  std::string className(uint64_t key) const { return names_.nameOf(key); }
+
   // "[I" -> "int[]", "Ljava/lang/String;" -> "java.lang.String", "[[Lp/A;" -> "p.A[][]".
   static std::string javaTypeName(const char* signature);
 
@@ -59,6 +71,8 @@ class EventProfile {
   std::atomic<uint64_t> events_{0};
   std::atomic<uint64_t> walkFailures_{0};
   std::atomic<uint64_t> recordNs_{0};
+  std::atomic<SampleLog*> log_{nullptr};
+  uint32_t logSource_ = 0;
 };
 
 // Lets callbacks in flight finish before what they use is replaced: a callback enters

@@ -39,6 +39,7 @@ class LockTracker {
   void collect(Symbols& symbols, CollapsedWriter* writer) const;
 
   std::string summary() const;
+  EventProfile* profile() const { return profile_.get(); }  // null before the first start
   uint64_t drops() const { return profile_ != nullptr ? profile_->drops() : 0; }
   uint64_t thresholdNs() const { return thresholdNs_; }
 

@@ -18,6 +18,7 @@
 #include "stacks/java_walk.h"
 #include "stacks/mixed_walk.h"
 #include "store/mapped_memory.h"
+#include "store/sample_log.h"
 #include "store/trace_store.h"
 #include "support/monotonic_clock.h"
 
@@ -143,8 +144,13 @@ void sample(Sampler& s, int tid, void* ucontext) {
     n += stateFrames;
   }
   if (s.config.threads) frames[n++] = pseudoFrame(FrameKind::kThreadRoot, static_cast<uint64_t>(tid));
-  if (what.weight != 0 && s.config.store->add(frames, n, what.weight) == TraceStore::Result::kCounted) {
+  uint32_t slot = 0;
+  if (what.weight != 0 && s.config.store->add(frames, n, what.weight, &slot) == TraceStore::Result::kCounted) {
     s.config.stats->sampleRecorded();
+    // JFR output: the sample's time, by trace slot; written out by the JFR writer's thread.
+    if (s.config.log != nullptr) {
+      s.config.log->push(SampleRecord{monotonicNs(), what.weight, static_cast<uint32_t>(tid), slot, SampleLog::kTime});
+    }
   }
   s.pool->release(buffer);
 }

@@ -9,6 +9,7 @@
 #include "stacks/mixed_walk.h"
 
 class Engine;
+class SampleLog;
 class Stats;
 class TraceStore;
 
@@ -36,6 +37,7 @@ struct SamplerConfig {
   uint32_t depth = 2048;
   bool threads = false;  // add a [thread] root frame
   bool lines = false;    // keep bytecode indexes (otherwise frames of a method are one key)
+  SampleLog* log = nullptr;  // JFR output: each counted sample also logged with its time
 };
 
 namespace sampler {

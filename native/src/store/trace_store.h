@@ -54,6 +54,17 @@ class TraceStore {
   // Takes back `weight` once counted at `slot` (alloc --live: an object since collected).
   void subtract(uint32_t slot, uint64_t weight);
 
+  // The frames counted at `slot` (as add() reported it), for a reader that logged the slot
+  // (the JFR writer). False if nothing is published there.
+  bool traceAt(uint32_t slot, const Frame** frames, uint32_t* count) const {
+    if (!ok() || slot >= slotCount_) return false;
+    uint64_t ref = slots_[slot].frames.load(std::memory_order_acquire);
+    if (ref == 0) return false;
+    *frames = arena_ + refOffset(ref);
+    *count = refCount(ref);
+    return true;
+  }
+
   uint64_t dropped(Result reason) const;
   uint64_t droppedTotal() const;
   size_t distinctTraces() const { return tracesUsed_.load(std::memory_order_relaxed); }

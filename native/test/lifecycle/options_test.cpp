@@ -102,7 +102,7 @@ void wallOptionsAreChecked() {
 void unknownOptionListsTheAllowedOnes() {
   CHECK_STR(errorOf("interval=1ms,colour=red"),
             "invalid option 'colour=red': unknown option 'colour'; allowed: event, interval, alloc, live, lock, signal, state, nostate, file, depth, threads, "
-            "lines, nativestacks, start, stop, dump, status, livecounts, threaddump, statusfile, accumulate, checkpoint");
+            "lines, nativestacks, start, stop, dump, status, livecounts, threaddump, statusfile, accumulate, checkpoint, format, chunk");
 }
 
 void nativeStacksChoosesTheUnwinder() {
@@ -110,6 +110,26 @@ void nativeStacksChoosesTheUnwinder() {
   CHECK_EQ(static_cast<int>(parsed("nativestacks=fp").nativeStacks), static_cast<int>(NativeStacks::kFramePointers));
   CHECK_EQ(static_cast<int>(parsed("nativestacks=off").nativeStacks), static_cast<int>(NativeStacks::kOff));
   CHECK_STR(errorOf("nativestacks=lbr"), "invalid option 'nativestacks=lbr': nativestacks must be one of dwarf, fp, off");
+}
+
+void jfrFollowsTheFileNameUnlessFormatSays() {
+  Options o;
+  std::string error;
+  CHECK(parseOptions("file=out.jfr", &o, &error));
+  CHECK(o.jfr);
+  CHECK_EQ(o.chunkNs, uint64_t{10'000'000'000});
+  CHECK(parseOptions("file=out.collapsed", &o, &error));
+  CHECK(!o.jfr);
+  CHECK(parseOptions("file=out.bin,format=jfr,chunk=2s", &o, &error));
+  CHECK(o.jfr);
+  CHECK_EQ(o.chunkNs, uint64_t{2'000'000'000});
+  CHECK(parseOptions("file=out.jfr,format=collapsed", &o, &error));
+  CHECK(!o.jfr);
+  CHECK(errorOf("chunk=5s").find("chunk applies to JFR output") != std::string::npos);
+  CHECK(errorOf("file=a.jfr,chunk=0s").find("from 1s to 1h") != std::string::npos);
+  CHECK(errorOf("file=a.jfr,chunk=2h").find("from 1s to 1h") != std::string::npos);
+  CHECK(errorOf("format=xml").find("format must be jfr or collapsed") != std::string::npos);
+  CHECK(errorOf("file=a.jfr,checkpoint=10s").find("written in chunks") != std::string::npos);
 }
 
 void depthIsBounded() {
@@ -303,5 +323,6 @@ int main() {
   emptyItemsAndRepeatsAreRejected();
   fileEscapes();
   listValuesSplitOnPlus();
+  jfrFollowsTheFileNameUnlessFormatSays();
   return check::finish("options_test");
 }

@@ -98,10 +98,10 @@ final class AttachCommand implements Callable<Integer> {
     private int start(AttachedJvm jvm, PrintWriter err) throws IOException {
         TargetFiles files = jvm.files();
         // Where the agent writes the profile should the JVM exit before a stop.
-        Path atExit = files.inTarget(files.tmpFile("jflame-" + pid + ".collapsed"));
+        Path atExit = files.inTarget(files.tmpFile(ProfileSet.agentFileName("jflame-" + pid, output.target())));
         AgentStatus status = answered(jvm.request("start", agentOptions(atExit)));
         err.println("jflame: JVM " + pid + ": " + status.message() + attachCost(status));
-        ProfileSet profiles = ProfileSet.of(profiler.toAgentOptions(atExit), atExit);
+        ProfileSet profiles = ProfileSet.forOutput(profiler.toAgentOptions(atExit), atExit, output.target());
         String atExitFiles = String.join(", ", profiles.kinds().stream()
                 .map(kind -> profiles.agentFileOf(kind).toString()).toList());
         err.println("jflame: 'jflame attach " + pid + " stop -o flame.svg' stops and draws it; should the JVM exit "
@@ -146,9 +146,9 @@ final class AttachCommand implements Callable<Integer> {
         target.checkWritable();
         // Ctrl-C ends the wait; jflame's exit is held back until the graph is written.
         try (ShutdownHold hold = new ShutdownHold(); AttachedJvm jvm = AttachedJvm.attach(pid)) {
-            Path profile = jvm.files().workFile("profile.collapsed");
+            Path profile = jvm.files().workFile(ProfileSet.agentFileName("profile", target));
             Path profileInTarget = jvm.files().inTarget(profile);
-            ProfileSet profiles = ProfileSet.of(profiler.toAgentOptions(profileInTarget), profile);
+            ProfileSet profiles = ProfileSet.forOutput(profiler.toAgentOptions(profileInTarget), profile, target);
             profiles.checkOutput(target);
             AgentStatus started = answered(jvm.request("start", agentOptions(profileInTarget)));
             // Someone else's profile with the same options: read it, but leave it running.

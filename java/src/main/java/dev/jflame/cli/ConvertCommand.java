@@ -4,15 +4,15 @@ import dev.jflame.flamegraph.Profile;
 import dev.jflame.interop.JfrEvent;
 import dev.jflame.interop.JfrRecording;
 import dev.jflame.interop.JfrSelection;
+import dev.jflame.interop.RecordingTime;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZoneId;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
@@ -41,6 +41,8 @@ import picocli.CommandLine.TypeConversionException;
             "",
             "  jflame convert recording.jfr -o flame.svg",
             "  jflame convert --event alloc --threads recording.jfr -o alloc.html",
+            "  jflame convert app.jfr --from 14:03:00 --to 14:03:20 -o spike.svg",
+            "  jflame convert app.jfr --format heatmap -o heat.html",
             "  jflame convert profile.collapsed -o profile.pb.gz",
             "  go tool pprof -top profile.pb.gz",
         })
@@ -66,13 +68,14 @@ final class ConvertCommand implements Callable<Integer> {
     boolean threads;
 
     @Option(names = "--from", paramLabel = "TIME", converter = RecordingTimeConverter.class,
-            description = "JFR only: leave out events before TIME, counted from the recording's start (10s, 1500ms), "
-                    + "or back from its end when negative (-30s).")
-    Long fromMillis;
+            description = "JFR only: leave out events before TIME: counted from the recording's start (10s, 1500ms), "
+                    + "back from its end when negative (-30s), or a wall-clock time of day (14:03:00, 14:03:00.250, "
+                    + "local time, on the day the recording ran) or date and time (2025-05-01T14:03:00).")
+    RecordingTime from;
 
     @Option(names = "--to", paramLabel = "TIME", converter = RecordingTimeConverter.class,
-            description = "JFR only: leave out events after TIME, counted as for --from.")
-    Long toMillis;
+            description = "JFR only: leave out events after TIME, given as for --from.")
+    RecordingTime to;
 
     @Option(names = "--skip-bad-lines",
             description = "Collapsed input only: skip malformed lines instead of failing on the first.")
@@ -119,13 +122,15 @@ final class ConvertCommand implements Callable<Integer> {
         if (skipBadLines) {
             throw new UserError("--skip-bad-lines applies to collapsed input; " + source + " is a JFR recording");
         }
-        JfrSelection selection;
-        try {
-            selection = new JfrSelection(event != null ? event : JfrEvent.cpu, threads, fromMillis, toMillis);
-        } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage());
-        }
+        JfrSelection selection = selection(recording, event, threads, from, to);
         switch (target.format()) {
+            case JFR -> throw new UserError("convert writes graphs and profiles from a recording, not recordings; "
+                    + "to cut one to a time range, give --from/--to with any other format");
+            case HEATMAP -> target.destination().writeBytes(stdout, out -> {
+                if (!recording.writeHeatmap(selection, out)) {
+                    throw noSamples(source, selection);
+                }
+            });
             case PPROF -> target.writeBinary(stdout, out -> {
                 if (!recording.writePprof(selection, out)) {
                     throw noSamples(source, selection);
@@ -146,6 +151,22 @@ final class ConvertCommand implements Callable<Integer> {
         }
     }
 
+    /** The events chosen, with --from/--to placed in the recording's time (wall-clock times need its start). */
+    static JfrSelection selection(JfrRecording recording, JfrEvent event, boolean threads, RecordingTime from,
+            RecordingTime to) throws IOException {
+        boolean clock = !(from == null || from instanceof RecordingTime.Offset)
+                || !(to == null || to instanceof RecordingTime.Offset);
+        long start = clock ? recording.startEpochMillis() : 0;
+        ZoneId zone = ZoneId.systemDefault();
+        try {
+            return new JfrSelection(event != null ? event : JfrEvent.cpu, threads,
+                    from == null ? null : from.toConverterMillis(start, zone),
+                    to == null ? null : to.toConverterMillis(start, zone));
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
+    }
+
     private static UserError noSamples(String source, JfrSelection selection) {
         boolean ranged = selection.fromMillis() != null || selection.toMillis() != null;
         return new UserError(source + " holds no " + selection.event() + " samples" + (ranged ? " in the time range" : "")
@@ -153,31 +174,22 @@ final class ConvertCommand implements Callable<Integer> {
     }
 
     private void convertCollapsed(Profile profile, ProfileOutput target, PrintWriter stdout) throws IOException {
-        if (event != null || threads || fromMillis != null || toMillis != null) {
+        if (event != null || threads || from != null || to != null) {
             throw new UserError("--event, --threads, --from and --to apply to JFR recordings; " + input
                     + " holds collapsed stacks");
         }
         target.write(profile, stdout);
     }
 
-    /** A time within a recording: {@code 10s}, {@code 1500ms}, or {@code -30s} back from its end; in ms. */
-    static final class RecordingTimeConverter implements ITypeConverter<Long> {
-        private static final Pattern FORM = Pattern.compile("(-?)(\\d{1,9})(ms|s|m)");
-
+    /** --from/--to: see {@link RecordingTime}. */
+    static final class RecordingTimeConverter implements ITypeConverter<RecordingTime> {
         @Override
-        public Long convert(String value) {
-            Matcher m = FORM.matcher(value.strip());
-            if (!m.matches()) {
-                throw new TypeConversionException("expected a time such as 10s, 1500ms or 2m from the recording's "
-                        + "start, or -30s back from its end; got '" + value + "'");
+        public RecordingTime convert(String value) {
+            try {
+                return RecordingTime.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
             }
-            long amount = Long.parseLong(m.group(2));
-            long millis = switch (m.group(3)) {
-                case "ms" -> amount;
-                case "s" -> amount * 1_000L;
-                default -> amount * 60_000L;
-            };
-            return m.group(1).isEmpty() ? millis : -millis;
         }
     }
 }

@@ -5,10 +5,14 @@ import java.util.Locale;
 
 /** What a profile is written as; {@link #byName} picks one from the output file's name. */
 enum OutputFormat {
-    SVG, HTML, COLLAPSED, PPROF, OTLP;
+    SVG, HTML, COLLAPSED, PPROF, OTLP,
+    /** A Flight Recorder recording: written by the agent itself (run, attach), never converted to. */
+    JFR,
+    /** async-profiler's heatmap (HTML), from JFR recordings only. */
+    HEATMAP;
 
     boolean binary() {
-        return this == PPROF || this == OTLP;
+        return this == PPROF || this == OTLP || this == JFR;
     }
 
     /** The format an output file's name asks for: svg for stdout ({@code file} null) and unknown names. */
@@ -17,6 +21,9 @@ enum OutputFormat {
             return SVG;
         }
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".jfr")) {
+            return JFR;
+        }
         if (name.endsWith(".collapsed") || name.endsWith(".txt")) {
             return COLLAPSED;
         }

@@ -17,13 +17,15 @@ final class OutputOptions {
             description = "Write here instead of stdout, atomically: a file is complete or absent. The format follows "
                     + "the name unless --format is given: .collapsed or .txt collapsed stacks, .html or .htm the HTML "
                     + "graph, .pb.gz, .pb, .pprof or .pprof.gz a pprof profile, .otlp or .otlp.pb OTLP (convert from "
-                    + "JFR only), anything else an SVG flame graph.")
+                    + "JFR only), .jfr a Flight Recorder recording (run and attach: every sample with its time), anything else an "
+                    + "SVG flame graph.")
     Path output;
 
     @Option(names = "--format", paramLabel = "FORMAT", converter = FormatConverter.class,
             description = "svg (the interactive SVG flame graph), html (async-profiler's canvas flame graph, for "
                     + "profiles too large for SVG), collapsed (collapsed stacks), pprof (gzip-compressed profile.proto, "
-                    + "for go tool pprof, Pyroscope, Parca...) or otlp (OpenTelemetry profiles; convert from JFR only). "
+                    + "for go tool pprof, Pyroscope, Parca...) otlp (OpenTelemetry profiles; convert from JFR only), jfr (a Flight Recorder recording: run and attach "
+                    + "only) or heatmap (async-profiler's heatmap, HTML; convert from JFR only). "
                     + "Wins over the -o name. Default: from the -o name, else svg.")
     OutputFormat format;
 
@@ -50,7 +52,7 @@ final class OutputOptions {
             try {
                 return OutputFormat.valueOf(value.strip().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException unknown) {
-                throw new TypeConversionException("expected svg, html, collapsed, pprof or otlp, got '" + value + "'");
+                throw new TypeConversionException("expected svg, html, collapsed, pprof, otlp, jfr or heatmap, got '" + value + "'");
             }
         }
     }

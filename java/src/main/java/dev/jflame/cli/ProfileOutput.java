@@ -23,6 +23,10 @@ import java.util.Locale;
  * {@link OutputDestination} -o names (stdout without one).
  */
 record ProfileOutput(Path file, OutputFormat explicitFormat, GraphOptions graph) {
+    static final String JFR_FROM_AGENT = "jfr output is recorded by the agent: jflame run or attach with -o NAME.jfr "
+            + "(or --format jfr); from a profile jflame writes svg, html, collapsed or pprof";
+    static final String HEATMAP_NEEDS_JFR = "a heatmap needs a JFR recording as input (jflame convert RECORDING.jfr "
+            + "--format heatmap); record one with jflame run or attach -o NAME.jfr";
     static final String OTLP_NEEDS_JFR = "otlp output needs a JFR recording as input (jflame convert RECORDING.jfr); "
             + "from collapsed stacks jflame writes svg, html, collapsed or pprof";
 
@@ -53,6 +57,9 @@ record ProfileOutput(Path file, OutputFormat explicitFormat, GraphOptions graph)
         if (format() == OutputFormat.OTLP) {
             throw new UserError(OTLP_NEEDS_JFR);
         }
+        if (format() == OutputFormat.HEATMAP) {
+            throw new UserError(HEATMAP_NEEDS_JFR);
+        }
         checkDestination();
     }
 
@@ -71,6 +78,8 @@ record ProfileOutput(Path file, OutputFormat explicitFormat, GraphOptions graph)
         switch (format()) {
             case PPROF -> writeBinary(stdout, out -> PprofWriter.write(options.stackFilter().apply(profile), out));
             case OTLP -> throw new UserError(OTLP_NEEDS_JFR);
+            case JFR -> throw new UserError(JFR_FROM_AGENT);
+            case HEATMAP -> throw new UserError(HEATMAP_NEEDS_JFR);
             case COLLAPSED -> to.writeText(stdout, out -> new CollapsedWriter().write(options.stackFilter().apply(profile), out));
             case HTML -> to.writeText(stdout, out -> HtmlFlameGraph.write(profile, options, out));
             case SVG -> to.writeText(stdout, out -> new SvgRenderer().render(FrameTree.of(profile, options), options, out));

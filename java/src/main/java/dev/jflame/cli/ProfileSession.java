@@ -30,11 +30,11 @@ final class ProfileSession {
 
     int run(JvmLaunch launch) throws IOException, InterruptedException {
         Path workDir = Files.createTempDirectory("jflame-run");
-        Path profileFile = workDir.resolve("profile.collapsed");
+        Path profileFile = workDir.resolve(ProfileSet.agentFileName("profile", output));
         ProfileSet profiles = new ProfileSet(List.of(), profileFile);
         try {
             AgentOptions options = profiler.toAgentOptions(profileFile);
-            profiles = ProfileSet.of(options, profileFile);
+            profiles = ProfileSet.forOutput(options, profileFile, output);
             profiles.checkOutput(output);
             Path agent = EmbeddedAgent.inTempDirectory().extract();
             try (ShutdownHold hold = new ShutdownHold()) {

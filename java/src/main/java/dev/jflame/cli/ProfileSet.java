@@ -1,6 +1,9 @@
 package dev.jflame.cli;
 
 import dev.jflame.flamegraph.Profile;
+import dev.jflame.interop.JfrEvent;
+import dev.jflame.interop.JfrRecording;
+import dev.jflame.interop.JfrSelection;
 import dev.jflame.jvm.AgentOptions;
 import dev.jflame.jvm.Event;
 import java.io.IOException;
@@ -24,6 +27,22 @@ record ProfileSet(List<String> kinds, Path agentFile) {
 
     static ProfileSet of(AgentOptions options, Path agentFile) {
         return new ProfileSet(options.kinds(), agentFile);
+    }
+
+    /** The kind of a JFR recording: one file, whatever events it holds. */
+    static final String JFR = "jfr";
+
+    /**
+     * The profiles a recording for {@code output} gives: one JFR file when the output is JFR
+     * (the agent records every kind into it), else one profile per kind.
+     */
+    static ProfileSet forOutput(AgentOptions options, Path agentFile, ProfileOutput output) {
+        return output.format() == OutputFormat.JFR ? new ProfileSet(List.of(JFR), agentFile) : of(options, agentFile);
+    }
+
+    /** The agent's file name for {@code output}: the agent writes JFR when the name ends in .jfr. */
+    static String agentFileName(String stem, ProfileOutput output) {
+        return stem + (output.format() == OutputFormat.JFR ? ".jfr" : ".collapsed");
     }
 
     /** From an attach status's {@code kinds} fact ({@code cpu+alloc}); the time event alone if absent. */
@@ -72,6 +91,17 @@ record ProfileSet(List<String> kinds, Path agentFile) {
             }
             any = true;
             ProfileOutput target = outputOf(kind, output);
+            if (JfrRecording.isRecording(file)) {
+                writeRecording(file, target, stdout);
+                if (target.file() != null) {
+                    written.add(target.file());
+                }
+                continue;
+            }
+            if (target.format() == OutputFormat.JFR) {
+                throw new UserError("the profile was recorded as collapsed stacks, which cannot become a JFR recording; "
+                        + "record one with -o NAME.jfr from the start");
+            }
             Profile profile = target.read(file);
             profile.meta("checkpoint").filter(c -> c.contains("this file is checkpoint")).ifPresent(c ->
                     stderr.println("jflame: the JVM ended without writing its " + kind + " profile; drawing its "
@@ -90,6 +120,20 @@ record ProfileSet(List<String> kinds, Path agentFile) {
             stderr.println("jflame: wrote " + String.join(", ", written.stream().map(Path::toString).toList()));
         }
         return any;
+    }
+
+    /** A recording the agent wrote: copied as it is for JFR output, else drawn from its samples. */
+    private static void writeRecording(Path file, ProfileOutput target, PrintWriter stdout) throws IOException {
+        if (target.format() == OutputFormat.JFR) {
+            target.writeBinary(stdout, out -> Files.copy(file, out));
+            return;
+        }
+        JfrRecording recording = JfrRecording.of(file);
+        Profile profile = recording.toProfile(new JfrSelection(JfrEvent.cpu, false, null, null), target.parser());
+        if (profile.isEmpty()) {
+            profile = recording.toProfile(new JfrSelection(JfrEvent.wall, false, null, null), target.parser());
+        }
+        target.write(profile, stdout);
     }
 
     void deleteQuietly() {

@@ -2,6 +2,9 @@ package dev.jflame.cli;
 
 import dev.jflame.flamegraph.CollapsedParser;
 import dev.jflame.flamegraph.Profile;
+import dev.jflame.interop.JfrEvent;
+import dev.jflame.interop.JfrRecording;
+import dev.jflame.interop.RecordingTime;
 import dev.jflame.jvm.Event;
 import dev.jflame.jvm.Interval;
 import dev.jflame.report.MethodTable;
@@ -32,6 +35,7 @@ import picocli.CommandLine.Spec;
             "",
             "  jflame top profile.collapsed",
             "  jflame top --sort total -n 50 --format csv profile.collapsed",
+            "  jflame top --from 14:03:00 --to 14:03:20 app.jfr     a JFR recording, cut to a time range",
             "",
             "Given a PID, a live view of a running JVM, refreshed every --refresh: the hottest functions over",
             "the last window and since the start, samples, the JVM's CPU and the agent's own cost.",
@@ -52,7 +56,7 @@ final class TopCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "PROFILE|PID",
-            description = "Collapsed stacks file, or - for stdin; or the process id of a running JVM.")
+            description = "Collapsed stacks file, or - for stdin, or a JFR recording; or the process id of a running JVM.")
     String input;
 
     @Option(names = "--refresh", paramLabel = "TIME", converter = AttachCommand.DurationConverter.class,
@@ -67,8 +71,17 @@ final class TopCommand implements Callable<Integer> {
     Interval duration;
 
     @Option(names = {"-e", "--event"}, paramLabel = "EVENT",
-            description = "PID, when top starts the profile: cpu, ctimer, itimer or wall (default: cpu).")
-    Event event;
+            description = "PID, when top starts the profile: cpu, ctimer, itimer or wall (default: cpu). "
+                    + "A JFR recording: the events to read, cpu, wall, alloc or lock (as for convert; default: cpu).")
+    String event;
+
+    @Option(names = "--from", paramLabel = "TIME", converter = ConvertCommand.RecordingTimeConverter.class,
+            description = "JFR only: leave out events before TIME (10s, -30s, 14:03:00; as for convert).")
+    RecordingTime from;
+
+    @Option(names = "--to", paramLabel = "TIME", converter = ConvertCommand.RecordingTimeConverter.class,
+            description = "JFR only: leave out events after TIME.")
+    RecordingTime to;
 
     @Option(names = {"-i", "--interval"}, paramLabel = "TIME", converter = IntervalConverter.class,
             description = "PID, when top starts the profile: the sampling interval (default: 10ms, wall 50ms).")
@@ -100,11 +113,28 @@ final class TopCommand implements Callable<Integer> {
         if (input.matches("[0-9]+") && !Files.exists(Path.of(input))) {
             return live();
         }
-        if (refresh != null || once || duration != null || event != null || interval != null) {
+        if (refresh != null || once || duration != null || interval != null) {
             throw new ParameterException(spec.commandLine(),
-                    "--refresh, --once, --duration, -e and -i are for a running JVM (top PID), not a profile file");
+                    "--refresh, --once, --duration and -i are for a running JVM (top PID), not a profile file");
         }
-        Profile profile = ProfileInput.read(input, new CollapsedParser(), false, spec.commandLine().getErr());
+        Profile profile;
+        Path file = Path.of(input);
+        if (!"-".equals(input) && Files.isRegularFile(file) && JfrRecording.isRecording(file)) {
+            JfrRecording recording = JfrRecording.of(file);
+            JfrEvent events = event == null ? null : parseEnum(JfrEvent.class, event, "-e for a JFR recording");
+            // --threads needs the [thread] root frames, which the recording's events carry.
+            profile = recording.toProfile(ConvertCommand.selection(recording, events, threads, from, to),
+                    new CollapsedParser());
+            if (profile.isEmpty()) {
+                throw new UserError(input + " holds no " + (events != null ? events : JfrEvent.cpu) + " samples"
+                        + (from != null || to != null ? " in the time range" : ""));
+            }
+        } else if (event != null || from != null || to != null) {
+            throw new ParameterException(spec.commandLine(),
+                    "-e, --from and --to apply to JFR recordings and to top PID; " + input + " holds collapsed stacks");
+        } else {
+            profile = ProfileInput.read(input, new CollapsedParser(), false, spec.commandLine().getErr());
+        }
         MethodTable table;
         try {
             table = MethodTable.of(profile, lines, threads);
@@ -118,7 +148,10 @@ final class TopCommand implements Callable<Integer> {
     }
 
     private int live() throws Exception {
-        Event sampled = event == null ? Event.cpu : event;
+        if (from != null || to != null) {
+            throw new ParameterException(spec.commandLine(), "--from and --to are for a JFR recording, not top PID");
+        }
+        Event sampled = event == null ? Event.cpu : parseEnum(Event.class, event, "-e for top PID");
         if (!sampled.timed()) {
             throw new ParameterException(spec.commandLine(), "top PID shows a time profile: -e cpu, ctimer, itimer "
                     + "or wall, not " + sampled);
@@ -130,5 +163,20 @@ final class TopCommand implements Callable<Integer> {
                 interval == null ? sampled.defaultInterval() : interval,
                 refresh == null ? Interval.parse("1s") : refresh, duration, once, sort, threads, limit, format);
         return new LiveTop(settings, spec.commandLine().getOut(), spec.commandLine().getErr()).run();
+    }
+
+    /** -e means a JVM's event for top PID and a recording's event kind for JFR: checked per use. */
+    private <E extends Enum<E>> E parseEnum(Class<E> type, String value, String what) {
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equals(value)) {
+                return constant;
+            }
+        }
+        StringBuilder allowed = new StringBuilder();
+        for (E constant : type.getEnumConstants()) {
+            allowed.append(allowed.length() == 0 ? "" : ", ").append(constant.name());
+        }
+        throw new ParameterException(spec.commandLine(), "invalid value '" + value + "' of " + what + ": expected one of "
+                + allowed);
     }
 }

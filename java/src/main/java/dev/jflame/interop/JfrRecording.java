@@ -18,6 +18,7 @@ import java.util.zip.GZIPOutputStream;
 import one.convert.Arguments;
 import one.convert.JfrConverter;
 import one.convert.JfrToFlame;
+import one.convert.JfrToHeatmap;
 import one.convert.JfrToOtlp;
 import one.convert.JfrToPprof;
 import one.jfr.JfrReader;
@@ -122,6 +123,44 @@ public final class JfrRecording {
                 return seen.watching(super.createCollector(arguments));
             }
         }, converter -> converter.dump(out));
+    }
+
+    /**
+     * The selected events as async-profiler's heatmap (HTML: time across, samples per
+     * interval as colour; select a range to see its flame graph), written by the converter
+     * library. Returns false, having written nothing, when no event was selected.
+     */
+    public boolean writeHeatmap(JfrSelection selection, OutputStream out) throws IOException {
+        return writeIfAny(selection, "heatmap", (reader, args, seen) -> new JfrToHeatmap(reader, args) {
+            @Override
+            protected EventCollector createCollector(Arguments arguments) {
+                return seen.watching(super.createCollector(arguments));
+            }
+        }, converter -> {
+            // The library closes the stream it writes the heatmap to; the caller's must stay open.
+            converter.dump(new java.io.FilterOutputStream(out) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                }
+
+                @Override
+                public void close() throws IOException {
+                    out.flush();
+                }
+            });
+        });
+    }
+
+    /** When the recording started: its first chunk's wall-clock time, in ms since the epoch. */
+    public long startEpochMillis() throws IOException {
+        try (JfrReader reader = open()) {
+            return reader.startNanos / 1_000_000;
+        } catch (NoSuchFileException missing) {
+            throw missing;
+        } catch (IOException | RuntimeException unreadable) {
+            throw new IOException(source + ": not a readable JFR recording (" + describe(unreadable) + ")", unreadable);
+        }
     }
 
     /** Makes the library's converter for one output, its events passed through {@code seen}. */

@@ -5,7 +5,7 @@ package dev.jflame.interop;
  * within a time range.
  *
  * @param fromMillis start of the range in ms from the recording's start (negative: before its
- *                   end), or null for the start
+ *                   end; from 1.5e12 on, ms since the epoch: a wall-clock time), or null for the start
  * @param toMillis   end of the range, counted the same way, or null for the end
  */
 public record JfrSelection(JfrEvent event, boolean threads, Long fromMillis, Long toMillis) {

@@ -146,6 +146,23 @@ class BrowserIT {
     }
 
     @Test
+    void aHeatmapOfTheAgentsRecordingDrawsInTheBrowser() throws Exception {
+        Path jfr = dir.resolve("heat.jfr");
+        Jflame run = Jflame.run(dir, "run", "-i", "1ms", "-o", jfr.toString(), "-cp", AgentRun.testClasses(),
+                dev.jflame.workload.SwitchWorkload.class.getName(), "700");
+        assertEquals(0, run.exitCode(), run.stderr());
+        Jflame heat = Jflame.run(dir, "convert", jfr.toString(), "--format", "heatmap", "-o", "heat.html");
+        assertEquals(0, heat.exitCode(), heat.stderr());
+        driver.get(dir.resolve("heat.html").toUri().toString());
+        // The page's script drew: some canvas has pixels that are not blank.
+        Object drawn = driver.executeScript("var n = 0; document.querySelectorAll('canvas').forEach(function (c) {"
+                + " if (c.width > 0 && c.height > 0) { var d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+                + " for (var i = 3; i < d.length; i += 4) { if (d[i] !== 0) { n++; } } } }); return n;");
+        assertTrue(((Number) drawn).longValue() > 100, "the heatmap drew " + drawn + " pixels");
+        saveScreenshot("browser-heatmap.png");
+    }
+
+    @Test
     void matchedPercentEqualsTheShareComputedFromTheInput() throws Exception {
         Path svg = render(PROFILE, "match.svg", "--minwidth", "0");
         driver.get(svg.toUri().toString());
