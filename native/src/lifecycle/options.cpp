@@ -262,8 +262,9 @@ bool parseLockThreshold(const std::string& value, uint64_t* ns, std::string* err
   return true;
 }
 
-// "30s", "5m", "1h" or bare seconds: how often checkpoint= rewrites the file.
-bool parseCheckpoint(const std::string& value, uint64_t* ns, std::string* error, const std::string& item) {
+// "30s", "5m", "1h" or bare seconds: a whole number of seconds, minutes or hours within
+// [min, max]; the grammar of checkpoint= and chunk=.
+bool parseWholePeriod(const std::string& value, uint64_t min, uint64_t max, uint64_t* ns) {
   std::string digits = value;
   uint64_t scale = 1'000'000'000;
   if (!value.empty() && (value.back() == 's' || value.back() == 'm' || value.back() == 'h')) {
@@ -271,31 +272,23 @@ bool parseCheckpoint(const std::string& value, uint64_t* ns, std::string* error,
     digits.pop_back();
   }
   uint64_t count = 0;
-  if (!parseUnsigned(digits, kMaxCheckpointNs / scale + 1, &count) || count * scale < kMinCheckpointNs ||
-      count * scale > kMaxCheckpointNs) {
-    return fail(error, item, "checkpoint must be a whole number of seconds (s), minutes (m) or hours (h) "
-                             "from 1s to 24h, e.g. 60s");
-  }
+  if (!parseUnsigned(digits, max / scale + 1, &count) || count * scale < min || count * scale > max) return false;
   *ns = count * scale;
   return true;
 }
 
-// "10s", "5m" or bare seconds: how long one chunk of JFR output covers.
+// How often checkpoint= rewrites the file.
+bool parseCheckpoint(const std::string& value, uint64_t* ns, std::string* error, const std::string& item) {
+  if (parseWholePeriod(value, kMinCheckpointNs, kMaxCheckpointNs, ns)) return true;
+  return fail(error, item, "checkpoint must be a whole number of seconds (s), minutes (m) or hours (h) "
+                           "from 1s to 24h, e.g. 60s");
+}
+
+// How long one chunk of JFR output covers.
 bool parseChunk(const std::string& value, uint64_t* ns, std::string* error, const std::string& item) {
-  std::string digits = value;
-  uint64_t scale = 1'000'000'000;
-  if (!value.empty() && (value.back() == 's' || value.back() == 'm' || value.back() == 'h')) {
-    scale = value.back() == 'h' ? 3600'000'000'000 : value.back() == 'm' ? 60'000'000'000 : scale;
-    digits.pop_back();
-  }
-  uint64_t count = 0;
-  if (!parseUnsigned(digits, kMaxChunkNs / scale + 1, &count) || count * scale < kMinChunkNs ||
-      count * scale > kMaxChunkNs) {
-    return fail(error, item, "chunk must be a whole number of seconds (s), minutes (m) or hours (h) "
-                             "from 1s to 1h, e.g. 10s");
-  }
-  *ns = count * scale;
-  return true;
+  if (parseWholePeriod(value, kMinChunkNs, kMaxChunkNs, ns)) return true;
+  return fail(error, item, "chunk must be a whole number of seconds (s), minutes (m) or hours (h) "
+                           "from 1s to 1h, e.g. 10s");
 }
 
 bool endsWith(const std::string& text, const std::string& suffix) {

@@ -19,18 +19,6 @@ std::string directoryOf(const std::string& path) {
   return path.substr(0, slash);
 }
 
-bool writeAll(int fd, const std::string& text) {
-  const char* p = text.data();
-  size_t left = text.size();
-  while (left > 0) {
-    ssize_t n = ::write(fd, p, left);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    p += n;
-    left -= static_cast<size_t>(n);
-  }
-  return true;
-}
 
 // 64 bits no other user can predict, so no one can pre-create the temp name (O_EXCL would
 // make that a denial of service, not a hijack). Falls back to clock and pid if the kernel's
@@ -83,7 +71,7 @@ bool writeFileAtomically(const std::string& path, const std::function<bool(std::
   for (bool more = true; ok && more;) {
     piece.clear();
     more = produce(&piece);
-    ok = writeAll(fd, piece);
+    ok = writeFully(fd, piece);
   }
   int err = errno;
   if (ok && fsync(fd) != 0) {
@@ -110,6 +98,19 @@ bool writeFileAtomically(const std::string& path, const std::function<bool(std::
   if (dir >= 0) {
     fsync(dir);
     close(dir);
+  }
+  return true;
+}
+
+bool writeFully(int fd, const std::string& bytes) {
+  const char* p = bytes.data();
+  size_t left = bytes.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd, p, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    p += n;
+    left -= static_cast<size_t>(n);
   }
   return true;
 }

@@ -16,3 +16,6 @@ bool writeFileAtomically(const std::string& path, const std::string& text, std::
 // that piece was the last.
 bool writeFileAtomically(const std::string& path, const std::function<bool(std::string*)>& produce,
                          std::string* error);
+
+// Writes all of `bytes` to `fd`, through short writes and EINTR. False on any other error.
+bool writeFully(int fd, const std::string& bytes);

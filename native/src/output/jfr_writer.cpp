@@ -57,18 +57,6 @@ int splitLine(std::string* name) {
   return line;
 }
 
-bool writeAll(int fd, const std::string& bytes) {
-  const char* p = bytes.data();
-  size_t left = bytes.size();
-  while (left > 0) {
-    ssize_t n = ::write(fd, p, left);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    p += n;
-    left -= static_cast<size_t>(n);
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -364,7 +352,7 @@ bool JfrWriter::append(const std::string& bytes, std::string* error) {
     return false;
   }
   struct stat before {};
-  bool ok = fstat(fd, &before) == 0 && writeAll(fd, bytes) && fsync(fd) == 0;
+  bool ok = fstat(fd, &before) == 0 && writeFully(fd, bytes) && fsync(fd) == 0;
   int err = errno;
   // A chunk written in part would end the readable file in garbage: cut it off again.
   if (!ok && ftruncate(fd, before.st_size) != 0) err = errno;
