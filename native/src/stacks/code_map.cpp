@@ -1,5 +1,6 @@
 #include "stacks/code_map.h"
 
+#include <dlfcn.h>
 #include <link.h>
 #include <sys/auxv.h>
 #include <sys/stat.h>
@@ -20,6 +21,8 @@ struct CodeMap::Library {
   bool seen = false;  // in the current scan
   std::vector<CodeRange> ranges;
   const UnwindTable* table = nullptr;
+  std::vector<Elf64_Phdr> headers;  // a copy, for building the table after the scan
+  bool needsTable = false;
   std::unique_ptr<NativeSymbols> symbols;  // read on first use, or when unloaded
 };
 
@@ -112,12 +115,11 @@ void CodeMap::addObject(struct dl_phdr_info* info, Scan* scan) {
   library->isVdso = isVdso;
   library->seen = true;
 
-  std::unique_ptr<UnwindTable>& table = tables_[tableKey(path, isVdso, info->dlpi_addr)];
-  if (table == nullptr) {
-    table = std::make_unique<UnwindTable>();
-    table->build(info->dlpi_addr, info->dlpi_phdr, info->dlpi_phnum);
-  }
-  if (table->rowCount() != 0) library->table = table.get();
+  // The unwind table is built after dl_iterate_phdr returns (buildTables): inside it the
+  // loader's lock is held, and an application thread calling dlopen meanwhile would wait
+  // for the whole parse (a quarter of a second for libjvm).
+  library->headers.assign(info->dlpi_phdr, info->dlpi_phdr + info->dlpi_phnum);
+  library->needsTable = true;
 
   for (int i = 0; i < info->dlpi_phnum; ++i) {
     const Elf64_Phdr& ph = info->dlpi_phdr[i];
@@ -127,7 +129,6 @@ void CodeMap::addObject(struct dl_phdr_info* info, Scan* scan) {
     range.end = range.start + ph.p_memsz;
     range.loadBias = info->dlpi_addr;
     range.libraryId = library->id;
-    range.table = library->table;
     library->ranges.push_back(range);
   }
   libraries_.push_back(std::move(library));
@@ -145,6 +146,7 @@ bool CodeMap::refresh() {
     return false;
   }
   scanned_ = true;
+  buildTables();
   for (auto& library : libraries_) {
     if (library->loaded && !library->seen) {
       // Unloaded: read its symbols now (from the file, still there in practice) so its
@@ -157,6 +159,33 @@ bool CodeMap::refresh() {
   }
   if (scan.changed) publish();
   return scan.changed;
+}
+
+void CodeMap::buildTables() {
+  for (auto& library : libraries_) {
+    if (!library->needsTable || !library->seen) continue;
+    library->needsTable = false;
+    // Pinned while its memory is parsed: RTLD_NOLOAD only takes a reference to an object
+    // already loaded, so a dlclose by the application meanwhile cannot unmap it. The main
+    // program and the vDSO are never unloaded.
+    void* pin = nullptr;
+    bool mainProgram = library->path == executablePath();
+    if (!library->isVdso && !mainProgram) {
+      pin = dlopen(library->path.c_str(), RTLD_NOLOAD | RTLD_LAZY);
+      if (pin == nullptr) {
+        library->seen = false;  // unloaded since the scan: forgotten below
+        continue;
+      }
+    }
+    std::unique_ptr<UnwindTable>& table = tables_[tableKey(library->path, library->isVdso, library->loadBias)];
+    if (table == nullptr) {
+      table = std::make_unique<UnwindTable>();
+      table->build(library->loadBias, library->headers.data(), library->headers.size());
+    }
+    if (pin != nullptr) dlclose(pin);
+    if (table->rowCount() != 0) library->table = table.get();
+    for (CodeRange& range : library->ranges) range.table = library->table;
+  }
 }
 
 void CodeMap::publish() {

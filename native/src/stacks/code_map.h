@@ -47,8 +47,8 @@ class CodeMap {
 
   // Picks up objects loaded or unloaded since the last call; a cheap no-op when the
   // loader's load/unload counters have not moved. New objects get their unwind tables
-  // built (inside dl_iterate_phdr, so they cannot be unmapped meanwhile: a large library
-  // holds the loader lock for tens of ms, once). Unloaded objects have their symbols read
+  // built after the loader's list was read (not under its lock, which dlopen needs), each
+  // pinned with dlopen(RTLD_NOLOAD) so it cannot be unmapped meanwhile. Unloaded objects have their symbols read
   // before they are forgotten, so their frames keep their names. True if anything changed.
   bool refresh();
 
@@ -80,6 +80,7 @@ class CodeMap {
   struct Scan;
   static int visitObject(struct dl_phdr_info* info, size_t size, void* scan);
   void addObject(struct dl_phdr_info* info, Scan* scan);
+  void buildTables();
   void publish();
   const NativeSymbols& symbolsOf(Library& library) const;
 
