@@ -72,7 +72,10 @@ class MixedStacksIT {
         // 2.5 s of CPU at 1 ms: about 2,500 samples, the first few hundred ms of which may come
         // before the unwind tables are built.
         assertTrue(hot70 + hot30 >= 1500, "too few samples with the C functions: " + where);
-        assertTrue(hot70 + hot30 >= inSplit * 0.9, "most samples in split must reach a C function: " + where);
+        // With frame pointers alone, a sample whose leaf is in libc's clock_gettime (built
+        // without them) skips its caller, so it names neither C function: fewer reach one.
+        double reach = nativeStacks.equals("fp") ? 0.75 : 0.9;
+        assertTrue(hot70 + hot30 >= inSplit * reach, "most samples in split must reach a C function: " + where);
         double share = 100.0 * hot70 / (hot70 + hot30);
         System.out.printf("MixedStacksIT: %s: share %.2f%% (error %.2f points)%n", where, share, Math.abs(share - 70));
         assertEquals(70, share, 3, where);
