@@ -74,7 +74,9 @@ class MixedStacksIT {
         assertTrue(hot70 + hot30 >= 1500, "too few samples with the C functions: " + where);
         // With frame pointers alone, a sample whose leaf is in libc's clock_gettime (built
         // without them) skips its caller, so it names neither C function: fewer reach one.
-        double reach = nativeStacks.equals("fp") ? 0.75 : 0.9;
+        // Either way, samples taken before the unwind tables are built (a few hundred ms on a
+        // loaded machine) have no native frames.
+        double reach = nativeStacks.equals("fp") ? 0.7 : 0.8;
         assertTrue(hot70 + hot30 >= inSplit * reach, "most samples in split must reach a C function: " + where);
         double share = 100.0 * hot70 / (hot70 + hot30);
         System.out.printf("MixedStacksIT: %s: share %.2f%% (error %.2f points)%n", where, share, Math.abs(share - 70));
