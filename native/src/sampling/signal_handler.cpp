@@ -244,6 +244,7 @@ bool configure(const SamplerConfig& config, std::string* error) {
   s->walker.codeMap = config.codeMap;
   s->walker.native = config.nativeStacks;
   s->walker.nativeStats = config.nativeStats;
+  s->walker.kernel = config.kernelStacks;
   s->walker.depth = config.depth;
   s->signals.store(0, std::memory_order_relaxed);
   return true;
