@@ -72,9 +72,17 @@ void* hookedDlopen(const char* file, int flags) {
 // addresses in place, but not everywhere (the vDSO, read-only dynamic sections).
 uintptr_t absolute(uintptr_t base, uintptr_t pointer) { return pointer < base ? base + pointer : pointer; }
 
-bool isOwnOrLibc(const char* name) {
-  static const char* const kSkipped[] = {"libjflame", "libc.so", "libpthread", "ld-linux", "ld64.so", "linux-vdso",
-                                        "linux-gate"};
+// The object holding this code (libjflame.so, or a test executable it is linked into)
+// calls the real functions through its own GOT: patching it would make the wrapper call
+// itself.
+uintptr_t ownBase() {
+  Dl_info info;
+  if (dladdr(reinterpret_cast<void*>(&hookedPthreadCreate), &info) == 0) return 0;
+  return reinterpret_cast<uintptr_t>(info.dli_fbase);
+}
+
+bool isLibc(const char* name) {
+  static const char* const kSkipped[] = {"libc.so", "libpthread", "ld-linux", "ld64.so", "linux-vdso", "linux-gate"};
   for (const char* skipped : kSkipped) {
     if (std::strstr(name, skipped) != nullptr) return true;
   }
@@ -115,7 +123,18 @@ void patchRelocations(uintptr_t base, const ElfW(Rela)* relocs, size_t bytes, co
 int visitObject(dl_phdr_info* info, size_t, void*) {
   const char* name = info->dlpi_name != nullptr ? info->dlpi_name : "";
   uintptr_t base = info->dlpi_addr;
-  if (isOwnOrLibc(name) || g_hooked->count(base) != 0) return 0;
+  static const uintptr_t own = ownBase();
+  if (isLibc(name) || g_hooked->count(base) != 0) return 0;
+  // dladdr gives the mapping's start, dlpi_addr the load bias: they agree for shared
+  // objects; a non-PIE executable (bias 0) is compared by its first segment.
+  uintptr_t start = base;
+  for (int i = 0; i < info->dlpi_phnum; ++i) {
+    if (info->dlpi_phdr[i].p_type == PT_LOAD) {
+      start = base + (info->dlpi_phdr[i].p_vaddr & ~static_cast<uintptr_t>(sysconf(_SC_PAGESIZE) - 1));
+      break;
+    }
+  }
+  if (start == own || base == own) return 0;
   g_hooked->insert(base);
   const ElfW(Dyn)* dynamic = nullptr;
   uintptr_t relroStart = 0, relroEnd = 0;
