@@ -104,7 +104,7 @@ void patchSlot(uintptr_t slot, void* target, uintptr_t relroStart, uintptr_t rel
 }
 
 void patchRelocations(uintptr_t base, const ElfW(Rela)* relocs, size_t bytes, const ElfW(Sym)* symtab,
-                      const char* strtab, uintptr_t relroStart, uintptr_t relroEnd) {
+                      const char* strtab, uintptr_t relroStart, uintptr_t relroEnd, bool hookDlopen) {
   size_t count = bytes / sizeof(ElfW(Rela));
   for (size_t i = 0; i < count; ++i) {
     uint32_t type = static_cast<uint32_t>(ELF64_R_TYPE(relocs[i].r_info));
@@ -113,7 +113,7 @@ void patchRelocations(uintptr_t base, const ElfW(Rela)* relocs, size_t bytes, co
     void* target = nullptr;
     if (std::strcmp(name, "pthread_create") == 0) {
       target = reinterpret_cast<void*>(&hookedPthreadCreate);
-    } else if (std::strcmp(name, "dlopen") == 0) {
+    } else if (hookDlopen && std::strcmp(name, "dlopen") == 0) {
       target = reinterpret_cast<void*>(&hookedDlopen);
     }
     if (target != nullptr) patchSlot(base + relocs[i].r_offset, target, relroStart, relroEnd);
@@ -167,8 +167,11 @@ int visitObject(dl_phdr_info* info, size_t, void*) {
   }
   // x86-64 and aarch64 objects use RELA only.
   if (symtab == nullptr || strtab == nullptr || !pltIsRela) return 0;
-  if (jmprel != nullptr) patchRelocations(base, jmprel, jmprelBytes, symtab, strtab, relroStart, relroEnd);
-  if (rela != nullptr) patchRelocations(base, rela, relaBytes, symtab, strtab, relroStart, relroEnd);
+  // dlopen only in libjvm, which loads JNI libraries by full path: glibc resolves a bare
+  // name with the calling object's RUNPATH, which a wrapper in another object would change.
+  bool hookDlopen = std::strstr(name, "libjvm.so") != nullptr;
+  if (jmprel != nullptr) patchRelocations(base, jmprel, jmprelBytes, symtab, strtab, relroStart, relroEnd, hookDlopen);
+  if (rela != nullptr) patchRelocations(base, rela, relaBytes, symtab, strtab, relroStart, relroEnd, hookDlopen);
   return 0;
 }
 

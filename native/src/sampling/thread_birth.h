@@ -9,9 +9,10 @@
 // created through a pointer from dlsym, or by libraries loaded without dlopen from a hooked
 // object).
 //
-// The redirection writes the GOT slots of `pthread_create` (and of `dlopen`, so that
-// libraries loaded later are hooked before they can start threads) in every loaded object
-// but libjflame itself and the C library and dynamic loader, which define them. It stays
+// The redirection writes the GOT slots of `pthread_create` in every loaded object but
+// the one holding this code and the C library and dynamic loader, which define it; and of
+// `dlopen` in libjvm, so that JNI libraries (System.loadLibrary) are hooked before they can
+// start threads. It stays
 // for the life of the process: a profile that stops only clears the callback, which the
 // wrapper then skips.
 namespace thread_birth {

@@ -18,8 +18,9 @@ namespace {
 
 // The rescan runs every 100 ms while threads come and go, and backs off to 800 ms while
 // nothing changes: each scan reads /proc (about 300 us for 25 threads in a VM), which at
-// a fixed 100 ms cost 0.3% of a CPU for nothing in a steady application. Java threads do
-// not wait for it (ThreadStart arms them); new native threads wait at most 1.6 s.
+// a fixed 100 ms cost 0.3% of a CPU for nothing in a steady application. Threads created
+// while profiling do not wait for it (armed at birth, or by ThreadStart); the rest (created
+// past the pthread_create hook) wait at most 1.6 s.
 constexpr auto kRescanPeriod = std::chrono::milliseconds(100);
 constexpr auto kQuietRescanPeriod = std::chrono::milliseconds(800);
 constexpr int kNameReads = 3;  // re-read comm a few scans, until the JVM has named the thread
