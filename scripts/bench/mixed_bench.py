@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
 """What native stacks cost: jflame with nativestacks=dwarf, fp and off, against async-profiler's
-default CPU profile (which walks native frames too), side by side in one run.
+default CPU profile (which walks native frames too), side by side in one run. With --kernel,
+what kernel frames cost: jflame with kernelframes=on and off (native stacks dwarf) against
+async-profiler, on javac and ReadBench (a file read one byte per read() call, nearly all its
+CPU in the kernel), and the ring-buffer memory per thread from the profile header.
 
 From the repository root, after `mvn -B -DskipTests package`:
 
     python3 scripts/bench/mixed_bench.py            # 6 interleaved rounds (about 15 minutes)
     python3 scripts/bench/mixed_bench.py --runs 3   # a quicker look
+    python3 scripts/bench/mixed_bench.py --kernel   # kernel frames on/off (run as root)
 
 Workloads: javac compiling commons-cli (deep Java stacks, some JVM runtime calls) and
 DeflaterBench (a fixed amount of zlib work under Deflater.deflateBytesBytes: nearly every
@@ -17,6 +21,7 @@ target/bench/mixed-results.md and prints it.
 """
 import argparse
 import os
+import re
 import statistics
 import sys
 import tempfile
@@ -26,6 +31,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run as common  # noqa: E402  (the shared set-up and JVM runner of run.py)
 
 CONFIGS = [("jflame", "dwarf"), ("jflame", "fp"), ("jflame", "off"), ("ap", None)]
+# --kernel: the second field is kernelframes=.
+KERNEL_CONFIGS = [("jflame", "kernel=on"), ("jflame", "kernel=off"), ("ap", None)]
 
 
 class MixedBench(common.Bench):
@@ -36,6 +43,9 @@ class MixedBench(common.Bench):
         self.native = "dwarf"
 
     def agent(self, profiler, event, interval, out):
+        if profiler == "jflame" and self.native.startswith("kernel="):
+            return ["-agentpath:%s=event=%s,interval=%s,kernelframes=%s,file=%s"
+                    % (self.jflame_so, event, interval, self.native[len("kernel="):], out)]
         if profiler == "jflame":
             return ["-agentpath:%s=event=%s,interval=%s,nativestacks=%s,file=%s"
                     % (self.jflame_so, event, interval, self.native, out)]
@@ -43,12 +53,14 @@ class MixedBench(common.Bench):
 
 
 def label(profiler, native):
+    if profiler == "jflame" and native.startswith("kernel="):
+        return "jflame kernelframes=%s" % native[len("kernel="):]
     return "jflame nativestacks=%s" % native if profiler == "jflame" else "async-profiler" if profiler == "ap" else "none"
 
 
-def measure(bench, workload_args, interval, rounds):
+def measure(bench, workload_args, interval, rounds, configs=None):
     """Interleaved rounds of none and every configuration; {label: [run dicts]}."""
-    configs = [("none", None)] + CONFIGS
+    configs = [("none", None)] + (configs or CONFIGS)
     runs = {label(p, n): [] for p, n in configs}
     for round_ in range(rounds):
         order = configs[round_ % len(configs):] + configs[:round_ % len(configs)]
@@ -84,6 +96,8 @@ def main():
     p.add_argument("--runs", type=int, default=6, help="interleaved rounds per cell (default 6)")
     p.add_argument("--java", default=os.path.join(os.environ.get("JAVA_HOME", "/usr"), "bin/java"))
     p.add_argument("--deflate-rounds", type=int, default=40, help="MB compressed per Deflater run")
+    p.add_argument("--kernel", action="store_true", help="kernel frames on/off instead of the unwinders")
+    p.add_argument("--read-rounds", type=int, default=3, help="(--kernel) MB read one byte at a time per run")
     a = p.parse_args()
     started = time.monotonic()
     jflame_so, ap_so, javac_src = common.setup(a.java)
@@ -92,13 +106,25 @@ def main():
     javac_out = os.path.join(work, "javac-out")
     workloads = [("javac", ["JavacWorkload", javac_src, javac_out, "1"]),
                  ("Deflater", ["DeflaterBench", str(a.deflate_rounds)])]
+    configs = CONFIGS
+    if a.kernel:
+        workloads = [("javac", workloads[0][1]), ("read loop", ["ReadBench", str(a.read_rounds)])]
+        configs = KERNEL_CONFIGS
     rows = []
+    rings = set()
     for name, args in workloads:
         for interval in ("10ms", "1ms"):
-            rows.append(table(name, interval, measure(bench, args, interval, a.runs)))
+            runs = measure(bench, args, interval, a.runs, configs)
+            rings.update(r["headers"]["kernel_frames"] for rs in runs.values() for r in rs
+                         if "kernel_frames" in r["headers"])
+            rows.append(table(name, interval, runs))
+    if a.kernel:
+        sizes = sorted({m.group(1) for m in (re.search(r"\((\d+ KB) each\)", h) for h in rings) if m})
+        rows.append("\nRing buffer per thread: %s (kernel_frames lines seen: %s)"
+                    % (", ".join(sizes) or "none", "; ".join(sorted(h.split(";")[0] for h in rings))[:400]))
     load = os.getloadavg()
     report = "\n".join([
-        "## Native stacks: cost against async-profiler",
+        "## Kernel frames: cost against async-profiler" if a.kernel else "## Native stacks: cost against async-profiler",
         "",
         "%d interleaved rounds per cell; CPU time of the whole process while the workload ran "
         "(MeasuredMain), as a change against no profiler: median (lowest .. highest round). Handler: "
@@ -110,7 +136,7 @@ def main():
         "|---|---|---|---|---|---|",
     ] + rows)
     os.makedirs(common.OUT, exist_ok=True)
-    with open(os.path.join(common.OUT, "mixed-results.md"), "w") as f:
+    with open(os.path.join(common.OUT, "kernel-results.md" if a.kernel else "mixed-results.md"), "w") as f:
         f.write(report + "\n")
     print(report)
 

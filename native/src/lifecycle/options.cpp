@@ -29,7 +29,7 @@ const char* actionName(Action action) {
 bool sameSampling(const Options& a, const Options& b) {
   return a.event == b.event && a.timed == b.timed && a.allocBytes == b.allocBytes && a.live == b.live &&
          a.lock == b.lock && a.lockThresholdNs == b.lockThresholdNs && a.intervalNs == b.intervalNs && a.depth == b.depth && a.threads == b.threads &&
-         a.lines == b.lines && a.nativeStacks == b.nativeStacks && wallSignal(a) == wallSignal(b) && a.noState == b.noState && a.states == b.states;
+         a.lines == b.lines && a.nativeStacks == b.nativeStacks && a.kernelFrames == b.kernelFrames && wallSignal(a) == wallSignal(b) && a.noState == b.noState && a.states == b.states;
 }
 
 int wallSignal(const Options& options) { return options.signal != 0 ? options.signal : SIGVTALRM; }
@@ -64,6 +64,7 @@ std::string describeSampling(const Options& options) {
   if (options.threads) out += ",threads";
   if (options.lines) out += ",lines";
   if (options.nativeStacks != NativeStacks::kDwarf) out += std::string(",nativestacks=") + nativeStacksName(options.nativeStacks);
+  if (!options.kernelFrames) out += ",kernelframes=off";
   if (options.event == EventKind::kWall) {
     if (options.signal != 0) out += ",signal=" + std::to_string(options.signal);
     if (options.noState) out += ",nostate";
@@ -96,8 +97,9 @@ std::string findOptionValue(const char* text, const std::string& key) {
 namespace {
 
 const char* const kAllowed =
-    "event, interval, alloc, live, lock, signal, state, nostate, file, depth, threads, lines, nativestacks, start, "
-    "stop, dump, status, livecounts, threaddump, statusfile, accumulate, checkpoint, format, chunk";
+    "event, interval, alloc, live, lock, signal, state, nostate, file, depth, threads, lines, nativestacks, "
+    "kernelframes, start, stop, dump, status, livecounts, threaddump, statusfile, accumulate, checkpoint, format, "
+    "chunk";
 
 bool parseUnsigned(const std::string& digits, uint64_t limit, uint64_t* out) {
   if (digits.empty()) return false;
@@ -428,6 +430,9 @@ bool parseOptions(const char* text, Options* out, std::string* error) {
       } else {
         return fail(error, item, "nativestacks must be one of dwarf, fp, off");
       }
+    } else if (key == "kernelframes") {
+      if (value != "on" && value != "off") return fail(error, item, "kernelframes must be on or off");
+      options.kernelFrames = value == "on";
     } else if (key == "checkpoint") {
       if (!parseCheckpoint(value, &options.checkpointNs, error, item)) return false;
     } else if (key == "format") {

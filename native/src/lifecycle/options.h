@@ -67,6 +67,7 @@ struct Options {
   bool threads = false;
   bool lines = false;
   NativeStacks nativeStacks = NativeStacks::kDwarf;
+  bool kernelFrames = true;        // event=cpu: kernel frames where the kernel allows them
   Action action = Action::kStart;
   bool actionGiven = false;
   std::string statusFile;  // empty: no status file

@@ -368,6 +368,7 @@ bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::
   config.codeMap = options.nativeStacks != NativeStacks::kOff ? agent.codeMap.get() : nullptr;
   config.nativeStacks = options.nativeStacks;
   config.nativeStats = &agent.nativeStats;
+  config.kernelStacks = profile.engine->kernelStacks();
   config.engine = profile.engine.get();
   config.store = profile.store.get();
   config.stats = &agent.stats;

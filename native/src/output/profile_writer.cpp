@@ -6,10 +6,13 @@
 
 #include "output/atomic_file.h"
 #include "output/collapsed_writer.h"
+#include "sampling/engine.h"
+#include "stacks/kernel_stack.h"
 #include "sampling/signal_handler.h"
 #include "sampling/signal_watch.h"
 #include "stacks/virtual_threads.h"
 #include "support/process_clock.h"
+#include "symbols/kallsyms.h"
 #include "symbols/native_frame_names.h"
 #include "symbols/symbols.h"
 
@@ -22,6 +25,11 @@ CollapsedWriter collectStacks(Agent& agent, JNIEnv* jni, uint64_t* unknownMethod
   if (agent.codeMap != nullptr) {
     const CodeMap& map = *agent.codeMap;
     symbols.nameNativeWith([&map](uint64_t id) { return nativeFrameName(map, id); });
+  }
+  const KernelStacks* kernel = agent.profile.engine != nullptr ? agent.profile.engine->kernelStacks() : nullptr;
+  if (kernel != nullptr && kernel->symbols() != nullptr) {
+    const Kallsyms* kallsyms = kernel->symbols();
+    symbols.nameKernelWith([kallsyms](uint64_t start) { return kallsyms->nameOf(start); });
   }
   CollapsedWriter writer;
   std::vector<std::string> names;
@@ -116,6 +124,7 @@ bool writeTimeProfile(Agent& agent, JNIEnv* jni, const std::string& path, std::s
   header.extra.emplace_back("agent_threads_ns", std::to_string(agentThreadsNs(agent)));
   header.extra.emplace_back("distinct_traces", std::to_string(store.distinctTraces()));
   header.extra.emplace_back("threads_seen", std::to_string(agent.registry.threadsSeen()));
+  header.extra.emplace_back("threads_armed_at_birth", std::to_string(agent.registry.threadsArmedAtBirth()));
   if (profile.engine != nullptr && profile.engine->armFailures() != 0) {
     header.extra.emplace_back("arm_failures", std::to_string(profile.engine->armFailures()));
   }
@@ -127,6 +136,9 @@ bool writeTimeProfile(Agent& agent, JNIEnv* jni, const std::string& path, std::s
   header.extra.emplace_back("java_threads", agent.javaThreads.ready() ? std::string("told by ") + agent.javaThreads.how()
                                                                       : agent.javaThreadsProblem);
   header.extra.emplace_back("native_stacks", nativeStacksFact(agent));
+  if (profile.engine != nullptr && !profile.engine->kernelFramesFact().empty()) {
+    header.extra.emplace_back("kernel_frames", profile.engine->kernelFramesFact());
+  }
   if (profile.options.checkpointNs != 0) header.extra.emplace_back("checkpoint", checkpointFact(agent));
   if (agent.running) agent.watch.check();
   std::string warnings = agent.watch.replacedMessage();

@@ -12,6 +12,8 @@
 //
 // start/stop/threadStarted/threadEnded run on ordinary threads and are serialised by
 // the caller (ThreadRegistry); onSignal runs inside the signal handler.
+class KernelStacks;
+
 class Engine {
  public:
   virtual ~Engine() = default;
@@ -57,6 +59,12 @@ class Engine {
   // For CPU sources, the CPU time their periods count: "user+system", or "user" where
   // only that is allowed; nullptr for wall-clock sources.
   virtual const char* cpuTimeCounted() const { return "user+system"; }
+
+  // Where the source records kernel frames (event=cpu), their reader; set by start().
+  virtual const KernelStacks* kernelStacks() const { return nullptr; }
+  // For the profile header: whether samples carry kernel frames and if not why; empty for
+  // sources that never could.
+  virtual std::string kernelFramesFact() const { return std::string(); }
 
   // Threads that could not be armed for a reason other than having exited already.
   virtual uint64_t armFailures() const { return 0; }

@@ -12,7 +12,7 @@ std::unique_ptr<Engine> makeEngine(const Options& options, Jitter* jitter, std::
   uint64_t intervalNs = options.intervalNs;
   switch (event) {
     case EventKind::kWall: return std::make_unique<WallEngine>(intervalNs, wallSignal(options), jitter);
-    case EventKind::kCpu: return std::make_unique<PerfEngine>(intervalNs, jitter);
+    case EventKind::kCpu: return std::make_unique<PerfEngine>(intervalNs, jitter, options.kernelFrames);
     case EventKind::kCtimer: return std::make_unique<CtimerEngine>(intervalNs, jitter);
     case EventKind::kItimer: return std::make_unique<ItimerEngine>(intervalNs);
   }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <fstream>
 
 #include "support/thread_clock.h"
 
@@ -40,11 +41,12 @@ uint64_t shortestPeriod(uint64_t interval) {
 
 }  // namespace
 
-PerfEngine::PerfEngine(uint64_t intervalNs, Jitter* jitter) : PerThreadEngine(intervalNs, jitter) {}
+PerfEngine::PerfEngine(uint64_t intervalNs, Jitter* jitter, bool kernelFrames)
+    : PerThreadEngine(intervalNs, jitter), kernelFramesWanted_(kernelFrames) {}
 
 PerfEngine::~PerfEngine() { stop(); }
 
-int PerfEngine::open(int tid, uint64_t firstPeriod, bool kernel) {
+int PerfEngine::open(int tid, uint64_t firstPeriod, bool kernel, bool callchain) {
   perf_event_attr attr;
   std::memset(&attr, 0, sizeof(attr));
   attr.size = sizeof(attr);
@@ -58,6 +60,13 @@ int PerfEngine::open(int tid, uint64_t firstPeriod, bool kernel) {
   // space only is the fallback that perf_event_paranoid=2 allows without privileges.
   attr.exclude_kernel = kernel ? 0 : 1;
   attr.exclude_hv = 1;
+  if (callchain) {
+    // The kernel part only: the user part is walked by the handler itself, which knows
+    // Java frames, and copying it costs the kernel a walk of user memory each sample.
+    attr.sample_type = PERF_SAMPLE_CALLCHAIN;
+    attr.exclude_callchain_user = 1;
+    attr.sample_max_stack = KernelStacks::kMaxFrames;
+  }
   int fd = static_cast<int>(
       syscall(SYS_perf_event_open, &attr, tid, -1, -1, PERF_FLAG_FD_CLOEXEC));
   if (fd < 0) return -errno;
@@ -129,7 +138,59 @@ bool PerfEngine::start(std::string* error) {
   int fd = open(static_cast<int>(syscall(SYS_gettid)), 1'000'000'000, true);
   kernel_ = fd >= 0;
   if (fd >= 0) close(fd);
+  kernelStacks_.reset();
+  if (!kernelFramesWanted_) {
+    noKernelFrames_ = "off (kernelframes=off)";
+    return true;
+  }
+  fd = kernel_ ? open(static_cast<int>(syscall(SYS_gettid)), 1'000'000'000, true, true) : fd;
+  if (fd < 0) {
+    noKernelFrames_ = whyNoKernelFrames(-fd);
+    return true;
+  }
+  close(fd);
+  // Read before the first signal and never changed after: the handler searches it.
+  if (!kallsyms_.named()) kallsyms_.load("/proc/kallsyms", &kallsymsProblem_);
+  auto stacks = std::make_unique<KernelStacks>(&kallsyms_);
+  if (!stacks->ok()) {
+    noKernelFrames_ = "off: cannot reserve the per-thread ring table";
+    return true;
+  }
+  kernelStacks_ = std::move(stacks);
   return true;
+}
+
+std::string PerfEngine::whyNoKernelFrames(int err) {
+  std::string paranoid = "?";
+  std::ifstream in("/proc/sys/kernel/perf_event_paranoid");
+  if (in) in >> paranoid;
+  if (err == EACCES || err == EPERM) {
+    return "off: kernel.perf_event_paranoid=" + paranoid +
+           " and the JVM has neither root nor CAP_PERFMON (kernel callchains need one, or the setting at 1 or less)";
+  }
+  return std::string("off: perf_event_open with kernel callchains failed: ") + errnoName(err) + " (" +
+         std::strerror(err) + ")";
+}
+
+std::string PerfEngine::kernelFramesFact() const {
+  if (kernelStacks_ == nullptr) return noKernelFrames_;
+  std::string names = kallsyms_.named()
+                          ? std::to_string(kallsyms_.symbols()) + " symbols from /proc/kallsyms (" +
+                                std::to_string(kallsyms_.bytes() / 1024) + " KB)"
+                          : "unnamed, one [kernel] frame: " + kallsymsProblem_;
+  return "on, " + names + ", " + kernelStacks_->summary();
+}
+
+void PerfEngine::threadEnded(int tid) {
+  PerThreadEngine::threadEnded(tid);
+  // Called for a thread that is gone, or by the thread itself (JVMTI ThreadEnd): its
+  // handler cannot be reading the ring now.
+  if (kernelStacks_ != nullptr) kernelStacks_->detach(tid);
+}
+
+void PerfEngine::stop() {
+  PerThreadEngine::stop();
+  if (kernelStacks_ != nullptr) kernelStacks_->retireAll();
 }
 
 void PerfEngine::threadStarted(int tid) {
@@ -137,11 +198,13 @@ void PerfEngine::threadStarted(int tid) {
   uint64_t cpuNow = thread_clock::ofThread(tid);  // 0 if unreadable: the period starts now
   uint64_t deadline = jitter_.firstDeadline(cpuNow, intervalNs_);
   uint64_t first = deadline > cpuNow + kShortestFirstPeriodNs ? deadline - cpuNow : kShortestFirstPeriodNs;
-  int fd = open(tid, first, kernel_);
+  int fd = open(tid, first, kernel_, kernelStacks_ != nullptr);
   if (fd < 0) {
     if (fd != -ESRCH) ++armFailures_;  // ESRCH: the thread is already gone
     return;
   }
+  // A refused ring (locked-memory limits) leaves this thread without kernel frames only.
+  if (kernelStacks_ != nullptr) kernelStacks_->attach(tid, fd);
   // The first period is a random phase, not a period to keep: the first signal sets one.
   if (std::atomic<uint64_t>* slot = periodSetAt_.at(tid)) slot->store(cpuNow, std::memory_order_relaxed);
   if (std::atomic<uint64_t>* slot = periods_.at(tid)) slot->store(first, std::memory_order_relaxed);

@@ -2,10 +2,13 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "sampling/jitter.h"
 #include "sampling/per_thread_engine.h"
+#include "stacks/kernel_stack.h"
+#include "symbols/kallsyms.h"
 #include "store/tid_table.h"
 
 // event=cpu: one perf event per thread counting that thread's CPU time (software
@@ -22,6 +25,11 @@
 // cost 5 us a sample, setting a new period 1.7 us more, reading the thread's CPU clock
 // for the catch-up 2.5 us more — 9.8 of the handler's 12 us (measured at 1 ms).
 //
+// Kernel frames (kernelFrames): where the kernel allows callchains of kernel code (root,
+// CAP_PERFMON, or perf_event_paranoid <= 1: the same rule as counting system time), each
+// event also records its callchain's kernel part into a per-thread ring buffer that the
+// handler reads (KernelStacks), named from /proc/kallsyms read once at start().
+//
 // Jitter: every kSamplesPerPeriod-th signal the handler sets a fresh random period
 // (PERF_EVENT_IOC_PERIOD, 9-110 us on a running event) and reads the thread's CPU clock.
 // Setting the period restarts it from the moment of the call, so the time since the
@@ -29,7 +37,8 @@
 // the K periods that follow, together with d, last exactly K times the random period.
 class PerfEngine : public PerThreadEngine {
  public:
-  PerfEngine(uint64_t intervalNs, Jitter* jitter);
+  // kernelFrames: record kernel frames where the kernel allows it.
+  PerfEngine(uint64_t intervalNs, Jitter* jitter, bool kernelFrames = true);
   ~PerfEngine() override;
 
   // Whether perf_event_open works for this process at all. If not, *why names the errno
@@ -41,12 +50,22 @@ class PerfEngine : public PerThreadEngine {
   const char* cpuTimeCounted() const override { return kernel_ ? "user+system" : "user"; }
   bool start(std::string* error) override;
   void threadStarted(int tid) override;
+  void threadEnded(int tid) override;
+  void stop() override;
   bool onSignal(const siginfo_t* info, int tid) override;
+
+  // Known after start(): the kernel frames' source, null where there are none.
+  const KernelStacks* kernelStacks() const override { return kernelStacks_.get(); }
+  // The profile header's line: "on, ..." with names and ring buffers, or "off: why".
+  std::string kernelFramesFact() const override;
 
  private:
   // fd, or -errno. `kernel`: the period also runs out in kernel mode (system calls, page
-  // faults) and is signalled on the way back to user space.
-  static int open(int tid, uint64_t firstPeriod, bool kernel);
+  // faults) and is signalled on the way back to user space. `callchain`: each overflow
+  // also records the kernel part of the callchain (for a ring buffer).
+  static int open(int tid, uint64_t firstPeriod, bool kernel, bool callchain = false);
+  // Why there are no kernel frames, from the settings that decide it.
+  static std::string whyNoKernelFrames(int err);
 
   // A handle is the event's fd.
   void release(int fd) override;
@@ -58,4 +77,9 @@ class PerfEngine : public PerThreadEngine {
   TidTable<uint64_t> periods_;         // the period in force (ns)
   TidTable<int> untilNewPeriod_;       // signals to go before the next random period
   bool kernel_ = false;  // counting kernel time too: allowed where perf_event_paranoid < 2 or privileged
+  const bool kernelFramesWanted_;
+  std::string noKernelFrames_;                 // why not, when kernelStacks_ is null
+  Kallsyms kallsyms_;
+  std::string kallsymsProblem_;                // why kernel frames are unnamed, if they are
+  std::unique_ptr<KernelStacks> kernelStacks_;
 };

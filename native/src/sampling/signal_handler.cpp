@@ -97,7 +97,7 @@ std::atomic<Sampler*> g_sampler{nullptr};
 // The calling thread's tid, cached per thread: gettid is a system call (~2 us in a VM)
 // and every sample needs it. initial-exec TLS is a fixed offset from the thread pointer:
 // reading it never calls __tls_get_addr, which may allocate for a dlopen'ed library's
-// TLS (see jvm_threads.h), so it is safe in a signal handler. A thread's tid never changes.
+// TLS (see java_thread_env.h), so it is safe in a signal handler. A thread's tid never changes.
 __thread int t_tid __attribute__((tls_model("initial-exec"))) = 0;
 
 int callerTid() {
@@ -258,6 +258,7 @@ bool configure(const SamplerConfig& config, std::string* error) {
   s->walker.codeMap = config.codeMap;
   s->walker.native = config.nativeStacks;
   s->walker.nativeStats = config.nativeStats;
+  s->walker.kernel = config.kernelStacks;
   s->walker.depth = config.depth;
   s->signals.store(0, std::memory_order_relaxed);
   return true;

@@ -30,6 +30,7 @@ struct SamplerConfig {
   const CodeMap* codeMap = nullptr;            // loaded code, for native frames
   NativeStacks nativeStacks = NativeStacks::kDwarf;
   NativeWalkStats* nativeStats = nullptr;
+  const KernelStacks* kernelStacks = nullptr;  // the engine's kernel frames, if any
   Engine* engine = nullptr;
   TraceStore* store = nullptr;
   Stats* stats = nullptr;

@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -14,10 +15,12 @@ class Engine;
 // Which threads the process has, and what they are called; keeps the engine armed for
 // each of them.
 //
-// Java threads announce themselves through JVMTI ThreadStart/ThreadEnd. Threads the JVM
-// hides from JVMTI (GC workers, JIT compilers, the VM thread, all started lazily) are
-// found by a plain pthread that rescans /proc/self/task every 100 ms (and armed at the second
-// scan that sees them, once the JVM has set them up). A tid is told apart
+// Threads created while profiling are armed at birth, on the new thread before its start
+// routine runs (thread_birth.h: the pthread_create of libjvm and other libraries is
+// hooked). Java threads also announce themselves through JVMTI ThreadStart/ThreadEnd.
+// Anything else (threads alive at start, threads created past the hook) is found by a
+// plain pthread that rescans /proc/self/task every 100 ms (and armed at the second scan
+// that sees them, once the JVM has set them up). A tid is told apart
 // from an earlier thread with the same tid by its start time (/proc/.../stat field 22).
 // All engine calls happen under one mutex, never on the signal path.
 class ThreadRegistry {
@@ -35,6 +38,10 @@ class ThreadRegistry {
   // Stops the rescan thread, records final names of live threads, then stops the engine.
   // No engine call happens after it returns. Names stay known.
   void stop();
+
+  // A thread created while profiling, on the thread itself before its start routine.
+  void threadBorn(int tid);
+  uint64_t threadsArmedAtBirth() const;  // since the last start()
 
   // JVMTI ThreadStart / ThreadEnd, on the thread itself.
   void javaThreadStarted(int tid, const std::string& name);
@@ -63,6 +70,7 @@ class ThreadRegistry {
   };
 
   static void* scannerMain(void* self);
+  static void onBirth(int tid);  // thread_birth's callback: the running registry's threadBorn
   // armAtOnce: arm every new thread now (at start), rather than at the scan after the one
   // that first sees it.
   bool scanLocked(bool armAtOnce);  // whether a thread appeared or vanished
@@ -87,4 +95,5 @@ class ThreadRegistry {
   std::unordered_map<int, JavaName> javaNames_;
   std::unordered_map<int, std::string> osNames_;
   uint64_t threadsSeen_ = 0;
+  uint64_t armedAtBirth_ = 0;
 };

@@ -17,6 +17,8 @@ enum class FrameKind : uint32_t {
   kNative = 8,       // id = nativeFrameId(library, offset): a C/C++ function of a loaded
                      // object (CodeMap's stable library id, the pc's ELF vaddr), named
                      // `function [library]` when written
+  kKernel = 9,       // id = the start of a kernel function (Kallsyms), or 0 for the whole
+                     // kernel part of a stack without names; `function_[k]` when written
 };
 
 struct Frame {

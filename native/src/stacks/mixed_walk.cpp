@@ -87,13 +87,16 @@ std::string NativeWalkStats::summary() const {
   return out.empty() ? "none" : out;
 }
 
-uint32_t walkStack(const StackWalker& walker, int tid, void* ucontext, AgctFrame* agct, uintptr_t* pcs,
-                   Frame* out, WalkOutcome* outcome, JNIEnv** javaEnv) {
+namespace {
+
+// Everything below the kernel frames, in at most `depth` frames.
+uint32_t walkUserStack(const StackWalker& walker, uint32_t depth, int tid, void* ucontext, AgctFrame* agct,
+                       uintptr_t* pcs, Frame* out, WalkOutcome* outcome, JNIEnv** javaEnv) {
   NativePart part;
   part.walker = &walker;
   part.registers = registersFromContext(ucontext);
   part.pcs = pcs;
-  uint32_t nativeRoom = walker.depth > 1 ? walker.depth - 1 : 0;  // leave a Java frame room
+  uint32_t nativeRoom = depth > 1 ? depth - 1 : 0;  // leave a Java frame room
   part.maxFrames = nativeRoom < kMaxNativeFrames ? nativeRoom : kMaxNativeFrames;
   bool faulted = false;
   if (walker.java.guard != nullptr) {
@@ -127,7 +130,7 @@ uint32_t walkStack(const StackWalker& walker, int tid, void* ucontext, AgctFrame
     if (nativeWanted && !reachedJava) {
       out[n++] = pseudoFrame(FrameKind::kWalkFailure, static_cast<uint64_t>(WalkFailure::kBrokenNativeStack));
     }
-    uint32_t room = walker.depth > n ? walker.depth - n : 1;
+    uint32_t room = depth > n ? depth - n : 1;
     WalkOutcome java;
     uint32_t javaFrames = walkJavaStack(walker.java, part.env, tid, ucontext, room, agct, out + n, &java);
     if (java == WalkOutcome::kJavaFrames || java == WalkOutcome::kFailed) {
@@ -153,4 +156,18 @@ uint32_t walkStack(const StackWalker& walker, int tid, void* ucontext, AgctFrame
   }
   out[n++] = pseudoFrame(FrameKind::kThreadSelf, static_cast<uint64_t>(tid));
   return n;
+}
+
+}  // namespace
+
+uint32_t walkStack(const StackWalker& walker, int tid, void* ucontext, AgctFrame* agct, uintptr_t* pcs,
+                   Frame* out, WalkOutcome* outcome, JNIEnv** javaEnv) {
+  uint32_t kernel = 0;
+  if (walker.kernel != nullptr && walker.depth > 2) {
+    // The kernel part never takes more than half the depth: the user frames matter more.
+    uint32_t room = walker.depth / 2;
+    kernel = walker.kernel->framesOf(tid, out, room < KernelStacks::kMaxFrames ? room : KernelStacks::kMaxFrames);
+  }
+  return kernel + walkUserStack(walker, walker.depth - kernel, tid, ucontext, agct, pcs, out + kernel, outcome,
+                                javaEnv);
 }

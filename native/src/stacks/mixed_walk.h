@@ -9,10 +9,13 @@
 #include "stacks/frame.h"
 #include "stacks/java_thread_env.h"
 #include "stacks/java_walk.h"
+#include "stacks/kernel_stack.h"
 #include "stacks/native_stacks.h"
 #include "stacks/native_unwinder.h"
 
 // The whole stack of an interrupted thread, leaf first, as the sampler records it:
+//  * first, where the engine records them (event=cpu), the kernel frames of the sample:
+//    the system call, page fault or interrupt the CPU time was spent in (KernelStacks);
 //  * a JavaThread: the native frames between the interrupted pc and the first pc in code
 //    outside every loaded object (JIT-compiled or interpreter code), then its Java frames
 //    from AsyncGetCallTrace: `...;Deflater.deflateBytesBytes [native];
@@ -51,6 +54,7 @@ struct StackWalker {
   const CodeMap* codeMap = nullptr;            // null: no native frames
   NativeStacks native = NativeStacks::kDwarf;
   NativeWalkStats* nativeStats = nullptr;
+  const KernelStacks* kernel = nullptr;       // null: no kernel frames
   uint32_t depth = 2048;                       // frames in all, leaf first
 };
 

@@ -119,7 +119,8 @@ ThreadState Symbols::threadState(const Frame* frames, uint32_t count) {
   // The leaf Java frame, past the native frames (and a [broken_native_stack]) that sit
   // above it: a thread in Object.wait is waiting whatever libjvm and libc do under it.
   uint32_t leaf = 1;
-  while (leaf < count && (frames[leaf].kind == FrameKind::kNative || frames[leaf].kind == FrameKind::kWalkFailure)) {
+  while (leaf < count && (frames[leaf].kind == FrameKind::kNative || frames[leaf].kind == FrameKind::kWalkFailure ||
+                          frames[leaf].kind == FrameKind::kKernel)) {
     ++leaf;
   }
   if (leaf >= count || frames[leaf].kind != FrameKind::kJava) return ThreadState::kSleeping;
@@ -172,6 +173,12 @@ std::string Symbols::frameName(const Frame& frame) {
       std::string name = nativeName_ ? nativeName_(frame.id) : std::string();
       if (name.empty()) name = "[unknown_native]";
       return nativeNames_.emplace(frame.id, std::move(name)).first->second;
+    }
+    case FrameKind::kKernel: {
+      // The collapsed convention for kernel code (flamegraph.pl, async-profiler): a
+      // `_[k]` suffix, which the java palette colours as kernel.
+      std::string name = frame.id != 0 && kernelName_ ? kernelName_(frame.id) : std::string();
+      return name.empty() ? "[kernel]" : name + "_[k]";
     }
   }
   return "[unknown_frame]";

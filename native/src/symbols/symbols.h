@@ -36,6 +36,9 @@ class Symbols {
   // [unknown_native]. Each id is asked once.
   using NativeNamer = std::function<std::string(uint64_t id)>;
   void nameNativeWith(NativeNamer namer) { nativeName_ = std::move(namer); }
+  // Names kKernel frames from their function start (`do_syscall_64`); the `_[k]` suffix
+  // is added here. Without a namer, or for id 0, they are `[kernel]`.
+  void nameKernelWith(NativeNamer namer) { kernelName_ = std::move(namer); }
 
   // Asks the JVM what `id` names. Safe for ids of unloaded classes: HotSpot checks every
   // id and answers JVMTI_ERROR_INVALID_METHODID, which gives an empty name and
@@ -78,6 +81,7 @@ class Symbols {
   const bool lines_;
   ThreadNamer threadName_;
   KnownMethods known_;
+  NativeNamer kernelName_;
   std::unordered_map<jmethodID, Method> methods_;
   NativeNamer nativeName_;
   std::unordered_map<uint64_t, std::string> nativeNames_;

@@ -102,7 +102,8 @@ void wallOptionsAreChecked() {
 void unknownOptionListsTheAllowedOnes() {
   CHECK_STR(errorOf("interval=1ms,colour=red"),
             "invalid option 'colour=red': unknown option 'colour'; allowed: event, interval, alloc, live, lock, signal, state, nostate, file, depth, threads, "
-            "lines, nativestacks, start, stop, dump, status, livecounts, threaddump, statusfile, accumulate, checkpoint, format, chunk");
+            "lines, nativestacks, kernelframes, start, stop, dump, status, livecounts, threaddump, statusfile, accumulate, "
+            "checkpoint, format, chunk");
 }
 
 void nativeStacksChoosesTheUnwinder() {

@@ -9,6 +9,9 @@
 //   nativeThreads(n)      starts n pthreads that never touch the JVM and spin in
 //                         malloc/memset/free until the process ends
 //   progress()            how many rounds the native threads have done so far
+//   bursts(n, millis)     (ThreadBirthWorkload) starts n short pthreads, four at a time,
+//                         each burning `millis` of CPU in born_burst and ending; returns
+//                         their CPU time in all (ns)
 
 #include <jni.h>
 #include <pthread.h>
@@ -38,6 +41,11 @@ uint64_t burn(uint64_t untilNs, uint64_t x) {
 
 std::atomic<uint64_t> g_nativeRounds{0};
 
+struct Burst {
+  uint64_t millis;
+  uint64_t cpuNs;
+};
+
 void* spinInMalloc(void*) {
   unsigned size = 16;
   for (;;) {
@@ -57,6 +65,33 @@ void* spinInMalloc(void*) {
 }  // namespace
 
 extern "C" {
+
+// A short thread's whole life, named so the profile can find its samples.
+__attribute__((noinline)) void* born_burst(void* p) {
+  Burst* burst = static_cast<Burst*>(p);
+  uint64_t start = threadCpuNs();
+  burn(start + burst->millis * 1'000'000u, start);
+  burst->cpuNs = threadCpuNs() - start;
+  return nullptr;
+}
+
+JNIEXPORT jlong JNICALL Java_dev_jflame_workload_ThreadBirthWorkload_bursts(JNIEnv*, jclass, jint count, jlong millis) {
+  uint64_t total = 0;
+  for (int done = 0; done < count; done += 4) {
+    pthread_t threads[4];
+    Burst bursts[4];
+    int started = 0;
+    for (int i = 0; i < 4 && done + i < count; ++i) {
+      bursts[i] = Burst{static_cast<uint64_t>(millis), 0};
+      if (pthread_create(&threads[i], nullptr, born_burst, &bursts[i]) == 0) ++started;
+    }
+    for (int i = 0; i < started; ++i) {
+      pthread_join(threads[i], nullptr);
+      total += bursts[i].cpuNs;
+    }
+  }
+  return static_cast<jlong>(total);
+}
 
 __attribute__((noinline)) uint64_t mixed_hot70(uint64_t untilNs, uint64_t x) { return burn(untilNs, x) ^ 70; }
 __attribute__((noinline)) uint64_t mixed_hot30(uint64_t untilNs, uint64_t x) { return burn(untilNs, x) ^ 30; }

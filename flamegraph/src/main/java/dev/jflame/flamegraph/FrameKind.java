@@ -18,7 +18,7 @@ public enum FrameKind {
      * {@code libc.so.6}, {@code malloc}.
      */
     NATIVE,
-    /** Kernel code: names ending in {@code _[k]}. */
+    /** Kernel code: names ending in {@code _[k]}, and {@code [kernel]} (kernel frames without names). */
     KERNEL,
     /** A thread or thread state: {@code [main tid=123]}, {@code [GC Thread#0]}, {@code [running]}. */
     THREAD,
@@ -30,7 +30,7 @@ public enum FrameKind {
             "[parked]", "[idle]", "[in_native]", "[in_vm]", "[in_java]", "[new]", "[terminated]");
 
     public static FrameKind of(String name) {
-        if (name.endsWith("_[k]")) {
+        if (name.endsWith("_[k]") || name.equals("[kernel]")) {
             return KERNEL;
         }
         if (name.endsWith(" [native]")) {

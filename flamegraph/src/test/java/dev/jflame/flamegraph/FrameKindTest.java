@@ -22,6 +22,7 @@ class FrameKindTest {
         assertEquals(FrameKind.NATIVE, FrameKind.of("G1ParScanThreadState::trim_queue [libjvm.so]"));
         assertEquals(FrameKind.NATIVE, FrameKind.of("JavaMain [java]"));
         assertEquals(FrameKind.KERNEL, FrameKind.of("__x64_sys_read_[k]"));
+        assertEquals(FrameKind.KERNEL, FrameKind.of("[kernel]"));  // jflame's kernel part without kallsyms names
         assertEquals(FrameKind.THREAD, FrameKind.of("[main tid=123]"));
         assertEquals(FrameKind.THREAD, FrameKind.of("[GC Thread#0]"));
         assertEquals(FrameKind.THREAD, FrameKind.of("[running]"));

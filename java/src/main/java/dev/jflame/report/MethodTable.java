@@ -32,12 +32,55 @@ public final class MethodTable {
         }
     }
 
+    /**
+     * The JVM's garbage collector threads (G1, Parallel, ZGC, Shenandoah), by the thread frame
+     * at the root of their stacks ({@code [GC Thread#0]}, {@code [G1 Conc#0 tid=12]}).
+     */
+    private static final Pattern GC_THREAD = Pattern.compile(
+            "\\[(GC Thread#|G1 |ZWorker|ZDirector|Z[A-Z][a-z]+ |Shenandoah|Parallel GC|VM Periodic Task).*\\]");
+    /** The VM thread's collections: a pause is the VM thread running a GC operation. */
+    private static final Pattern VM_THREAD = Pattern.compile("\\[VM Thread( tid=\\d+)?\\]");
+    private static final Pattern GC_OPERATION = Pattern.compile(
+            "VM_(G1|GC|Collect|Parallel|ZOperation|Shenandoah).*|.*CollectedHeap::do_collection.*");
+    /** JIT compiler threads: {@code [C2 CompilerThread0]}, {@code [C1 CompilerThre]} (15-char comm). */
+    private static final Pattern JIT_THREAD = Pattern.compile("\\[(C[12] Compiler|JVMCI|Sweeper).*\\]");
+
     private final long totalSamples;
     private final List<MethodStats> rows;
+    private long gcSamples;
+    private long jitSamples;
 
     private MethodTable(long totalSamples, List<MethodStats> rows) {
         this.totalSamples = totalSamples;
         this.rows = rows;
+    }
+
+    /** Samples of the GC's threads (and of the VM thread inside a collection). */
+    public long gcSamples() {
+        return gcSamples;
+    }
+
+    /** Samples of the JIT compiler threads. */
+    public long jitSamples() {
+        return jitSamples;
+    }
+
+    /** "GC 12.30%, JIT compilation 2.10% (by thread)", or empty where neither thread kind was sampled. */
+    public String threadKindShares() {
+        if (gcSamples == 0 && jitSamples == 0) {
+            return "";
+        }
+        return String.format(java.util.Locale.ROOT, "GC %.2f%%, JIT compilation %.2f%% (by thread)",
+                percent(gcSamples), percent(jitSamples));
+    }
+
+    private static boolean isGc(List<String> frames) {
+        String root = frames.get(0);
+        if (GC_THREAD.matcher(root).matches()) {
+            return true;
+        }
+        return VM_THREAD.matcher(root).matches()
+                && frames.stream().anyMatch(f -> GC_OPERATION.matcher(FrameLine.of(f).function()).matches());
     }
 
     /**
@@ -46,10 +89,17 @@ public final class MethodTable {
      */
     public static MethodTable of(Profile profile, boolean byLine, boolean byThread) {
         Map<String, Map<String, long[]>> perThread = new HashMap<>();
+        long gc = 0;
+        long jit = 0;
         Set<String> seenInStack = new HashSet<>();
         boolean sawThreadFrame = false;
         for (Stack stack : profile.stacks()) {
             List<String> frames = stack.frames();
+            if (!frames.isEmpty() && isGc(frames)) {
+                gc += stack.count();
+            } else if (!frames.isEmpty() && JIT_THREAD.matcher(frames.get(0)).matches()) {
+                jit += stack.count();
+            }
             int first = 0;
             String thread = ALL_THREADS;
             if (!frames.isEmpty() && THREAD_ROOT.matcher(frames.get(0)).matches()) {
@@ -82,7 +132,10 @@ public final class MethodTable {
         List<MethodStats> rows = new ArrayList<>();
         perThread.forEach((thread, methods) -> methods.forEach(
                 (method, c) -> rows.add(new MethodStats(thread, method, c[0], c[1]))));
-        return new MethodTable(profile.totalSamples(), rows);
+        MethodTable table = new MethodTable(profile.totalSamples(), rows);
+        table.gcSamples = gc;
+        table.jitSamples = jit;
+        return table;
     }
 
     public long totalSamples() {

@@ -18,7 +18,8 @@ public enum TableFormat {
                         r.self(), table.percent(r.self()), r.total(), table.percent(r.total()), r.kind(),
                         withThread ? r.thread() + "  " + r.method() : r.method());
             }
-            out.printf(Locale.ROOT, "%d %s in all%n", table.totalSamples(), units);
+            String shares = table.threadKindShares();
+            out.printf(Locale.ROOT, "%d %s in all%s%n", table.totalSamples(), units, shares.isEmpty() ? "" : "; " + shares);
         }
     },
     csv {
@@ -42,7 +43,8 @@ public enum TableFormat {
     json {
         @Override
         public void write(MethodTable table, List<MethodStats> rows, String units, boolean withThread, PrintWriter out) {
-            out.printf(Locale.ROOT, "{\"units\":%s,\"total\":%d,\"methods\":[", string(units), table.totalSamples());
+            out.printf(Locale.ROOT, "{\"units\":%s,\"total\":%d,\"gc\":%d,\"jit\":%d,\"methods\":[", string(units),
+                    table.totalSamples(), table.gcSamples(), table.jitSamples());
             String separator = "";
             for (MethodStats r : rows) {
                 out.print(separator);

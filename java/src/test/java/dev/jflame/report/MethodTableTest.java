@@ -25,6 +25,26 @@ class MethodTableTest {
     }
 
     @Test
+    void gcAndJitSharesCountTheirThreadsAndTheVmThreadsCollections() throws IOException {
+        MethodTable t = MethodTable.of(parse(String.join("\n",
+                "[GC Thread#0];start_thread [libc.so.6];G1EvacuateRegionsTask::work [libjvm.so] 30",
+                "[G1 Conc#0 tid=12];G1ConcurrentMark::mark [libjvm.so] 10",
+                "[VM Thread];VMThread::run [libjvm.so];VM_G1CollectForAllocation::doit [libjvm.so] 10",
+                "[VM Thread];VMThread::run [libjvm.so];VM_Deoptimize::doit [libjvm.so] 5",
+                "[C2 CompilerThread0];C2Compiler::compile_method [libjvm.so] 15",
+                "[C1 CompilerThre];Compilation::compile_method [libjvm.so] 5",
+                "main;a 25", "")), false, false);
+        assertEquals(50, t.gcSamples());
+        assertEquals(20, t.jitSamples());
+        assertEquals("GC 50.00%, JIT compilation 20.00% (by thread)", t.threadKindShares());
+        StringWriter text = new StringWriter();
+        TableFormat.text.write(t, t.top(MethodTable.Order.self, 3), "samples", false, new PrintWriter(text, true));
+        assertTrue(text.toString().contains("100 samples in all; GC 50.00%, JIT compilation 20.00% (by thread)"),
+                text.toString());
+        assertEquals("", MethodTable.of(parse("main;a 3\n"), false, false).threadKindShares());
+    }
+
+    @Test
     void selfIsTheLeafAndTotalIsAnywhereOnTheStack() throws IOException {
         MethodTable t = MethodTable.of(parse("main;a;b 6\nmain;a 3\nmain;c 1\n"), false, false);
         assertEquals(10, t.totalSamples());

@@ -1,0 +1,144 @@
+#include "stacks/kernel_stack.h"
+
+#include <linux/perf_event.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <ctime>
+#include <vector>
+
+#include "check.h"
+#include "sampling/perf_engine.h"
+#include "symbols/kallsyms.h"
+
+namespace {
+
+// A ring as the kernel writes it: records appended at `head`, wrapping at the end.
+struct Ring {
+  std::vector<uint8_t> data;
+  uint64_t head = 0;
+  explicit Ring(size_t size) : data(size) {}
+  void word(uint64_t value) {
+    std::memcpy(&data[head & (data.size() - 1)], &value, 8);
+    head += 8;
+  }
+  void record(uint32_t type, const std::vector<uint64_t>& body) {
+    perf_event_header h;
+    h.type = type;
+    h.misc = PERF_RECORD_MISC_KERNEL;
+    h.size = static_cast<uint16_t>(8 + body.size() * 8);
+    uint64_t w;
+    std::memcpy(&w, &h, 8);
+    word(w);
+    for (uint64_t v : body) word(v);
+  }
+  void sample(const std::vector<uint64_t>& ips) {
+    std::vector<uint64_t> body{ips.size()};
+    body.insert(body.end(), ips.begin(), ips.end());
+    record(PERF_RECORD_SAMPLE, body);
+  }
+};
+
+const uint64_t kKernelMark = static_cast<uint64_t>(PERF_CONTEXT_KERNEL);
+
+void theNewestSampleIsReadPastOlderOnes() {
+  Ring ring(256);
+  ring.sample({kKernelMark, 0x100, 0x200});
+  ring.sample({});  // an overflow in user mode: no kernel frames
+  ring.sample({kKernelMark, 0x300, 0x400, 0x500});
+  uint64_t ips[8];
+  CHECK_EQ(KernelStacks::newestCallchain(ring.data.data(), 256, 0, ring.head, ips, 8), 3);
+  CHECK_EQ(ips[0], uint64_t{0x300});
+  CHECK_EQ(ips[2], uint64_t{0x500});
+  CHECK_EQ(KernelStacks::newestCallchain(ring.data.data(), 256, 0, ring.head, ips, 2), 2);
+}
+
+void aRecordAcrossTheEndIsReadWhole() {
+  Ring ring(128);
+  ring.head = ring.data.size() - 16;  // the reader consumed everything up to here
+  uint64_t tail = ring.head;
+  ring.sample({kKernelMark, 0x11, 0x22, 0x33, 0x44});  // 48 bytes: wraps after 16
+  uint64_t ips[8];
+  CHECK_EQ(KernelStacks::newestCallchain(ring.data.data(), 128, tail, ring.head, ips, 8), 4);
+  CHECK_EQ(ips[0], uint64_t{0x11});
+  CHECK_EQ(ips[3], uint64_t{0x44});
+}
+
+void aLostNewestSampleGivesNoFrames() {
+  Ring ring(256);
+  ring.sample({kKernelMark, 0x100});
+  ring.record(PERF_RECORD_LOST, {1, 3});
+  uint64_t ips[8];
+  CHECK_EQ(KernelStacks::newestCallchain(ring.data.data(), 256, 0, ring.head, ips, 8), -1);
+  // Nothing new, or a head too far ahead to trust.
+  CHECK_EQ(KernelStacks::newestCallchain(ring.data.data(), 256, ring.head, ring.head, ips, 8), -1);
+  CHECK_EQ(KernelStacks::newestCallchain(ring.data.data(), 256, 0, 1024, ips, 8), -1);
+}
+
+// A real event: a thread that spends its CPU in read() of /dev/zero gets kernel frames,
+// named from kallsyms. Needs what kernel callchains need (root, CAP_PERFMON or
+// perf_event_paranoid <= 1); skipped otherwise.
+Engine* g_engine = nullptr;
+const KernelStacks* g_kernel = nullptr;
+std::atomic<int> g_withFrames{0};
+std::atomic<int> g_signals{0};
+Frame g_frames[KernelStacks::kMaxFrames];
+
+void onSigprof(int, siginfo_t* info, void*) {
+  int tid = static_cast<int>(syscall(SYS_gettid));
+  if (g_engine == nullptr || !g_engine->onSignal(info, tid)) return;
+  g_signals.fetch_add(1);
+  if (g_kernel != nullptr && g_kernel->framesOf(tid, g_frames, KernelStacks::kMaxFrames) > 0) g_withFrames.fetch_add(1);
+}
+
+void aThreadInReadGetsKernelFrames() {
+  Jitter jitter(42);
+  PerfEngine engine(1'000'000, &jitter);
+  std::string why;
+  if (!engine.start(&why)) {
+    std::printf("kernel_stack_test: skipping the live event: %s\n", why.c_str());
+    return;
+  }
+  if (engine.kernelStacks() == nullptr) {
+    std::printf("kernel_stack_test: skipping the live event: %s\n", engine.kernelFramesFact().c_str());
+    return;
+  }
+  struct sigaction action;
+  std::memset(&action, 0, sizeof(action));
+  action.sa_sigaction = onSigprof;
+  action.sa_flags = SA_SIGINFO | SA_RESTART;
+  sigaction(SIGPROF, &action, nullptr);
+  g_engine = &engine;
+  g_kernel = engine.kernelStacks();
+  int tid = static_cast<int>(syscall(SYS_gettid));
+  engine.threadStarted(tid);
+  FILE* zero = std::fopen("/dev/zero", "r");
+  char buffer[1 << 16];
+  // 200 ms of CPU at 1 ms, bounded by wall time on a busy machine.
+  timespec begin, now;
+  clock_gettime(CLOCK_MONOTONIC, &begin);
+  for (;;) {
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (g_signals.load() >= 200 || now.tv_sec - begin.tv_sec > 5) break;
+    if (read(fileno(zero), buffer, sizeof(buffer)) < 0) break;
+  }
+  std::fclose(zero);
+  engine.stop();
+  g_engine = nullptr;
+  std::printf("kernel_stack_test: %d of %d samples with kernel frames; %s\n", g_withFrames.load(), g_signals.load(),
+              engine.kernelFramesFact().c_str());
+  CHECK(g_signals.load() > 50);
+  CHECK(g_withFrames.load() * 2 > g_signals.load());
+}
+
+}  // namespace
+
+int main() {
+  theNewestSampleIsReadPastOlderOnes();
+  aRecordAcrossTheEndIsReadWhole();
+  aLostNewestSampleGivesNoFrames();
+  aThreadInReadGetsKernelFrames();
+  return check::finish("kernel_stack_test");
+}
