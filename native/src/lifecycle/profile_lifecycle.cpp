@@ -400,13 +400,24 @@ bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::
   return true;
 }
 
+bool drainThenDisarm(ThreadRegistry& registry, int drainTimeoutMs) {
+  // Drain first: a handler in flight may have loaded its thread's perf fd or timer id
+  // and be about to ioctl/timer_settime it; released under it, the fd number may already
+  // name another file of the JVM's. Signals raised meanwhile find `enabled` clear and
+  // touch nothing of the engine.
+  if (!sampler::disableAndDrain(drainTimeoutMs)) {
+    // A handler still inside may use any handle: release none (the engine stays armed,
+    // its signals ignored, for the rest of the process; stopSampling refuses new starts).
+    return false;
+  }
+  registry.stop();
+  return true;
+}
+
 bool stopSampling(Agent& agent, std::string* error) {
   agent.checkpoint.stop();  // first: it writes what the rest below stops
   bool drained = true;
-  if (agent.profile.options.timed) {
-    agent.registry.stop();  // no new signals: engine disarmed for every thread
-    drained = sampler::disableAndDrain(kDrainTimeoutMs);
-  }
+  if (agent.profile.options.timed) drained = drainThenDisarm(agent.registry, kDrainTimeoutMs);
   drained = stopEventProfiles(agent) && drained;
   agent.namer.stop();  // before VMDeath returns: it is attached to the JVM
   agent.codeMapWatch.stop();

@@ -11,7 +11,7 @@
 //   start  enable ClassLoad/ClassPrepare/CompiledMethodLoad, create method ids for the
 //          classes already loaded (off the signal path, before any timer is armed), arm
 //          the engine for every thread
-//   stop   disarm every timer, wait for handlers in flight, write the profile, disable
+//   stop   wait for handlers in flight, disarm every timer, write the profile, disable
 //          the events again: the JVM then runs as if no agent were there
 // All of it with the agent's lifecycle mutex held. The signal handler never takes it:
 // stopping clears the sampler's `enabled` flag and waits for handlers in flight before
@@ -26,7 +26,13 @@ bool resolveOutputPath(const std::string& pattern, std::string* path, std::strin
 bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::string& optionText,
                   const std::string& outputPath, bool verbose, std::string* error);
 
-// Disarms every timer and waits for the handlers in flight. False if they did not drain:
+// Ends signal sampling: the handlers stop recording and those in flight are waited for
+// (at most drainTimeoutMs), and only then does the registry disarm the engine for every
+// thread (closing perf fds, deleting timers). False if the handlers did not drain: then
+// nothing is released.
+bool drainThenDisarm(ThreadRegistry& registry, int drainTimeoutMs);
+
+// Waits for the handlers in flight, then disarms every timer. False if they did not drain:
 // then the store must not be read, nor anything freed, and no new start is allowed.
 bool stopSampling(Agent& agent, std::string* error);
 
