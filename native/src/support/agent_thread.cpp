@@ -27,8 +27,19 @@ struct AgentThreads {
   uint64_t endedNs = 0;
 };
 
-AgentThreads& agentThreads() {
-  static AgentThreads* threads = std::make_unique<AgentThreads>().release();
+// A plain global, not a function-local static: that one's guard (a lock taken by
+// __cxa_guard_acquire) would be initialised by whichever caller came first, and
+// isAgentThread() must stay a lock-free read. Created by the first startAgentThread(),
+// before any agent thread exists; nullptr until then means "no agent thread yet".
+std::atomic<AgentThreads*> g_agentThreads{nullptr};
+
+AgentThreads& createAgentThreads() {
+  AgentThreads* threads = g_agentThreads.load(std::memory_order_acquire);
+  if (threads != nullptr) return *threads;
+  auto created = std::make_unique<AgentThreads>();
+  if (g_agentThreads.compare_exchange_strong(threads, created.get(), std::memory_order_acq_rel)) {
+    threads = created.release();  // leaked on purpose, see AgentThreads
+  }
   return *threads;
 }
 
@@ -42,7 +53,7 @@ void* runAgentThread(void* p) {
   Start* start = static_cast<Start*>(p);
   void* (*body)(void*) = start->body;
   void* arg = start->arg;
-  AgentThreads& threads = agentThreads();
+  AgentThreads& threads = *g_agentThreads.load(std::memory_order_acquire);  // set by startAgentThread
   int tid = static_cast<int>(syscall(SYS_gettid));
   std::atomic<uint8_t>* slot = threads.byTid.at(tid);
   if (slot != nullptr) slot->store(1, std::memory_order_release);
@@ -65,6 +76,7 @@ void* runAgentThread(void* p) {
 }  // namespace
 
 int startAgentThread(pthread_t* thread, void* (*body)(void*), void* arg) {
+  createAgentThreads();
   Start start;
   start.body = body;
   start.arg = arg;
@@ -88,12 +100,16 @@ int startAgentThread(pthread_t* thread, void* (*body)(void*), void* arg) {
 }
 
 bool isAgentThread(int tid) {
-  std::atomic<uint8_t>* slot = agentThreads().byTid.at(tid);
+  AgentThreads* threads = g_agentThreads.load(std::memory_order_acquire);
+  if (threads == nullptr) return false;
+  std::atomic<uint8_t>* slot = threads->byTid.at(tid);
   return slot != nullptr && slot->load(std::memory_order_acquire) != 0;
 }
 
 uint64_t agentThreadsCpuNs() {
-  AgentThreads& threads = agentThreads();
+  AgentThreads* created = g_agentThreads.load(std::memory_order_acquire);
+  if (created == nullptr) return 0;
+  AgentThreads& threads = *created;
   std::lock_guard<std::mutex> guard(threads.lock);
   uint64_t total = threads.endedNs;
   for (int tid : threads.running) total += thread_clock::ofThread(tid);
