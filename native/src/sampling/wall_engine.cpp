@@ -174,7 +174,16 @@ void WallEngine::signalThread(int tid, uint64_t weight) {
   if (slot == nullptr) return;
   char state = readState(tid);
   if (state == 0) return;  // exited already
-  if (weight > (UINT64_MAX >> 8)) weight = UINT64_MAX >> 8;
-  slot->store((weight << 8) | static_cast<uint8_t>(state), std::memory_order_release);
-  if (syscall(SYS_tgkill, pid_, tid, signo_) != 0) slot->store(0, std::memory_order_relaxed);
+  // Added to what is still pending, not written over it: a thread that has not yet
+  // taken the previous signal (not scheduled, or the signal blocked a while) gets the
+  // ticks coalesced into one signal, and that sample must count for all of them. The
+  // state is the latest. The handler takes the whole slot with one exchange.
+  uint64_t pending = slot->load(std::memory_order_relaxed);
+  uint64_t next;
+  do {
+    uint64_t total = (pending >> 8) + weight;
+    if (total > (UINT64_MAX >> 8)) total = UINT64_MAX >> 8;
+    next = (total << 8) | static_cast<uint8_t>(state);
+  } while (!slot->compare_exchange_weak(pending, next, std::memory_order_release, std::memory_order_relaxed));
+  if (syscall(SYS_tgkill, pid_, tid, signo_) != 0) slot->store(0, std::memory_order_relaxed);  // exited
 }

@@ -62,8 +62,8 @@ class WallEngine : public Engine {
   const int signo_;
   Jitter& jitter_;
   const int pid_;
-  // (weight << 8) | state letter, set by the sampler before the signal and taken by the
-  // handler; zero means no signal of ours is pending for that tid.
+  // (weight << 8) | state letter, added to by the sampler before each signal and taken
+  // whole by the handler; zero means no signal of ours is pending for that tid.
   TidTable<uint64_t> pending_;
   TidTable<uint8_t> notJava_;
 

@@ -67,10 +67,39 @@ void aSleepingThreadIsSampledByWallClock() {
   g_engine = nullptr;
 }
 
+// Ticks that find the thread's signal still pending (blocked here; in real life a thread
+// the kernel has not scheduled yet) coalesce into one signal, which must carry all their
+// weight: a thread that misses N ticks still stands for N intervals of wall time.
+void ticksCoalescedIntoOneSignalAllCount() {
+  g_sleeping = 0;
+  g_running = 0;
+  g_weight = 0;
+  sigset_t wall, previous;
+  sigemptyset(&wall);
+  sigaddset(&wall, SIGVTALRM);
+  pthread_sigmask(SIG_BLOCK, &wall, &previous);
+  Jitter jitter(7);
+  WallEngine engine(1'000'000, SIGVTALRM, &jitter);
+  g_engine = &engine;
+  std::string error;
+  CHECK(engine.start(&error));
+  engine.threadStarted(static_cast<int>(syscall(SYS_gettid)));
+  timespec pause{0, 300'000'000};  // ~300 ticks; two are enough to tell adding from overwriting
+  while (nanosleep(&pause, &pause) != 0) {
+  }
+  engine.stop();  // joined: no tick after this
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);  // the one pending signal arrives here
+  CHECK_EQ(g_sleeping.load() + g_running.load(), 1);
+  std::printf("one coalesced signal carried weight %llu\n", static_cast<unsigned long long>(g_weight.load()));
+  CHECK(g_weight.load() >= 2);
+  g_engine = nullptr;
+}
+
 }  // namespace
 
 int main() {
   theStateLetterFollowsTheLastParenthesis();
   aSleepingThreadIsSampledByWallClock();
+  ticksCoalescedIntoOneSignalAllCount();
   return check::finish("wall_engine_test");
 }
