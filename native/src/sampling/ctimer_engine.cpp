@@ -70,7 +70,9 @@ void CtimerEngine::release(int timer) { syscall(SYS_timer_delete, timer); }
 bool CtimerEngine::onSignal(const siginfo_t* info, int tid) {
   if (info->si_code != SI_TIMER) return false;
   int timer = handleOf(tid);
-  if (timer < 0) return false;
+  // SI_TIMER alone is any POSIX timer's: an application's own timer raising SIGPROF on
+  // this thread is not a sample (the perf engine likewise checks the fd).
+  if (timer < 0 || info->si_timerid != timer) return false;
   std::atomic<uint64_t>* deadline = deadlines_.at(tid);
   uint64_t now = thread_clock::ofCaller();
   if (deadline != nullptr && now != 0) {
