@@ -128,9 +128,10 @@ int main() {
     measure(fast, 0.5, 100'000, 0.75, 1.06);
   }
   CtimerEngine ctimer(10'000'000, &jitter);
-  // CPU timers expire on the kernel's tick only (4 ms here): over one second a 10 ms timer
-  // loses up to a tick per expiry when the machine is busy, so the lower bound allows it.
-  measure(ctimer, 1.0, 10'000'000, 0.80, 1.07);
+  // CPU timers expire on the kernel's tick only (4 ms here) and only while the thread is
+  // on a CPU at that tick: on a loaded machine (2 cores shared, load 8) 0.70 was seen. The
+  // bounds still catch a dead or doubled timer without failing under load.
+  measure(ctimer, 1.0, 10'000'000, 0.50, 1.10);
   ctimerTakesOnlyItsOwnTimersSignals();
   int result = check::finish("perf_engine_test");
   if (result == 0 && !why.empty()) {
