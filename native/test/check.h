@@ -3,20 +3,22 @@
 // Minimal checking for the native unit tests: assert() vanishes under NDEBUG (Release),
 // these do not. A failed check prints where and what, and the test exits non-zero.
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 
 namespace check {
 
-inline int& failures() {
-  static int count = 0;
-  return count;
-}
+// Atomic: tests check from several threads at once (and from signal handlers, where a
+// lock-free atomic is the only safe counter).
+inline std::atomic<int> g_failures{0};
+
+inline int failures() { return g_failures.load(); }
 
 inline void fail(const char* file, int line, const std::string& what) {
   std::fprintf(stderr, "FAILED %s:%d: %s\n", file, line, what.c_str());
-  ++failures();
+  g_failures.fetch_add(1);
 }
 
 // Call at the end of main().
