@@ -10,10 +10,11 @@
 
 namespace {
 
-size_t pageSize() {
-  static const size_t size = static_cast<size_t>(sysconf(_SC_PAGESIZE));
-  return size;
-}
+// Read when the library loads: a namespace-scope constant needs no guard, while a
+// function-local static takes a lock at its first use, and the handler reads rings with it.
+const size_t g_pageSize = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+
+size_t pageSize() { return g_pageSize; }
 
 size_t mappingBytes() { return (1 + KernelStacks::kDataPages) * pageSize(); }
 

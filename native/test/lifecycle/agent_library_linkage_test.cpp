@@ -46,6 +46,13 @@ void noGuardedStaticOutsideTheseOrdinaryThreadPaths(const ElfImage& image) {
   const char* allowed[] = {
       "_ZGVZN12EventProfile10walkAndAdd",        // alloc/lock JVMTI callbacks, thread_local
       "_ZGVZN12_GLOBAL__N_125withoutTrailingQualifiers",  // readable_name: the writer
+      "_ZGVZN12thread_birth",                    // installing the pthread_create hook
+  };
+  // The static C++ runtime's own: locale facets' ids and locks (<sstream>/<fstream> in the
+  // thread dump and the writers pull them in), never reached from a signal handler.
+  const char* runtime[] = {
+      "_ZGVNSt", "_ZGVZSt", "_ZGVZNSt", "_ZGVZN9__gnu_cxx", "_ZGVZN12_GLOBAL__N_116get_locale_mutex",
+      "_ZGVZN12_GLOBAL__N_122get_locale_cache_mutex",
   };
   ElfImage::Section symtab, strtab;
   CHECK(image.findSectionOfType(SHT_SYMTAB, &symtab) && symtab.data != nullptr);
@@ -59,7 +66,9 @@ void noGuardedStaticOutsideTheseOrdinaryThreadPaths(const ElfImage& image) {
     const char* name = reinterpret_cast<const char*>(strtab.data) + symbol.st_name;
     if (std::strncmp(name, "_ZGV", 4) != 0) continue;
     // jflame's own code only: the static C++ runtime may keep guards of its own.
-    if (std::strncmp(name, "_ZGVZNSt", 8) == 0 || std::strncmp(name, "_ZGVZN9__gnu_cxx", 16) == 0) continue;
+    bool fromRuntime = false;
+    for (const char* prefix : runtime) fromRuntime = fromRuntime || std::strncmp(name, prefix, std::strlen(prefix)) == 0;
+    if (fromRuntime) continue;
     bool ok = false;
     for (const char* prefix : allowed) ok = ok || std::strncmp(name, prefix, std::strlen(prefix)) == 0;
     if (!ok) {
