@@ -66,9 +66,10 @@ void measure(Engine& engine, double seconds, uint64_t intervalNs, double minRati
   std::printf("%s: %d signals for %.0f expected (%.3f), %d foreign\n", engine.name(), g_ours.load(),
               expected, ratio, g_foreign.load());
   CHECK(ratio >= minRatio && ratio <= maxRatio);
-  // One signal may still be pending when threadEnded() closes the event; it is then
-  // rightly not recognised as ours.
-  CHECK(g_foreign.load() <= 1);
+  // A signal may still be pending when threadEnded() closes the event, and at 100 us under
+  // the sanitizers (handlers several times slower) the next overflows may already be raised
+  // too: they are rightly not recognised as ours. A handful at most, never a stream.
+  CHECK(g_foreign.load() <= 4);
   g_engine = nullptr;
 }
 
