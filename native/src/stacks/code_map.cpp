@@ -17,6 +17,7 @@ struct CodeMap::Library {
   uintptr_t loadBias = 0;
   const Elf64_Phdr* programHeaders = nullptr;  // identifies the load while it lasts
   bool isVdso = false;
+  bool isMainProgram = false;  // the loader gives it no name: its path is /proc/self/exe's
   bool loaded = true;
   bool seen = false;  // in the current scan
   std::vector<CodeRange> ranges;
@@ -96,7 +97,8 @@ void CodeMap::addObject(struct dl_phdr_info* info, Scan* scan) {
       isVdso = true;
     }
   }
-  if (path.empty() && !isVdso) path = executablePath();  // the main program has no name here
+  bool isMainProgram = path.empty() && !isVdso;
+  if (isMainProgram) path = executablePath();  // the main program has no name here
 
   for (auto& library : libraries_) {
     if (library->loaded && library->loadBias == info->dlpi_addr && library->programHeaders == info->dlpi_phdr &&
@@ -113,6 +115,7 @@ void CodeMap::addObject(struct dl_phdr_info* info, Scan* scan) {
   library->loadBias = info->dlpi_addr;
   library->programHeaders = info->dlpi_phdr;
   library->isVdso = isVdso;
+  library->isMainProgram = isMainProgram;
   library->seen = true;
 
   // The unwind table is built after dl_iterate_phdr returns (buildTables): inside it the
@@ -169,8 +172,7 @@ void CodeMap::buildTables() {
     // already loaded, so a dlclose by the application meanwhile cannot unmap it. The main
     // program and the vDSO are never unloaded.
     void* pin = nullptr;
-    bool mainProgram = library->path == executablePath();
-    if (!library->isVdso && !mainProgram) {
+    if (!library->isVdso && !library->isMainProgram) {
       pin = dlopen(library->path.c_str(), RTLD_NOLOAD | RTLD_LAZY);
       if (pin == nullptr) {
         library->seen = false;  // unloaded since the scan: forgotten below
