@@ -21,6 +21,7 @@
 #include "store/sample_log.h"
 #include "store/trace_store.h"
 #include "support/monotonic_clock.h"
+#include "support/thread_id.h"
 
 namespace {
 
@@ -93,21 +94,6 @@ struct Sampler {
 
 // Set once, never freed: a SIGPROF may still be pending when the JVM exits.
 std::atomic<Sampler*> g_sampler{nullptr};
-
-// The calling thread's tid, cached per thread: gettid is a system call (~2 us in a VM)
-// and every sample needs it. initial-exec TLS is a fixed offset from the thread pointer:
-// reading it never calls __tls_get_addr, which may allocate for a dlopen'ed library's
-// TLS (see java_thread_env.h), so it is safe in a signal handler. A thread's tid never changes.
-__thread int t_tid __attribute__((tls_model("initial-exec"))) = 0;
-
-int callerTid() {
-  int tid = t_tid;
-  if (tid == 0) {
-    tid = static_cast<int>(syscall(SYS_gettid));
-    t_tid = tid;
-  }
-  return tid;
-}
 
 void sample(Sampler& s, int tid, void* ucontext) {
   int buffer = s.pool->acquire(tid);
