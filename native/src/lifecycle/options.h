@@ -24,7 +24,8 @@ constexpr uint32_t kAllThreadStates = (1u << kThreadStates) - 1;
 //                             on average (default 512k); bare N is bytes
 //   live                      alloc: keep only samples whose object is alive at the dump
 //   lock[=N[ns|us|ms|s]]      also a lock profile: monitor waits of at least N (default 10us)
-//   signal=N                  wall: the signal sent to sampled threads (default SIGVTALRM)
+//   signal=N                  wall, cpu, ctimer: the sampling signal (default SIGVTALRM for wall,
+//                             SIGPROF for the CPU events); refused for itimer
 //   state=S[+S...]            wall: keep only samples in these states (running, sleeping,
 //                             waiting, blocked)
 //   nostate                   wall: no [state] leaf frame
@@ -59,7 +60,7 @@ const char* eventName(EventKind event);
 struct Options {
   EventKind event = EventKind::kCpu;
   uint64_t intervalNs = 10'000'000;  // kDefaultWallIntervalNs for wall unless given
-  int signal = 0;                     // wall: 0 = kDefaultWallSignal
+  int signal = 0;                     // 0: the event's default (samplingSignal)
   bool noState = false;
   uint32_t states = kAllThreadStates; // wall: bit (1 << ThreadState) per state kept
   std::string file = "jflame-%p.collapsed";  // as given; see expandFilePattern()
@@ -92,8 +93,9 @@ const char* actionName(Action action);
 // the profiles they record can be added up, and a second `start` is not a conflict.
 bool sameSampling(const Options& a, const Options& b);
 
-// The signal event=wall sends: SIGVTALRM unless signal= says otherwise.
-int wallSignal(const Options& options);
+// The signal the event's engine raises: signal= if given, else SIGVTALRM for event=wall
+// and SIGPROF for the CPU events.
+int samplingSignal(const Options& options);
 
 // "event=cpu,interval=10ms,depth=2048" plus the flags: the sampling part, for messages.
 std::string describeSampling(const Options& options);

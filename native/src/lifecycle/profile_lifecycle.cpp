@@ -305,7 +305,7 @@ bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::
     agent.jvmName = systemProperty(agent.jvmti, "java.vm.name") + " " +
                     systemProperty(agent.jvmti, "java.vm.version");
   }
-  int signo = options.event == EventKind::kWall ? wallSignal(options) : SIGPROF;
+  int signo = samplingSignal(options);
   if (options.timed && !installHandlers(agent, signo, error)) return false;
 
   Profile& profile = agent.profile;
