@@ -32,6 +32,8 @@ bool sameSampling(const Options& a, const Options& b) {
          a.lines == b.lines && a.nativeStacks == b.nativeStacks && a.kernelFrames == b.kernelFrames && samplingSignal(a) == samplingSignal(b) && a.noState == b.noState && a.states == b.states;
 }
 
+size_t traceStoreFrames(const Options& options) { return static_cast<size_t>(options.stacks) * kFramesPerStack; }
+
 int samplingSignal(const Options& options) {
   if (options.signal != 0) return options.signal;
   return options.event == EventKind::kWall ? SIGVTALRM : SIGPROF;
@@ -100,7 +102,7 @@ std::string findOptionValue(const char* text, const std::string& key) {
 namespace {
 
 const char* const kAllowed =
-    "event, interval, alloc, live, lock, signal, state, nostate, file, depth, threads, lines, nativestacks, "
+    "event, interval, alloc, live, lock, signal, state, nostate, file, depth, stacks, threads, lines, nativestacks, "
     "kernelframes, start, stop, dump, status, livecounts, threaddump, statusfile, accumulate, checkpoint, format, "
     "chunk";
 
@@ -404,6 +406,13 @@ bool parseOptions(const char* text, Options* out, std::string* error) {
       std::string expanded, why;
       if (!expandFilePattern(value, 1, &expanded, &why)) return fail(error, item, "file " + why);
       options.file = value;
+    } else if (key == "stacks") {
+      uint64_t stacks = 0;
+      if (!parseUnsigned(value, UINT64_MAX, &stacks) || stacks < kMinStacks || stacks > kMaxStacks) {
+        return fail(error, item, "stacks must be a whole number from " + std::to_string(kMinStacks) + " to " +
+                                     std::to_string(kMaxStacks));
+      }
+      options.stacks = static_cast<uint32_t>(stacks);
     } else if (key == "depth") {
       uint64_t depth = 0;
       if (!parseUnsigned(value, UINT64_MAX, &depth) || depth < 1 || depth > kMaxDepth) {

@@ -37,6 +37,8 @@ constexpr uint32_t kAllThreadStates = (1u << kThreadStates) - 1;
 //   chunk=N[s|m|h]            JFR: how long one chunk covers (1s..1h, default 10s); each is
 //                             appended to the file, fsync'ed, when it ends
 //   depth=N                   frames kept per stack, leaf end (1..65536, default 2048)
+//   stacks=N                  distinct stacks the profile keeps (1024..1048576, default 65536);
+//                             more are dropped and counted
 //   threads                   a `[NAME tid=N]` root frame per thread
 //   lines                     Java frames end in :LINE
 //   nativestacks=dwarf|fp|off native frames (C/C++, the JVM's own, JNI libraries) at the
@@ -65,6 +67,7 @@ struct Options {
   uint32_t states = kAllThreadStates; // wall: bit (1 << ThreadState) per state kept
   std::string file = "jflame-%p.collapsed";  // as given; see expandFilePattern()
   uint32_t depth = 2048;
+  uint32_t stacks = 65536;  // distinct stacks the trace store keeps (kMinStacks..kMaxStacks)
   bool threads = false;
   bool lines = false;
   NativeStacks nativeStacks = NativeStacks::kDwarf;
@@ -108,6 +111,12 @@ constexpr uint64_t kMinIntervalNs = 10'000;           // 10us
 constexpr uint64_t kDefaultWallIntervalNs = 50'000'000;  // 50ms
 constexpr uint64_t kMaxIntervalNs = 60'000'000'000;   // 60s
 constexpr uint32_t kMaxDepth = 65536;
+constexpr uint32_t kMinStacks = 1024;
+constexpr uint32_t kMaxStacks = 1u << 20;
+// The trace store's frame arena for `options.stacks`: 64 frames a stack on average,
+// reserved, committed only as used (4 Mi frames, 64 MB reserved, at the default).
+constexpr size_t kFramesPerStack = 64;
+size_t traceStoreFrames(const Options& options);
 constexpr uint64_t kMinCheckpointNs = 1'000'000'000;          // 1s
 constexpr uint64_t kMaxCheckpointNs = 24ull * 3600'000'000'000;  // 24h
 constexpr uint64_t kMinChunkNs = 1'000'000'000;        // 1s

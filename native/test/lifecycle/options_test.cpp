@@ -101,6 +101,14 @@ void wallOptionsAreChecked() {
 // An application that owns SIGPROF can still be profiled: the CPU events that choose
 // their signal (perf's F_SETSIG, the POSIX timers' sigev_signo) take signal= too; the
 // process-wide ITIMER_PROF cannot, and says so.
+void theTraceStoreIsSizedByStacks() {
+  CHECK_EQ(parsed("event=cpu").stacks, uint32_t{65536});
+  CHECK_EQ(traceStoreFrames(parsed("event=cpu")), size_t{4} * 1024 * 1024);
+  CHECK_EQ(parsed("stacks=262144").stacks, uint32_t{262144});
+  CHECK_EQ(traceStoreFrames(parsed("stacks=262144")), size_t{16} * 1024 * 1024);
+  CHECK_STR(errorOf("stacks=10"), "invalid option 'stacks=10': stacks must be a whole number from 1024 to 1048576");
+}
+
 void theCpuEventsTakeASignalButItimerRefusesIt() {
   CHECK_EQ(samplingSignal(parsed("event=cpu")), SIGPROF);
   CHECK_EQ(samplingSignal(parsed("event=cpu,signal=40")), 40);
@@ -118,7 +126,7 @@ void theCpuEventsTakeASignalButItimerRefusesIt() {
 
 void unknownOptionListsTheAllowedOnes() {
   CHECK_STR(errorOf("interval=1ms,colour=red"),
-            "invalid option 'colour=red': unknown option 'colour'; allowed: event, interval, alloc, live, lock, signal, state, nostate, file, depth, threads, "
+            "invalid option 'colour=red': unknown option 'colour'; allowed: event, interval, alloc, live, lock, signal, state, nostate, file, depth, stacks, threads, "
             "lines, nativestacks, kernelframes, start, stop, dump, status, livecounts, threaddump, statusfile, accumulate, "
             "checkpoint, format, chunk");
 }
@@ -337,6 +345,7 @@ int main() {
   wallDefaultsToFiftyMillisecondsAndSigvtalrm();
   wallOptionsAreChecked();
   theCpuEventsTakeASignalButItimerRefusesIt();
+  theTraceStoreIsSizedByStacks();
   depthIsBounded();
   flagsTakeNoValue();
   emptyItemsAndRepeatsAreRejected();
