@@ -110,6 +110,8 @@ void CrashGuard::onFault(int sig, siginfo_t* info, void* context) {
     if (target != nullptr && guard->recoverable(context)) {
       slot->store(nullptr, std::memory_order_relaxed);
       guard->recovered_.fetch_add(1, std::memory_order_relaxed);
+      uintptr_t none = 0;
+      guard->firstPc_.compare_exchange_strong(none, faultPc(context), std::memory_order_relaxed);
       // Back to the mask of the faulting code: SIGSEGV/SIGBUS deliverable again, and
       // whatever else sa_mask blocked for this handler unblocked as it was.
       pthread_sigmask(SIG_SETMASK, &static_cast<ucontext_t*>(context)->uc_sigmask, nullptr);

@@ -79,6 +79,9 @@ void faultInsideRunIsRecovered() {
   for (int i = 0; i < 100; ++i) CHECK(!guard().run(tid(), faultingWalk, nullptr));
   CHECK_EQ(guard().recovered(), uint64_t{101});
   CHECK_EQ(g_previousCalls, 0);
+  // The first recovery's pc is kept for the profile's header: where in the JVM it was.
+  uintptr_t walk = reinterpret_cast<uintptr_t>(&faultingWalk);
+  CHECK(guard().firstRecoveredPc() >= walk && guard().firstRecoveredPc() < walk + 64);
 }
 
 void cleanRunReturnsTrue() {
