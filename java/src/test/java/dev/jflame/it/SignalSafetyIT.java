@@ -84,10 +84,13 @@ class SignalSafetyIT {
             assertTrue(own.find(), "the library reported nothing: " + run.stderr());
             long received = Long.parseLong(own.group(1));
             long expected = Long.parseLong(own.group(2));
-            // Its timer is wall-clock and process-wide: every expiry reaches its handler, none ours.
-            assertTrue(received >= expected / 2, event + ": the application got " + received + " of ~" + expected);
+            // Its timer is wall-clock and process-wide: every expiry reaches its handler (counted
+            // with the overruns a loaded machine folds into one signal), none of ours does.
+            assertTrue(received >= expected * 8 / 10, event + ": the application got " + received + " of ~" + expected);
             long samples = Long.parseLong(profile.meta("samples").orElse("0"));
-            assertTrue(samples >= 50, event + ": only " + samples + " samples on signal 40\n" + run.stderr());
+            // CPU-time events: a loaded machine gives the JVM little CPU, so any real number of
+            // samples proves signal 40 carries them (none would arrive if it did not).
+            assertTrue(samples >= 10, event + ": only " + samples + " samples on signal 40\n" + run.stderr());
         }
     }
 
