@@ -29,10 +29,15 @@ const char* actionName(Action action) {
 bool sameSampling(const Options& a, const Options& b) {
   return a.event == b.event && a.timed == b.timed && a.allocBytes == b.allocBytes && a.live == b.live &&
          a.lock == b.lock && a.lockThresholdNs == b.lockThresholdNs && a.intervalNs == b.intervalNs && a.depth == b.depth && a.threads == b.threads &&
-         a.lines == b.lines && a.nativeStacks == b.nativeStacks && a.kernelFrames == b.kernelFrames && wallSignal(a) == wallSignal(b) && a.noState == b.noState && a.states == b.states;
+         a.lines == b.lines && a.nativeStacks == b.nativeStacks && a.kernelFrames == b.kernelFrames && samplingSignal(a) == samplingSignal(b) && a.noState == b.noState && a.states == b.states;
 }
 
-int wallSignal(const Options& options) { return options.signal != 0 ? options.signal : SIGVTALRM; }
+size_t traceStoreFrames(const Options& options) { return static_cast<size_t>(options.stacks) * kFramesPerStack; }
+
+int samplingSignal(const Options& options) {
+  if (options.signal != 0) return options.signal;
+  return options.event == EventKind::kWall ? SIGVTALRM : SIGPROF;
+}
 
 namespace {
 
@@ -97,7 +102,7 @@ std::string findOptionValue(const char* text, const std::string& key) {
 namespace {
 
 const char* const kAllowed =
-    "event, interval, alloc, live, lock, signal, state, nostate, file, depth, threads, lines, nativestacks, "
+    "event, interval, alloc, live, lock, signal, state, nostate, file, depth, stacks, threads, lines, nativestacks, "
     "kernelframes, start, stop, dump, status, livecounts, threaddump, statusfile, accumulate, checkpoint, format, "
     "chunk";
 
@@ -309,6 +314,7 @@ bool parseOptions(const char* text, Options* out, std::string* error) {
   std::vector<std::string> seen;
   std::string intervalItem, chunkItem;
   bool formatGiven = false;
+  std::string signalItem;  // signal= is checked against the event once all are read
   size_t start = 0;
   while (start <= all.size()) {
     size_t comma = all.find(',', start);
@@ -364,16 +370,19 @@ bool parseOptions(const char* text, Options* out, std::string* error) {
       if (!parseUnsigned(value, 1000, &signo) || signo < 1 || signo > 63) {
         return fail(error, item, "signal must be a signal number from 1 to 63");
       }
-      // Signals the JVM or the kernel give a meaning that a sampling handler must not take.
+      // Signals the JVM, glibc or the kernel give a meaning that a sampling handler must
+      // not take (32 and 33: glibc's thread cancellation and set*id broadcast).
       const int kReserved[] = {SIGKILL, SIGSTOP, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGQUIT, SIGPIPE,
-                               SIGPROF, SIGCHLD, SIGTRAP, SIGUSR2, SIGINT, SIGTERM, SIGHUP};
+                               SIGPROF, SIGCHLD, SIGTRAP, SIGUSR2, SIGINT, SIGTERM, SIGHUP, 32, 33};
       for (int reserved : kReserved) {
         if (static_cast<int>(signo) == reserved) {
-          return fail(error, item, "signal " + value + " is used by the JVM, the CPU events or the kernel; "
-                                   "pick another (the default is SIGVTALRM, " + std::to_string(SIGVTALRM) + ")");
+          return fail(error, item, "signal " + value + " is used by the JVM, glibc, the CPU events or the kernel; "
+                                   "pick another (SIGVTALRM, " + std::to_string(SIGVTALRM) +
+                                   ", or a real-time signal such as 40)");
         }
       }
       options.signal = static_cast<int>(signo);
+      signalItem = item;
     } else if (key == "state") {
       uint32_t states = 0;
       for (const std::string& name : splitList(value)) {
@@ -397,6 +406,13 @@ bool parseOptions(const char* text, Options* out, std::string* error) {
       std::string expanded, why;
       if (!expandFilePattern(value, 1, &expanded, &why)) return fail(error, item, "file " + why);
       options.file = value;
+    } else if (key == "stacks") {
+      uint64_t stacks = 0;
+      if (!parseUnsigned(value, UINT64_MAX, &stacks) || stacks < kMinStacks || stacks > kMaxStacks) {
+        return fail(error, item, "stacks must be a whole number from " + std::to_string(kMinStacks) + " to " +
+                                     std::to_string(kMaxStacks));
+      }
+      options.stacks = static_cast<uint32_t>(stacks);
     } else if (key == "depth") {
       uint64_t depth = 0;
       if (!parseUnsigned(value, UINT64_MAX, &depth) || depth < 1 || depth > kMaxDepth) {
@@ -470,13 +486,22 @@ bool parseOptions(const char* text, Options* out, std::string* error) {
   std::string wallOption;
   for (const std::string& k : seen) {
     if (k == "interval") intervalGiven = true;
-    if (k == "signal" || k == "state" || k == "nostate") {
+    if (k == "state" || k == "nostate") {
       wallOnly = true;
       wallOption = k;
     }
   }
   if (wallOnly && (options.event != EventKind::kWall || !options.timed)) {
-    *error = "invalid option '" + wallOption + "': only event=wall takes signal, state and nostate";
+    *error = "invalid option '" + wallOption + "': only event=wall takes state and nostate";
+    return false;
+  }
+  if (options.signal != 0 && !options.timed) {
+    *error = "invalid option '" + signalItem + "': only the sampling events (cpu, ctimer, wall) take a signal";
+    return false;
+  }
+  if (options.signal != 0 && options.event == EventKind::kItimer) {
+    *error = "invalid option '" + signalItem + "': event=itimer always raises SIGPROF (the kernel's ITIMER_PROF "
+             "has no other signal); use event=cpu or event=ctimer with signal=";
     return false;
   }
   if (options.event == EventKind::kWall && !intervalGiven) options.intervalNs = kDefaultWallIntervalNs;

@@ -24,7 +24,8 @@ constexpr uint32_t kAllThreadStates = (1u << kThreadStates) - 1;
 //                             on average (default 512k); bare N is bytes
 //   live                      alloc: keep only samples whose object is alive at the dump
 //   lock[=N[ns|us|ms|s]]      also a lock profile: monitor waits of at least N (default 10us)
-//   signal=N                  wall: the signal sent to sampled threads (default SIGVTALRM)
+//   signal=N                  wall, cpu, ctimer: the sampling signal (default SIGVTALRM for wall,
+//                             SIGPROF for the CPU events); refused for itimer
 //   state=S[+S...]            wall: keep only samples in these states (running, sleeping,
 //                             waiting, blocked)
 //   nostate                   wall: no [state] leaf frame
@@ -36,6 +37,8 @@ constexpr uint32_t kAllThreadStates = (1u << kThreadStates) - 1;
 //   chunk=N[s|m|h]            JFR: how long one chunk covers (1s..1h, default 10s); each is
 //                             appended to the file, fsync'ed, when it ends
 //   depth=N                   frames kept per stack, leaf end (1..65536, default 2048)
+//   stacks=N                  distinct stacks the profile keeps (1024..1048576, default 65536);
+//                             more are dropped and counted
 //   threads                   a `[NAME tid=N]` root frame per thread
 //   lines                     Java frames end in :LINE
 //   nativestacks=dwarf|fp|off native frames (C/C++, the JVM's own, JNI libraries) at the
@@ -59,11 +62,12 @@ const char* eventName(EventKind event);
 struct Options {
   EventKind event = EventKind::kCpu;
   uint64_t intervalNs = 10'000'000;  // kDefaultWallIntervalNs for wall unless given
-  int signal = 0;                     // wall: 0 = kDefaultWallSignal
+  int signal = 0;                     // 0: the event's default (samplingSignal)
   bool noState = false;
   uint32_t states = kAllThreadStates; // wall: bit (1 << ThreadState) per state kept
   std::string file = "jflame-%p.collapsed";  // as given; see expandFilePattern()
   uint32_t depth = 2048;
+  uint32_t stacks = 65536;  // distinct stacks the trace store keeps (kMinStacks..kMaxStacks)
   bool threads = false;
   bool lines = false;
   NativeStacks nativeStacks = NativeStacks::kDwarf;
@@ -92,8 +96,9 @@ const char* actionName(Action action);
 // the profiles they record can be added up, and a second `start` is not a conflict.
 bool sameSampling(const Options& a, const Options& b);
 
-// The signal event=wall sends: SIGVTALRM unless signal= says otherwise.
-int wallSignal(const Options& options);
+// The signal the event's engine raises: signal= if given, else SIGVTALRM for event=wall
+// and SIGPROF for the CPU events.
+int samplingSignal(const Options& options);
 
 // "event=cpu,interval=10ms,depth=2048" plus the flags: the sampling part, for messages.
 std::string describeSampling(const Options& options);
@@ -106,6 +111,12 @@ constexpr uint64_t kMinIntervalNs = 10'000;           // 10us
 constexpr uint64_t kDefaultWallIntervalNs = 50'000'000;  // 50ms
 constexpr uint64_t kMaxIntervalNs = 60'000'000'000;   // 60s
 constexpr uint32_t kMaxDepth = 65536;
+constexpr uint32_t kMinStacks = 1024;
+constexpr uint32_t kMaxStacks = 1u << 20;
+// The trace store's frame arena for `options.stacks`: 64 frames a stack on average,
+// reserved, committed only as used (4 Mi frames, 64 MB reserved, at the default).
+constexpr size_t kFramesPerStack = 64;
+size_t traceStoreFrames(const Options& options);
 constexpr uint64_t kMinCheckpointNs = 1'000'000'000;          // 1s
 constexpr uint64_t kMaxCheckpointNs = 24ull * 3600'000'000'000;  // 24h
 constexpr uint64_t kMinChunkNs = 1'000'000'000;        // 1s

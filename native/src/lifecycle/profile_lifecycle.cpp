@@ -21,8 +21,6 @@
 
 namespace {
 
-constexpr size_t kMaxTraces = 65536;
-constexpr size_t kMaxFrames = 4 * 1024 * 1024;
 constexpr int kDrainTimeoutMs = 2000;
 // How often the code map looks for libraries loaded or unloaded (dl_iterate_phdr's
 // counters: one cheap call when nothing changed).
@@ -305,7 +303,7 @@ bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::
     agent.jvmName = systemProperty(agent.jvmti, "java.vm.name") + " " +
                     systemProperty(agent.jvmti, "java.vm.version");
   }
-  int signo = options.event == EventKind::kWall ? wallSignal(options) : SIGPROF;
+  int signo = samplingSignal(options);
   if (options.timed && !installHandlers(agent, signo, error)) return false;
 
   Profile& profile = agent.profile;
@@ -322,7 +320,9 @@ bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::
   uint64_t walkNs = monotonicNs() - walkStart;
 
   if (!keep) {
-    auto store = std::make_unique<TraceStore>(kMaxTraces, kMaxFrames);
+    // Sized by stacks= (options.h): a table that grows would need a resize no signal
+    // handler may see half done; a full one drops samples and counts them (drop_reasons).
+    auto store = std::make_unique<TraceStore>(options.stacks, traceStoreFrames(options));
     if (!store->ok()) {
       *error = "cannot reserve memory for the trace store";
       return undoStart(agent, StartStep::kEvents);

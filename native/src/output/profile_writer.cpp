@@ -1,5 +1,6 @@
 #include "output/profile_writer.h"
 
+#include <dlfcn.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -15,6 +16,33 @@
 #include "symbols/kallsyms.h"
 #include "symbols/native_frame_names.h"
 #include "symbols/symbols.h"
+
+namespace {
+
+// "N, first at libjvm.so+0x5a1f30 (Symbol)" for the header: each recovery skipped the rest
+// of the JVM code it interrupted (issue: HotSpot itself recovers only SafeFetch), so how
+// many and where the first was are worth a bug report.
+std::string crashRecoveries(const CrashGuard& guard) {
+  uint64_t count = guard.recovered();
+  uintptr_t pc = guard.firstRecoveredPc();
+  if (count == 0 || pc == 0) return std::to_string(count);
+  char where[64];
+  std::snprintf(where, sizeof(where), "0x%lx", static_cast<unsigned long>(pc));
+  std::string text = std::to_string(count) + ", first at " + where;
+  Dl_info info;
+  if (dladdr(reinterpret_cast<void*>(pc), &info) != 0 && info.dli_fname != nullptr) {
+    std::string file = info.dli_fname;
+    size_t slash = file.rfind('/');
+    if (slash != std::string::npos) file = file.substr(slash + 1);
+    std::snprintf(where, sizeof(where), "+0x%lx",
+                  static_cast<unsigned long>(pc - reinterpret_cast<uintptr_t>(info.dli_fbase)));
+    text = std::to_string(count) + ", first at " + file + where;
+    if (info.dli_sname != nullptr) text += std::string(" (") + info.dli_sname + ")";
+  }
+  return text;
+}
+
+}  // namespace
 
 CollapsedWriter collectStacks(Agent& agent, JNIEnv* jni, uint64_t* unknownMethods, const StackCountFn& countOf) {
   Symbols symbols(agent.jvmti, jni, agent.profile.options.lines,
@@ -133,6 +161,8 @@ bool writeTimeProfile(Agent& agent, JNIEnv* jni, const std::string& path, std::s
                                                        std::to_string(agent.namer.alreadyUnloaded()) +
                                                        " were unloaded before the namer saw them)");
   header.extra.emplace_back("crash_guard", agent.guardScope);
+  std::string recoveries = crashRecoveries(agent.guard);
+  header.extra.emplace_back("crash_recoveries", recoveries);
   header.extra.emplace_back("java_threads", agent.javaThreads.ready() ? std::string("told by ") + agent.javaThreads.how()
                                                                       : agent.javaThreadsProblem);
   header.extra.emplace_back("native_stacks", nativeStacksFact(agent));
@@ -142,6 +172,9 @@ bool writeTimeProfile(Agent& agent, JNIEnv* jni, const std::string& path, std::s
   if (profile.options.checkpointNs != 0) header.extra.emplace_back("checkpoint", checkpointFact(agent));
   if (agent.running) agent.watch.check();
   std::string warnings = agent.watch.replacedMessage();
+  if (agent.guard.recovered() != 0) {
+    warnings = "faults recovered in stack walks: " + recoveries + (warnings.empty() ? "" : "; " + warnings);
+  }
   if (!warnings.empty()) header.extra.emplace_back("signal_handler", warnings);
   if (header.event == "cpu" || header.event == "itimer") {
     uint64_t cpuNs = agent.running ? processCpuNs() - profile.cpuAtStartNs : profile.cpuNs;

@@ -34,8 +34,8 @@ int setDeadline(int timer, uint64_t deadlineNs, uint64_t intervalNs) {
 
 }  // namespace
 
-CtimerEngine::CtimerEngine(uint64_t intervalNs, Jitter* jitter)
-    : PerThreadEngine(intervalNs, jitter) {}
+CtimerEngine::CtimerEngine(uint64_t intervalNs, Jitter* jitter, int signo)
+    : PerThreadEngine(intervalNs, jitter), signo_(signo) {}
 
 CtimerEngine::~CtimerEngine() { stop(); }
 
@@ -52,7 +52,7 @@ void CtimerEngine::threadStarted(int tid) {
   sigevent sev;
   std::memset(&sev, 0, sizeof(sev));
   sev.sigev_notify = SIGEV_THREAD_ID;
-  sev.sigev_signo = SIGPROF;
+  sev.sigev_signo = signo_;
   sev.sigev_notify_thread_id = tid;
   int timer = -1;
   if (syscall(SYS_timer_create, thread_clock::of(tid), &sev, &timer) != 0) {

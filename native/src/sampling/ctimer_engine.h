@@ -1,5 +1,6 @@
 #pragma once
 
+#include <signal.h>
 #include <time.h>
 
 #include <cstdint>
@@ -19,17 +20,20 @@
 // glibc only moved timer_create from librt into libc in 2.34.
 class CtimerEngine : public PerThreadEngine {
  public:
-  CtimerEngine(uint64_t intervalNs, Jitter* jitter);
+  // `signo`: the timers' sigev_signo (signal=, for an application that owns SIGPROF).
+  CtimerEngine(uint64_t intervalNs, Jitter* jitter, int signo = SIGPROF);
   ~CtimerEngine() override;
 
   const char* name() const override { return "ctimer"; }
   bool start(std::string* error) override;
   void threadStarted(int tid) override;
   bool onSignal(const siginfo_t* info, int tid) override;
+  int signal() const override { return signo_; }
 
  private:
   // A handle is a kernel timer id.
   void release(int timer) override;
 
+  const int signo_;
   TidTable<uint64_t> deadlines_;   // absolute expiry on the thread's CPU clock (ns)
 };

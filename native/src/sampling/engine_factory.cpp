@@ -11,9 +11,9 @@ std::unique_ptr<Engine> makeEngine(const Options& options, Jitter* jitter, std::
   if (event == EventKind::kCpu && !PerfEngine::available(fallback)) event = EventKind::kCtimer;
   uint64_t intervalNs = options.intervalNs;
   switch (event) {
-    case EventKind::kWall: return std::make_unique<WallEngine>(intervalNs, wallSignal(options), jitter);
-    case EventKind::kCpu: return std::make_unique<PerfEngine>(intervalNs, jitter, options.kernelFrames);
-    case EventKind::kCtimer: return std::make_unique<CtimerEngine>(intervalNs, jitter);
+    case EventKind::kWall: return std::make_unique<WallEngine>(intervalNs, samplingSignal(options), jitter);
+    case EventKind::kCpu: return std::make_unique<PerfEngine>(intervalNs, jitter, options.kernelFrames, samplingSignal(options));
+    case EventKind::kCtimer: return std::make_unique<CtimerEngine>(intervalNs, jitter, samplingSignal(options));
     case EventKind::kItimer: return std::make_unique<ItimerEngine>(intervalNs);
   }
   return nullptr;

@@ -41,12 +41,12 @@ uint64_t shortestPeriod(uint64_t interval) {
 
 }  // namespace
 
-PerfEngine::PerfEngine(uint64_t intervalNs, Jitter* jitter, bool kernelFrames)
-    : PerThreadEngine(intervalNs, jitter), kernelFramesWanted_(kernelFrames) {}
+PerfEngine::PerfEngine(uint64_t intervalNs, Jitter* jitter, bool kernelFrames, int signo)
+    : PerThreadEngine(intervalNs, jitter), signo_(signo), kernelFramesWanted_(kernelFrames) {}
 
 PerfEngine::~PerfEngine() { stop(); }
 
-int PerfEngine::open(int tid, uint64_t firstPeriod, bool kernel, bool callchain) {
+int PerfEngine::open(int tid, uint64_t firstPeriod, bool kernel, bool callchain, int signo) {
   perf_event_attr attr;
   std::memset(&attr, 0, sizeof(attr));
   attr.size = sizeof(attr);
@@ -75,7 +75,7 @@ int PerfEngine::open(int tid, uint64_t firstPeriod, bool kernel, bool callchain)
   owner.pid = tid;
   int flags = fcntl(fd, F_GETFL);
   if (flags < 0 || fcntl(fd, F_SETFL, flags | O_ASYNC) < 0 ||
-      fcntl(fd, F_SETSIG, SIGPROF) < 0 || fcntl(fd, F_SETOWN_EX, &owner) < 0) {
+      fcntl(fd, F_SETSIG, signo) < 0 || fcntl(fd, F_SETOWN_EX, &owner) < 0) {
     int err = errno;
     close(fd);
     return -err;
@@ -198,7 +198,7 @@ void PerfEngine::threadStarted(int tid) {
   uint64_t cpuNow = thread_clock::ofThread(tid);  // 0 if unreadable: the period starts now
   uint64_t deadline = jitter_.firstDeadline(cpuNow, intervalNs_);
   uint64_t first = deadline > cpuNow + kShortestFirstPeriodNs ? deadline - cpuNow : kShortestFirstPeriodNs;
-  int fd = open(tid, first, kernel_, kernelStacks_ != nullptr);
+  int fd = open(tid, first, kernel_, kernelStacks_ != nullptr, signo_);
   if (fd < 0) {
     if (fd != -ESRCH) ++armFailures_;  // ESRCH: the thread is already gone
     return;

@@ -37,8 +37,9 @@
 // the K periods that follow, together with d, last exactly K times the random period.
 class PerfEngine : public PerThreadEngine {
  public:
-  // kernelFrames: record kernel frames where the kernel allows it.
-  PerfEngine(uint64_t intervalNs, Jitter* jitter, bool kernelFrames = true);
+  // kernelFrames: record kernel frames where the kernel allows it. `signo`: the signal
+  // F_SETSIG makes the kernel send (signal=, for an application that owns SIGPROF).
+  PerfEngine(uint64_t intervalNs, Jitter* jitter, bool kernelFrames = true, int signo = SIGPROF);
   ~PerfEngine() override;
 
   // Whether perf_event_open works for this process at all. If not, *why names the errno
@@ -53,6 +54,7 @@ class PerfEngine : public PerThreadEngine {
   void threadEnded(int tid) override;
   void stop() override;
   bool onSignal(const siginfo_t* info, int tid) override;
+  int signal() const override { return signo_; }
 
   // Known after start(): the kernel frames' source, null where there are none.
   const KernelStacks* kernelStacks() const override { return kernelStacks_.get(); }
@@ -62,8 +64,8 @@ class PerfEngine : public PerThreadEngine {
  private:
   // fd, or -errno. `kernel`: the period also runs out in kernel mode (system calls, page
   // faults) and is signalled on the way back to user space. `callchain`: each overflow
-  // also records the kernel part of the callchain (for a ring buffer).
-  static int open(int tid, uint64_t firstPeriod, bool kernel, bool callchain = false);
+  // also records the kernel part of the callchain (for a ring buffer). `signo`: see above.
+  static int open(int tid, uint64_t firstPeriod, bool kernel, bool callchain = false, int signo = SIGPROF);
   // Why there are no kernel frames, from the settings that decide it.
   static std::string whyNoKernelFrames(int err);
 
@@ -76,6 +78,7 @@ class PerfEngine : public PerThreadEngine {
   TidTable<uint64_t> periodSetAt_;     // thread CPU time (ns) when the period was last set
   TidTable<uint64_t> periods_;         // the period in force (ns)
   TidTable<int> untilNewPeriod_;       // signals to go before the next random period
+  const int signo_;
   bool kernel_ = false;  // counting kernel time too: allowed where perf_event_paranoid < 2 or privileged
   const bool kernelFramesWanted_;
   std::string noKernelFrames_;                 // why not, when kernelStacks_ is null

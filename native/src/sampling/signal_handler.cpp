@@ -1,6 +1,7 @@
 #include "sampling/signal_handler.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -21,6 +22,7 @@
 #include "store/sample_log.h"
 #include "store/trace_store.h"
 #include "support/monotonic_clock.h"
+#include "support/thread_id.h"
 
 namespace {
 
@@ -81,6 +83,28 @@ class BufferPool {
   MappedMemory pcs_;
 };
 
+// The pool holds about kBuffersPerCpu buffers for each CPU the process may run on: one
+// per handler running at once, with room for handlers preempted midway. Bounded in
+// memory whatever the host (kMaxPoolBytes: 64 MiB, reached only with very deep stacks),
+// but never fewer than kFewestBuffers; a handler that finds none counts a drop.
+constexpr uint64_t kBuffersPerCpu = 4;
+constexpr uint64_t kMinBuffers = 8;
+constexpr uint64_t kFewestBuffers = 4;
+constexpr uint64_t kMaxPoolBytes = 64ull << 20;
+
+// The CPUs this process may run on (taskset, a container's cpuset), not the host's:
+// a 2-CPU container on a 64-CPU host would otherwise commit 32 times the memory.
+uint32_t allowedCpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof(set), &set) == 0) {
+    int count = CPU_COUNT(&set);
+    if (count > 0) return static_cast<uint32_t>(count);
+  }
+  long online = sysconf(_SC_NPROCESSORS_ONLN);  // more than 1024 CPUs, or no affinity
+  return online > 0 ? static_cast<uint32_t>(online) : 1;
+}
+
 struct Sampler {
   SamplerConfig config;
   StackWalker walker;  // from config
@@ -93,21 +117,6 @@ struct Sampler {
 
 // Set once, never freed: a SIGPROF may still be pending when the JVM exits.
 std::atomic<Sampler*> g_sampler{nullptr};
-
-// The calling thread's tid, cached per thread: gettid is a system call (~2 us in a VM)
-// and every sample needs it. initial-exec TLS is a fixed offset from the thread pointer:
-// reading it never calls __tls_get_addr, which may allocate for a dlopen'ed library's
-// TLS (see java_thread_env.h), so it is safe in a signal handler. A thread's tid never changes.
-__thread int t_tid __attribute__((tls_model("initial-exec"))) = 0;
-
-int callerTid() {
-  int tid = t_tid;
-  if (tid == 0) {
-    tid = static_cast<int>(syscall(SYS_gettid));
-    t_tid = tid;
-  }
-  return tid;
-}
 
 void sample(Sampler& s, int tid, void* ucontext) {
   int buffer = s.pool->acquire(tid);
@@ -233,12 +242,10 @@ bool configure(const SamplerConfig& config, std::string* error) {
     *error = "the sampler is not installed, or still enabled";
     return false;
   }
-  long cpus = sysconf(_SC_NPROCESSORS_CONF);
-  uint32_t buffers = static_cast<uint32_t>(cpus > 0 ? cpus : 1) * 4;
-  if (buffers < 16) buffers = 16;
   // depth + 1 for the probe frame, + 1 for [broken_native_stack], + 3 for the state,
   // [truncated] and thread root frames.
   uint32_t frames = config.depth + 5;
+  uint32_t buffers = bufferCount(allowedCpus(), frames);
   if (s->pool == nullptr || s->poolFrames < frames) {
     auto pool = std::make_unique<BufferPool>(buffers, frames);
     if (!pool->ok()) {
@@ -279,6 +286,19 @@ bool disableAndDrain(int timeoutMs) {
     nanosleep(&pause, nullptr);
   }
   return true;
+}
+
+uint32_t bufferCount(uint32_t cpus, uint32_t framesPerBuffer) {
+  uint64_t buffers = static_cast<uint64_t>(cpus) * kBuffersPerCpu;
+  if (buffers < kMinBuffers) buffers = kMinBuffers;
+  uint64_t fit = kMaxPoolBytes / bufferBytes(framesPerBuffer);
+  if (buffers > fit) buffers = fit;
+  return static_cast<uint32_t>(buffers < kFewestBuffers ? kFewestBuffers : buffers);
+}
+
+uint64_t bufferBytes(uint32_t framesPerBuffer) {
+  return static_cast<uint64_t>(framesPerBuffer) * (sizeof(AgctFrame) + sizeof(Frame)) +
+         kMaxNativeFrames * sizeof(uintptr_t) + sizeof(std::atomic<int>);
 }
 
 uint64_t signalsReceived() {

@@ -61,6 +61,11 @@ void enable();
 // the handlers drained; after that the store may be read and the engine freed.
 bool disableAndDrain(int timeoutMs);
 
+// The sample buffers configure() commits: how many for `cpus` CPUs the process may run
+// on, and the bytes of one buffer of `framesPerBuffer` frames.
+uint32_t bufferCount(uint32_t cpus, uint32_t framesPerBuffer);
+uint64_t bufferBytes(uint32_t framesPerBuffer);
+
 // Signals the handler took while enabled, since the last configure().
 uint64_t signalsReceived();
 

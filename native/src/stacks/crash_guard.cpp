@@ -7,6 +7,8 @@
 
 #include <cstring>
 
+#include "support/thread_id.h"
+
 namespace {
 
 // Plain storage: the handlers run until the process is gone, past static destructors.
@@ -32,15 +34,22 @@ bool CrashGuard::install() {
   if (!active_.ok()) return false;
   CrashGuard* expected = nullptr;
   if (!g_guard.compare_exchange_strong(expected, this)) return false;
+  if (sigaction(SIGSEGV, nullptr, &g_previousSegv) != 0 || sigaction(SIGBUS, nullptr, &g_previousBus) != 0) {
+    return false;
+  }
   struct sigaction action;
   std::memset(&action, 0, sizeof(action));
   action.sa_sigaction = onFault;
   // SA_NODEFER is not used: the previous handler expects the signal blocked while it
-  // runs, as the kernel would have done for it.
+  // runs, as the kernel would have done for it. For the same reason each runs under the
+  // previous handler's mask (HotSpot's blocks nearly every signal): the kernel blocks
+  // it from the fault on, so no sampling signal nests before the JVM's handler, and
+  // chain() needs no rt_sigprocmask of its own.
   action.sa_flags = SA_SIGINFO | SA_RESTART | SA_ONSTACK;
-  sigemptyset(&action.sa_mask);
-  if (sigaction(SIGSEGV, &action, &g_previousSegv) != 0) return false;
-  if (sigaction(SIGBUS, &action, &g_previousBus) != 0) {
+  action.sa_mask = g_previousSegv.sa_mask;
+  if (sigaction(SIGSEGV, &action, nullptr) != 0) return false;
+  action.sa_mask = g_previousBus.sa_mask;
+  if (sigaction(SIGBUS, &action, nullptr) != 0) {
     sigaction(SIGSEGV, &g_previousSegv, nullptr);
     return false;
   }
@@ -75,7 +84,7 @@ bool CrashGuard::run(int tid, void (*fn)(void*), void* arg) {
     return true;
   }
   // The signal mask is not saved (that would cost a system call per sample); onFault
-  // unblocks SIGSEGV/SIGBUS itself before jumping back.
+  // restores the faulting code's mask itself before jumping back.
   sigjmp_buf target;
   if (sigsetjmp(target, 0) != 0) {
     slot->store(nullptr, std::memory_order_relaxed);
@@ -90,20 +99,22 @@ bool CrashGuard::run(int tid, void (*fn)(void*), void* arg) {
 }
 
 void CrashGuard::onFault(int sig, siginfo_t* info, void* context) {
+  // Every fault the JVM takes for itself (implicit null checks, polls, stack banging)
+  // comes through here: the common path, chaining, makes no system call (cached tid,
+  // the mask set by the kernel from sa_mask).
   CrashGuard* guard = g_guard.load(std::memory_order_acquire);
   if (guard != nullptr) {
     int savedErrno = errno;
-    int tid = static_cast<int>(syscall(SYS_gettid));
-    std::atomic<sigjmp_buf*>* slot = guard->active_.at(tid);
+    std::atomic<sigjmp_buf*>* slot = guard->active_.at(callerTid());
     sigjmp_buf* target = slot != nullptr ? slot->load(std::memory_order_relaxed) : nullptr;
     if (target != nullptr && guard->recoverable(context)) {
       slot->store(nullptr, std::memory_order_relaxed);
       guard->recovered_.fetch_add(1, std::memory_order_relaxed);
-      sigset_t faults;
-      sigemptyset(&faults);
-      sigaddset(&faults, SIGSEGV);
-      sigaddset(&faults, SIGBUS);
-      pthread_sigmask(SIG_UNBLOCK, &faults, nullptr);
+      uintptr_t none = 0;
+      guard->firstPc_.compare_exchange_strong(none, faultPc(context), std::memory_order_relaxed);
+      // Back to the mask of the faulting code: SIGSEGV/SIGBUS deliverable again, and
+      // whatever else sa_mask blocked for this handler unblocked as it was.
+      pthread_sigmask(SIG_SETMASK, &static_cast<ucontext_t*>(context)->uc_sigmask, nullptr);
       errno = savedErrno;
       siglongjmp(*target, 1);
     }
@@ -114,12 +125,10 @@ void CrashGuard::onFault(int sig, siginfo_t* info, void* context) {
 
 void CrashGuard::chain(int sig, siginfo_t* info, void* context) {
   struct sigaction& previous = sig == SIGBUS ? g_previousBus : g_previousSegv;
+  // Our handler runs under the previous handler's sa_mask (install()): it gets the mask
+  // the kernel would have given it.
   if ((previous.sa_flags & SA_SIGINFO) != 0 && previous.sa_sigaction != nullptr) {
-    // Run it with the mask the kernel would have given it.
-    sigset_t old;
-    pthread_sigmask(SIG_BLOCK, &previous.sa_mask, &old);
     previous.sa_sigaction(sig, info, context);
-    pthread_sigmask(SIG_SETMASK, &old, nullptr);
     return;
   }
   if (previous.sa_handler == SIG_IGN && info->si_code <= 0) return;  // sent, and ignored
@@ -135,8 +144,5 @@ void CrashGuard::chain(int sig, siginfo_t* info, void* context) {
     if (info->si_code <= 0) raise(sig);
     return;
   }
-  sigset_t old;
-  pthread_sigmask(SIG_BLOCK, &previous.sa_mask, &old);
   previous.sa_handler(sig);
-  pthread_sigmask(SIG_SETMASK, &old, nullptr);
 }

@@ -52,6 +52,10 @@ class CrashGuard {
   bool run(int tid, void (*fn)(void*), void* arg);
 
   uint64_t recovered() const { return recovered_.load(std::memory_order_relaxed); }
+  // The pc of the first fault recovered, 0 if none: for the profile's header and the
+  // summary on stderr (a recovery skips the rest of the JVM's code it interrupted, so
+  // each one is worth knowing about).
+  uintptr_t firstRecoveredPc() const { return firstPc_.load(std::memory_order_relaxed); }
 
  private:
   static void onFault(int sig, siginfo_t* info, void* context);
@@ -68,4 +72,5 @@ class CrashGuard {
   uintptr_t foreignPcs_[kMaxForeignPcs] = {};
   int foreignPcCount_ = 0;
   std::atomic<uint64_t> recovered_{0};
+  std::atomic<uintptr_t> firstPc_{0};
 };

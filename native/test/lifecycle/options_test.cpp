@@ -79,11 +79,11 @@ void wallDefaultsToFiftyMillisecondsAndSigvtalrm() {
   Options wall = parsed("event=wall");
   CHECK(wall.event == EventKind::kWall);
   CHECK(wall.intervalNs == 50'000'000);
-  CHECK(wallSignal(wall) == SIGVTALRM);
+  CHECK(samplingSignal(wall) == SIGVTALRM);
   CHECK(wall.states == kAllThreadStates);
   CHECK(parsed("event=wall,interval=5ms").intervalNs == 5'000'000);
   CHECK(parsed("event=cpu").intervalNs == 10'000'000);
-  CHECK(wallSignal(parsed("event=wall,signal=34")) == 34);
+  CHECK(samplingSignal(parsed("event=wall,signal=34")) == 34);
   CHECK_STR(describeSampling(parsed("event=wall,state=running+blocked,nostate")),
             "event=wall,interval=50ms,depth=2048,nostate,state=running+blocked");
 }
@@ -95,13 +95,38 @@ void wallOptionsAreChecked() {
   CHECK(errorOf("event=wall,signal=27").find("used by the JVM") != std::string::npos);
   CHECK(errorOf("event=wall,signal=11").find("used by the JVM") != std::string::npos);
   CHECK(errorOf("event=wall,signal=99").find("from 1 to 63") != std::string::npos);
-  CHECK_STR(errorOf("event=cpu,nostate"), "invalid option 'nostate': only event=wall takes signal, state and nostate");
-  CHECK(errorOf("signal=26").find("only event=wall") != std::string::npos);
+  CHECK_STR(errorOf("event=cpu,nostate"), "invalid option 'nostate': only event=wall takes state and nostate");
+}
+
+// An application that owns SIGPROF can still be profiled: the CPU events that choose
+// their signal (perf's F_SETSIG, the POSIX timers' sigev_signo) take signal= too; the
+// process-wide ITIMER_PROF cannot, and says so.
+void theTraceStoreIsSizedByStacks() {
+  CHECK_EQ(parsed("event=cpu").stacks, uint32_t{65536});
+  CHECK_EQ(traceStoreFrames(parsed("event=cpu")), size_t{4} * 1024 * 1024);
+  CHECK_EQ(parsed("stacks=262144").stacks, uint32_t{262144});
+  CHECK_EQ(traceStoreFrames(parsed("stacks=262144")), size_t{16} * 1024 * 1024);
+  CHECK_STR(errorOf("stacks=10"), "invalid option 'stacks=10': stacks must be a whole number from 1024 to 1048576");
+}
+
+void theCpuEventsTakeASignalButItimerRefusesIt() {
+  CHECK_EQ(samplingSignal(parsed("event=cpu")), SIGPROF);
+  CHECK_EQ(samplingSignal(parsed("event=cpu,signal=40")), 40);
+  CHECK_EQ(samplingSignal(parsed("event=ctimer,signal=40")), 40);
+  CHECK_EQ(samplingSignal(parsed("signal=26")), 26);
+  CHECK_STR(errorOf("event=itimer,signal=40"),
+            "invalid option 'signal=40': event=itimer always raises SIGPROF (the kernel's ITIMER_PROF "
+            "has no other signal); use event=cpu or event=ctimer with signal=");
+  CHECK_STR(errorOf("event=alloc,signal=40"),
+            "invalid option 'signal=40': only the sampling events (cpu, ctimer, wall) take a signal");
+  // glibc's own (SIGCANCEL, SIGSETXID): taking them would break thread cancellation and setuid.
+  CHECK(errorOf("event=cpu,signal=32").find("used by") != std::string::npos);
+  CHECK(errorOf("event=cpu,signal=33").find("used by") != std::string::npos);
 }
 
 void unknownOptionListsTheAllowedOnes() {
   CHECK_STR(errorOf("interval=1ms,colour=red"),
-            "invalid option 'colour=red': unknown option 'colour'; allowed: event, interval, alloc, live, lock, signal, state, nostate, file, depth, threads, "
+            "invalid option 'colour=red': unknown option 'colour'; allowed: event, interval, alloc, live, lock, signal, state, nostate, file, depth, stacks, threads, "
             "lines, nativestacks, kernelframes, start, stop, dump, status, livecounts, threaddump, statusfile, accumulate, "
             "checkpoint, format, chunk");
 }
@@ -290,7 +315,7 @@ void badAllocAndLockValuesAreRejected() {
   CHECK_STR(errorOf("event=alloc,lock,interval=1m"),
             "invalid option 'interval=1m': with event=alloc and lock both, give alloc=SIZE and lock=TIME instead");
   CHECK_STR(errorOf("event=alloc,state=running"),
-            "invalid option 'state': only event=wall takes signal, state and nostate");
+            "invalid option 'state': only event=wall takes state and nostate");
 }
 
 void kindFilesAreNamedBeforeTheExtension() {
@@ -319,6 +344,8 @@ int main() {
   nativeStacksChoosesTheUnwinder();
   wallDefaultsToFiftyMillisecondsAndSigvtalrm();
   wallOptionsAreChecked();
+  theCpuEventsTakeASignalButItimerRefusesIt();
+  theTraceStoreIsSizedByStacks();
   depthIsBounded();
   flagsTakeNoValue();
   emptyItemsAndRepeatsAreRejected();

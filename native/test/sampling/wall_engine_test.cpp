@@ -35,7 +35,7 @@ void theStateLetterFollowsTheLastParenthesis() {
   CHECK_EQ(WallEngine::parseState(cut, sizeof(cut) - 1), 0);
 }
 
-// A sleeping thread is signalled about once per interval, seen as sleeping, weight 1;
+// A sleeping thread is signalled about once per interval, seen as sleeping;
 // stop() returns promptly and nothing is signalled after it.
 void aSleepingThreadIsSampledByWallClock() {
   struct sigaction action;
@@ -65,10 +65,15 @@ void aSleepingThreadIsSampledByWallClock() {
   // that stalls or signals twice per tick.
   double ticks = static_cast<double>(end.tv_sec - begin.tv_sec) * 100.0 +
                  static_cast<double>(end.tv_nsec - begin.tv_nsec) / 1e7;
-  std::printf("wall: %d signals in %.0f intervals\n", seen, ticks);
-  CHECK(seen >= 10 && seen >= ticks * 0.4 && seen <= ticks * 1.2 + 2);
-  CHECK(g_sleeping.load() >= seen * 8 / 10);
-  CHECK_EQ(g_weight.load(), static_cast<uint64_t>(seen));
+  // Weights, not signals: ticks that found the last signal still pending (the thread not
+  // yet scheduled, likely under load) ride on one signal with their weights added.
+  double weight = static_cast<double>(g_weight.load());
+  std::printf("wall: %d signals of weight %.0f in %.0f intervals\n", seen, weight, ticks);
+  CHECK(seen >= 10 && weight >= ticks * 0.4 && weight <= ticks * 1.2 + 2);
+  CHECK(g_weight.load() >= static_cast<uint64_t>(seen));
+  // Mostly asleep: a thread just woken from a sleep may still wait for a CPU (R) on a
+  // loaded machine.
+  CHECK(g_sleeping.load() >= seen / 2);
   int after = seen;
   timespec pause{0, 50'000'000};
   nanosleep(&pause, nullptr);

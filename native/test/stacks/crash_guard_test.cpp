@@ -3,7 +3,9 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -11,6 +13,12 @@
 #include <cstring>
 
 #include "check.h"
+
+#if defined(__x86_64__)
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#endif
 
 namespace {
 
@@ -20,8 +28,10 @@ volatile sig_atomic_t g_previousCalls = 0;
 void* volatile g_previousAddr = nullptr;
 volatile int g_previousSig = 0;
 volatile uintptr_t g_previousPc = 0;
+volatile sig_atomic_t g_countSyscalls = 0;  // aFaultOutsideRunCostsNoSystemCall
 
 void previousHandler(int sig, siginfo_t* info, void* context) {
+  g_countSyscalls = 0;  // the guard's part of this fault ends here
   ++g_previousCalls;
   g_previousAddr = info->si_addr;
   g_previousSig = sig;
@@ -50,7 +60,9 @@ CrashGuard& guard() {
     std::memset(&action, 0, sizeof(action));
     action.sa_sigaction = previousHandler;
     action.sa_flags = SA_SIGINFO;
+    // As HotSpot's: other signals blocked while it runs (it blocks nearly all).
     sigemptyset(&action.sa_mask);
+    sigaddset(&action.sa_mask, SIGPROF);
     sigaction(SIGSEGV, &action, nullptr);
     sigaction(SIGBUS, &action, nullptr);
     static CrashGuard g;
@@ -67,6 +79,9 @@ void faultInsideRunIsRecovered() {
   for (int i = 0; i < 100; ++i) CHECK(!guard().run(tid(), faultingWalk, nullptr));
   CHECK_EQ(guard().recovered(), uint64_t{101});
   CHECK_EQ(g_previousCalls, 0);
+  // The first recovery's pc is kept for the profile's header: where in the JVM it was.
+  uintptr_t walk = reinterpret_cast<uintptr_t>(&faultingWalk);
+  CHECK(guard().firstRecoveredPc() >= walk && guard().firstRecoveredPc() < walk + 64);
 }
 
 void cleanRunReturnsTrue() {
@@ -136,6 +151,72 @@ void faultsOutsideTheWalkersCodeAreChainedEvenInsideRun() {
   guard().protectOnlyCodeIn(0, 0, nullptr, 0);
 }
 
+// The kernel runs a handler with its sa_mask blocked; the guard, in front of the JVM's
+// handler, must block the same, or a sampling signal can nest between the fault and the
+// JVM's handler.
+void theGuardRunsUnderThePreviousHandlersMask() {
+  guard();
+  struct sigaction current;
+  CHECK(sigaction(SIGSEGV, nullptr, &current) == 0);
+  CHECK(sigismember(&current.sa_mask, SIGPROF) == 1);
+}
+
+#if defined(__x86_64__)
+volatile sig_atomic_t g_syscalls = 0;
+
+// seccomp's SECCOMP_RET_TRAP: the system call is not made, a SIGSYS says which it was.
+void onSigsys(int, siginfo_t*, void* context) {
+  if (g_countSyscalls) ++g_syscalls;
+  static_cast<ucontext_t*>(context)->uc_mcontext.gregs[REG_RAX] = 0;  // "succeeded"
+}
+
+// Every fault the JVM takes for its own purposes (implicit null checks, polls) passes the
+// guard first: outside run() it must cost no system call (gettid, rt_sigprocmask).
+void aFaultOutsideRunCostsNoSystemCall() {
+  guard();
+  pid_t child = fork();
+  if (child == 0) {
+    struct sigaction action;
+    std::memset(&action, 0, sizeof(action));
+    action.sa_sigaction = onSigsys;
+    action.sa_flags = SA_SIGINFO;
+    sigaction(SIGSYS, &action, nullptr);
+    // A first fault, not counted: a thread's first one may cache its tid.
+    if (sigsetjmp(g_previousTarget, 0) == 0) faultingWalk(nullptr);
+    sigset_t segv;
+    sigemptyset(&segv);
+    sigaddset(&segv, SIGSEGV);
+    sigprocmask(SIG_UNBLOCK, &segv, nullptr);
+    sock_filter filter[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, arch)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_rt_sigprocmask, 2, 0),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_gettid, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP),
+    };
+    sock_fprog program{static_cast<unsigned short>(sizeof(filter) / sizeof(filter[0])), filter};
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program) != 0) {
+      _exit(99);
+    }
+    g_countSyscalls = 1;
+    if (sigsetjmp(g_previousTarget, 0) == 0) faultingWalk(nullptr);
+    _exit(g_syscalls);
+  }
+  int status = 0;
+  CHECK(waitpid(child, &status, 0) == child);
+  CHECK(WIFEXITED(status));
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 99) {
+    std::printf("seccomp unavailable: system calls per fault not checked\n");
+    return;
+  }
+  std::printf("system calls in the guard for a fault outside run(): %d\n", WEXITSTATUS(status));
+  CHECK_EQ(WEXITSTATUS(status), 0);
+}
+#endif
+
 }  // namespace
 
 int main() {
@@ -144,5 +225,9 @@ int main() {
   faultOutsideRunGoesToThePreviousHandler();
   busErrorOutsideRunIsChainedToo();
   faultsOutsideTheWalkersCodeAreChainedEvenInsideRun();
+  theGuardRunsUnderThePreviousHandlersMask();
+#if defined(__x86_64__)
+  aFaultOutsideRunCostsNoSystemCall();
+#endif
   return check::finish("crash_guard_test");
 }

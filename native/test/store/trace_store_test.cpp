@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "check.h"
+#include "lifecycle/options.h"
 
 namespace {
 
@@ -233,7 +234,30 @@ void prefaultingWhileWritersAddChangesNothing() {
   });
 }
 
+// A long profile with `lines` (or a JFR-like hour) meets hundreds of thousands of distinct
+// stacks: sized by the stacks= option, the store keeps 200,000 of 20 frames, none dropped,
+// with the arena prefaulted ahead as the method namer does while sampling runs.
+void twoHundredThousandDistinctStacksFitInAStoreSizedForThem() {
+  Options options;
+  std::string error;
+  CHECK(parseOptions("stacks=262144", &options, &error));
+  TraceStore store(options.stacks, traceStoreFrames(options));
+  CHECK(store.ok());
+  store.prefault();
+  const uint32_t kStacks = 200'000;
+  uint32_t counted = 0;
+  for (uint32_t id = 0; id < kStacks; ++id) {
+    std::vector<Frame> frames = traceFor(id, 20);
+    if (store.add(frames.data(), 20) == TraceStore::Result::kCounted) ++counted;
+    if (id % 10'000 == 0) store.prefault();
+  }
+  CHECK_EQ(counted, kStacks);
+  CHECK_EQ(store.droppedTotal(), uint64_t{0});
+  CHECK_EQ(store.distinctTraces(), static_cast<size_t>(kStacks));
+}
+
 int main() {
+  twoHundredThousandDistinctStacksFitInAStoreSizedForThem();
   newTracesAreListedOnceWhileWritersAdd();
   concurrentInsertsCountExactly();
   framesAreStoredAsGiven();

@@ -11,6 +11,8 @@ import dev.jflame.workload.NativeLibraryWorkload;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,9 +27,13 @@ class SignalSafetyIT {
     Path dir;
 
     private AgentRun runWithLibrary(String behaviour, String millis) throws Exception {
+        return runWithLibrary(behaviour, millis, "event=cpu,interval=1ms");
+    }
+
+    private AgentRun runWithLibrary(String behaviour, String millis, String agentOptions) throws Exception {
         String library = System.getProperty("jflame.hostileNative");
         assertTrue(library != null, "system property jflame.hostileNative is not set (run the tests through Maven)");
-        AgentRun run = AgentRun.run(dir, "event=cpu,interval=1ms", Map.of("JFLAME_HOSTILE", behaviour),
+        AgentRun run = AgentRun.run(dir, agentOptions, Map.of("JFLAME_HOSTILE", behaviour),
                 NativeLibraryWorkload.class, library, millis);
         assertEquals(0, run.exitCode(), run.stderr());
         return run;
@@ -60,6 +66,32 @@ class SignalSafetyIT {
         assertTrue(run.stderr().contains("another handler replaced jflame's for signal"), run.stderr());
         String header = run.profile().meta("signal_handler").orElse("");
         assertTrue(header.contains("SIGPROF"), "no signal_handler header: " + run.profile().metadata());
+    }
+
+    /**
+     * An application that owns SIGPROF (its handler, its own timer) is profiled on another
+     * signal: signal= moves the CPU events off SIGPROF (perf's F_SETSIG, the timers'
+     * sigev_signo), and the application keeps every signal of its own.
+     */
+    @Test
+    void applicationOwningSigprofIsProfiledOnAnotherSignal() throws Exception {
+        for (String event : List.of("cpu", "ctimer")) {
+            AgentRun run = runWithLibrary("own-sigprof", "1500", "event=" + event + ",interval=5ms,signal=40");
+            Profile profile = run.profile();
+            assertTrue(!run.stderr().contains("another handler replaced"), run.stderr());
+            assertTrue(profile.meta("signal_handler").isEmpty(), "signal_handler header: " + profile.metadata());
+            Matcher own = Pattern.compile("own-sigprof: (\\d+) signals for about (\\d+) expected").matcher(run.stderr());
+            assertTrue(own.find(), "the library reported nothing: " + run.stderr());
+            long received = Long.parseLong(own.group(1));
+            long expected = Long.parseLong(own.group(2));
+            // Its timer is wall-clock and process-wide: every expiry reaches its handler (counted
+            // with the overruns a loaded machine folds into one signal), none of ours does.
+            assertTrue(received >= expected * 8 / 10, event + ": the application got " + received + " of ~" + expected);
+            long samples = Long.parseLong(profile.meta("samples").orElse("0"));
+            // CPU-time events: a loaded machine gives the JVM little CPU, so any real number of
+            // samples proves signal 40 carries them (none would arrive if it did not).
+            assertTrue(samples >= 10, event + ": only " + samples + " samples on signal 40\n" + run.stderr());
+        }
     }
 
     @Test

@@ -36,7 +36,10 @@ class WallIT {
         assertEquals("wall", profile.meta("event").orElse(""));
         assertTrue(everyStackThrough(profile, "pause", "java.lang.Thread.sleep", "[sleeping]"),
                 () -> "sleep stacks end in [sleeping]:\n" + stacksThrough(profile, "pause"));
-        assertTrue(everyStackThrough(profile, "compute", "Spin.until", "[running]"),
+        // Spin's class initialiser (ManagementFactory, a dlopen of libmanagement) is wall time
+        // of compute too, one-off and often asleep: a thread that takes the signal late has its
+        // missed ticks added to that one sample (not counted once), so it is left out here.
+        assertTrue(everyStackThrough(profile, "compute", "Spin.until", "[running]", "Spin.<clinit>"),
                 () -> "compute stacks end in [running]:\n" + stacksThrough(profile, "compute"));
     }
 
@@ -96,9 +99,13 @@ class WallIT {
 
     /** All but a few stacks through {@code method} also pass {@code inner} and end in {@code state}. */
     private static boolean everyStackThrough(Profile p, String method, String inner, String state) {
+        return everyStackThrough(p, method, inner, state, null);
+    }
+
+    private static boolean everyStackThrough(Profile p, String method, String inner, String state, String except) {
         long all = 0, good = 0;
         for (Stack s : p.stacks()) {
-            if (!through(s, method)) {
+            if (!through(s, method) || (except != null && s.frames().stream().anyMatch(f -> f.contains(except)))) {
                 continue;
             }
             all += s.count();
