@@ -89,6 +89,7 @@ public class Main {
     public static void main(String[] args) {
         long ms = Long.parseLong(System.getenv().getOrDefault("APP_MS", "1500"));
         long end = System.nanoTime() + ms * 1_000_000L;
+        System.out.println("app: running");   // readme-check waits for this before attaching
         long x = 0;
         while (System.nanoTime() < end) {
             x = mix(x);
@@ -115,9 +116,15 @@ JAVA
   cp after.collapsed p.collapsed
   "$java" -XX:StartFlightRecording=filename=app.jfr,settings=profile -jar app.jar >/dev/null 2>&1
 )
-APP_MS=3600000 "$java" -jar "$work/app.jar" >/dev/null 2>&1 &
+APP_MS=3600000 "$java" -jar "$work/app.jar" > "$work/target.out" 2>&1 &
 target_pid=$!
-sleep 2   # the target's attach listener answers once the JVM is up
+# Attach only once main runs: a JVM still starting up may not yet handle the attach signal.
+for _ in $(seq 120); do
+  grep -q "app: running" "$work/target.out" && break
+  kill -0 "$target_pid" 2>/dev/null || { echo "readme-check: the target JVM died: $(cat "$work/target.out")" >&2; exit 1; }
+  sleep 0.5
+done
+grep -q "app: running" "$work/target.out" || { echo "readme-check: the target JVM did not start in 60 s" >&2; exit 1; }
 
 commands=$(python3 - "$root/README.md" <<'PY'
 import re, sys
