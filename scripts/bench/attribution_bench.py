@@ -123,6 +123,21 @@ class Runner:
             sys.exit("failed (%d): %s\n%s" % (rc, " ".join(cmd), open(base + ".err").read()[-2000:]))
         return benchrun.read_profile("jflame" if profiler == "jflame" else "ap", profile)
 
+    def together(self, ap_mode, interval, jvm, main, tag, classpath=None):
+        """One JVM, both agents: jflame on signal 40 (its own perf events), async-profiler on SIGPROF,
+        so that both sample the same compiled code. Returns (jflame profile, async-profiler profile)."""
+        base = self.paths(tag)
+        jpath, apath = base + "-jflame.collapsed", base + "-ap.collapsed"
+        cmd = [self.java] + jvm + [
+            "-agentpath:%s=event=cpu,interval=%s,signal=40,file=%s" % (self.jflame_so, interval, jpath),
+            "-agentpath:%s=%s" % (self.ap_so, self.options(ap_mode, interval, apath)),
+            "-cp", classpath or CLASSES] + main
+        with open(base + ".out", "w") as out, open(base + ".err", "w") as err:
+            rc = subprocess.run(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, timeout=1800).returncode
+        if rc != 0 or not os.path.exists(jpath) or not os.path.exists(apath):
+            sys.exit("failed (%d): %s\n%s" % (rc, " ".join(cmd), open(base + ".err").read()[-2000:]))
+        return benchrun.read_profile("jflame", jpath), benchrun.read_profile("ap", apath)
+
     def jcmd(self, pid, agent, options):
         # quoted: jcmd's parser would take the first `=` of unquoted options for its own key=value
         jcmd = os.path.join(os.path.dirname(self.java), "jcmd")
@@ -242,6 +257,7 @@ def run_top(runner, args):
             benchrun.mvn_copy(H2_ARTIFACT, os.path.dirname(H2_JAR))
         programs["h2"] = (CLASSES + ":" + H2_JAR, [WL + "H2Workload", str(args.h2_seconds)])
     print("\n## Top-10 self-time overlap (Java methods), with -XX:+DebugNonSafepoints for all\n")
+    print("Separate runs: one JVM per profiler, so each profiles its own JIT-compiled code.\n")
     print("| program | interval | jflame vs AP vm | jflame vs AP agct | AP vm vs AP agct | jflame only | AP vm only |")
     print("|---|---|---|---|---|---|---|")
     for name, (cp, main) in programs.items():
@@ -255,6 +271,29 @@ def run_top(runner, args):
             print("| %s | %s | %d | %d | %d | %s | %s |" % (name, iv, len(j & v), len(j & a), len(v & a),
                                                        ", ".join(sorted(map(class_method, j - v))),
                                                        ", ".join(sorted(map(class_method, v - j)))))
+            sys.stdout.flush()
+    if not args.together:
+        return
+    print("\nOne JVM with both agents (jflame on signal 40), so both sample the same compiled code; "
+          "\"jflame vs jflame\" compares jflame's two runs.\n")
+    print("| program | interval | jflame vs AP vm (same JVM) | jflame vs AP agct (same JVM) | jflame vs jflame (2 JVMs) "
+          "| largest share difference, same JVM (points) |")
+    print("|---|---|---|---|---|---|")
+    for name, (cp, main) in programs.items():
+        for iv in args.intervals:
+            jv, vm = runner.together("ap-vm", iv, DNS, main, "%s-both-vm-%s" % (name, iv), classpath=cp)
+            ja, ag = runner.together("ap-agct", iv, DNS, main, "%s-both-agct-%s" % (name, iv), classpath=cp)
+            diffs = []
+            for jp, apr, label in ((jv, vm, "vm"), (ja, ag, "agct")):
+                jc, ac = leaf_counts(jp), leaf_counts(apr)
+                jt, at = sum(jc.values()), sum(ac.values())
+                union = set(top_self(jp)) | set(top_self(apr))
+                worst = max(union, key=lambda m: abs(jc.get(m, 0) / jt - ac.get(m, 0) / at))
+                diffs.append("%s %s %.2f" % (label, class_method(worst),
+                                              100 * abs(jc.get(worst, 0) / jt - ac.get(worst, 0) / at)))
+            print("| %s | %s | %d | %d | %d | %s |" % (
+                name, iv, len(set(top_self(jv)) & set(top_self(vm))), len(set(top_self(ja)) & set(top_self(ag))),
+                len(set(top_self(jv)) & set(top_self(ja))), "; ".join(diffs)))
             sys.stdout.flush()
 
 
@@ -273,6 +312,8 @@ def main():
     ap.add_argument("--seconds", type=float, default=5)
     ap.add_argument("--warmup", type=float, default=3)
     ap.add_argument("--top", default="", help="javac,h2: top-10 overlap on real programs instead of the cases")
+    ap.add_argument("--together", action="store_true",
+                    help="with --top: also run jflame and async-profiler in one JVM (same compiled code)")
     ap.add_argument("--javac-compiles", type=int, default=3)
     ap.add_argument("--h2-seconds", type=float, default=6, help="CPU seconds of H2's query phase")
     ap.add_argument("--out", help="work directory (default target/attribution); one per concurrent run")
