@@ -28,7 +28,21 @@ absolute differences from the known split (0 = right, 100 = all wrong).
 --top runs javac (JavacWorkload on the commons-cli sources, as run.py) and H2Workload (the H2 database
 in memory, com.h2database:h2 from the local Maven repository) under each profiler at each interval and
 prints how many of jflame's top-10 self-time Java methods are in each async-profiler mode's top 10,
-and the two modes' overlap with each other.
+and the two modes' overlap with each other. With --together it also runs jflame (on signal 40) and
+async-profiler in one JVM: separate JVMs compile differently (inlining, unrolling), and the split of
+self time between a compiled method and what it inlined follows the compiled code, so only profiles
+of the same JVM can tell a profiler's attribution from the JIT's.
+
+What the cases show (see the report of the attribution work for numbers): every profiler that maps a
+pc to a method through HotSpot's debug information (AsyncGetCallTrace, async-profiler's vm walker,
+jflame) charges a pc to the first debug record that ends after it. C2 records one at the end of each
+run of instructions from one inlining scope, but only for instructions that carry a scope ("node
+notes"); the instructions without one (here the caller's own steps, cloned by loop unrolling) fall to
+the next instruction that has one. `smallstatic` is therefore charged almost entirely to the small
+inlined method (~98 % against 33 %) by all three, and with the method kept out of line
+(-XX:CompileCommand=dontinline) the same profilers give it its 1/3. Without non-safepoint records
+(code compiled before an agent attached) only safepoints carry scopes, and the same case goes 100 %
+to the caller.
 """
 import argparse
 import glob
