@@ -9,7 +9,10 @@
 
 // The Java stack of an interrupted thread, walked from inside the sampling signal's
 // handler with AsyncGetCallTrace under the crash guard. Signal-safe: no allocation, no
-// locks; the caller hands in the buffers.
+// locks; the caller hands in the buffers. When AsyncGetCallTrace cannot use the top frame
+// (a pc in one of HotSpot's stubs: CRC32, Math.log, arraycopy), the walk is tried again
+// from the stub's caller (stub_caller.h), so that the time is charged to the Java code that
+// called the stub instead of to [unknown_Java].
 
 // The unexported but long-standing HotSpot profiling entry point (forte.cpp).
 struct AgctFrame {
