@@ -25,24 +25,28 @@ import picocli.CommandLine.TypeConversionException;
         name = "attach",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
+        header = "Profile a running JVM without restarting it.",
         description = {
-            "Profile a running JVM without restarting it, and write its flame graph (to stdout unless -o is given).",
+            "Writes the JVM's flame graph to stdout unless -o is given.",
             "",
-            "  jflame attach PID [-d 30s] [OPTIONS]      profile for a while (Ctrl-C stops early), then draw",
-            "  jflame attach PID start [OPTIONS]        start sampling and return",
-            "  jflame attach PID dump [-o FILE]         draw the profile so far; sampling goes on (for the threads'",
-            "                                           current stacks, see 'jflame dump PID')",
-            "  jflame attach PID stop [-o FILE]         stop sampling and draw the profile",
-            "  jflame attach PID status                 is it sampling, how many samples so far",
+            "  jflame attach PID [-d 30s] [OPTIONS]   profile for a while (Ctrl-C stops",
+            "                                         early), then draw",
+            "  jflame attach PID start [OPTIONS]      start sampling and return",
+            "  jflame attach PID dump [-o FILE]       draw the profile so far; sampling",
+            "                                         goes on",
+            "  jflame attach PID stop [-o FILE]       stop sampling and draw the profile",
+            "  jflame attach PID status               is it sampling, how many samples",
             "",
-            "The agent stays loaded in the JVM; after stop it samples nothing and costs nothing. Code the JIT",
-            "compiled before the first attach lacks debug information between safepoints, so samples in code",
-            "inlined there may be charged to the caller; code compiled while sampling is exact. JDK 21 and",
-            "later print a warning about a dynamically loaded agent on the JVM's stderr; start the JVM with",
-            "-XX:+EnableDynamicAgentLoading to silence it. 'jflame list' shows the JVMs to attach to.",
+            "For the threads' current stacks, see 'jflame dump PID'; 'jflame list' shows the JVMs to attach to.",
+            "The agent stays loaded in the JVM; after stop it samples nothing and costs nothing. Code the JIT "
+                    + "compiled before the first attach lacks debug information between safepoints, so samples in "
+                    + "code inlined there may be charged to the caller; code compiled while sampling is exact. JDK 21 "
+                    + "and later print a warning about a dynamically loaded agent on the JVM's stderr; start the JVM "
+                    + "with -XX:+EnableDynamicAgentLoading to silence it.",
         },
-        footerHeading = "%nExit code:%n",
-        footer = "  0 success; 1 the JVM cannot be profiled (the message says why) or an error; 2 a bad command line.")
+        footerHeading = "%nExit codes:%n",
+        footer = "  0 success; 1 the JVM cannot be profiled (the message says why) or another runtime failure; "
+                + "2 a usage error.")
 final class AttachCommand implements Callable<Integer> {
     enum Action { start, stop, dump, status }
 
@@ -80,6 +84,9 @@ final class AttachCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
+        if (action == null || action == Action.start) {
+            profiler.check();
+        }
         if (action == null) {
             return profileFor(err);
         }

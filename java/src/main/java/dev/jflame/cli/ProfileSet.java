@@ -69,7 +69,7 @@ record ProfileSet(List<String> kinds, Path agentFile) {
     /** Checked before recording: several graphs cannot share stdout. */
     void checkOutput(ProfileOutput output) {
         if (several() && output.file() == null) {
-            throw new UserError("recording " + String.join(", ", kinds) + " gives one graph per kind, and only one "
+            throw new UsageError("recording " + String.join(", ", kinds) + " gives one graph per kind, and only one "
                     + "can go to stdout: give -o FILE (e.g. -o flame.svg writes flame.svg, flame.alloc.svg, ...)");
         }
         for (String kind : kinds) {
@@ -116,9 +116,7 @@ record ProfileSet(List<String> kinds, Path agentFile) {
                 written.add(target.file());
             }
         }
-        if (!written.isEmpty()) {
-            stderr.println("jflame: wrote " + String.join(", ", written.stream().map(Path::toString).toList()));
-        }
+        OutputDestination.reportWritten(stderr, written);
         return any;
     }
 

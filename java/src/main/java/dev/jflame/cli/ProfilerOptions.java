@@ -82,16 +82,21 @@ final class ProfilerOptions {
                     + "(kill -9, the OOM killer), jflame draws the last checkpoint instead of nothing.")
     Duration checkpoint;
 
+    /** Fails with a usage error if the options cannot go together; called before any slow work. */
+    void check() {
+        toAgentOptions(Path.of("profile.collapsed"));
+    }
+
     AgentOptions toAgentOptions(Path profileFile) {
         if (!event.timed() && interval != null) {
-            throw new UserError("-e " + event + " takes no --interval; give " + (event == Event.alloc
+            throw new UsageError("-e " + event + " takes no --interval; give " + (event == Event.alloc
                     ? "--alloc=SIZE for its sampling interval" : "--lock=TIME for its threshold"));
         }
         try {
             return new AgentOptions(event, interval != null ? interval : event.defaultInterval(), alloc, live,
                     lockNanos != null ? lockNanos : -1, depth, threads, lines, nativeStacks, checkpoint, profileFile);
         } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage());
+            throw new UsageError(e.getMessage());
         }
     }
 
