@@ -72,8 +72,8 @@ final class AttachCommand implements Callable<Integer> {
 
     @Option(names = {"-d", "--duration"}, defaultValue = "30s", paramLabel = "TIME",
             converter = DurationConverter.class,
-            description = "How long to profile, with a unit: ms, s (default: ${DEFAULT-VALUE}). Ctrl-C stops "
-                    + "early and still draws the graph.")
+            description = "How long to profile, a number with a unit: ms, s, m or h, e.g. 5m (default: "
+                    + "${DEFAULT-VALUE}). Ctrl-C stops early and still draws the graph.")
     Interval duration;
 
     @Option(names = "--accumulate",
@@ -164,10 +164,17 @@ final class AttachCommand implements Callable<Integer> {
                     + ", Ctrl-C stops early" + attachCost(started));
             err.flush();
             long deadline = System.nanoTime() + duration.nanos();
-            while (System.nanoTime() < deadline && TargetProcess.isAlive(pid)) {
-                long left = Math.min(deadline - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(100));
-                if (hold.awaitSignal(left)) {
-                    break;
+            try (Progress progress = Progress.onStderr(err)) {
+                long nextShow = System.nanoTime();
+                while (System.nanoTime() < deadline && TargetProcess.isAlive(pid)) {
+                    if (progress.enabled() && System.nanoTime() >= nextShow) {
+                        showProgress(progress, jvm, deadline);
+                        nextShow += TimeUnit.SECONDS.toNanos(1);
+                    }
+                    long left = Math.min(deadline - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(100));
+                    if (hold.awaitSignal(left)) {
+                        break;
+                    }
                 }
             }
             if (!TargetProcess.isAlive(pid)) {
@@ -182,6 +189,20 @@ final class AttachCommand implements Callable<Integer> {
                     + (ours ? "" : "; the profile was started by someone else and keeps running"));
             return ExitCodes.OK;
         }
+    }
+
+    /** The countdown and the agent's sample count so far: one status request, about once a second. */
+    private void showProgress(Progress progress, AttachedJvm jvm, long deadline) {
+        long left = TimeUnit.NANOSECONDS.toSeconds(Math.max(0, deadline - System.nanoTime()) + 999_999_999L);
+        String samples;
+        try {
+            AgentStatus status = jvm.request("status", "");
+            samples = status.fact("samples").isEmpty() ? "" : String.format(java.util.Locale.ROOT, ", %,d samples",
+                    Long.parseLong(status.fact("samples")));
+        } catch (IOException | RuntimeException unanswered) {
+            samples = "";  // the count is a nicety; the profile goes on without it
+        }
+        progress.show(Progress.seconds(left) + " left" + samples + " (Ctrl-C stops early)");
     }
 
     private String agentOptions(Path fileInTarget) {

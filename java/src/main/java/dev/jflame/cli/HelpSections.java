@@ -34,6 +34,10 @@ final class HelpSections {
 
     /** Groups the option list of {@code cli} and of all its subcommands. */
     static void install(CommandLine cli) {
+        if (cli.getParent() != null) {
+            // "Usage: jflame run [OPTIONS] APP.jar|MainClass [ARGS...]": the options are listed below.
+            cli.getCommandSpec().usageMessage().abbreviateSynopsis(true).parameterListHeading("%n");
+        }
         cli.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_OPTION_LIST_HEADING, help -> "");
         cli.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_OPTION_LIST, HelpSections::options);
         for (CommandLine sub : cli.getSubcommands().values()) {

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The profiles one recording writes, one per kind (a time event, alloc, lock): where the
@@ -111,7 +112,13 @@ record ProfileSet(List<String> kinds, Path agentFile) {
                         ? "" : kind.equals("lock") ? " (no synchronized block was contended above the threshold)"
                         : " " + emptyHint));
             }
-            target.write(profile, stdout);
+            try (Progress progress = Progress.onStderr(stderr)) {
+                long samples = profile.stacks().stream().mapToLong(profile::wholeCount).sum();
+                if (samples > 1_000_000) {
+                    progress.show(String.format(Locale.ROOT, "drawing %,d samples of %s", samples, kind));
+                }
+                target.write(profile, stdout);
+            }
             if (target.file() != null) {
                 written.add(target.file());
             }
