@@ -38,6 +38,9 @@ final class HelpSections {
             // "Usage: jflame run [OPTIONS] APP.jar|MainClass [ARGS...]": the options are listed below.
             cli.getCommandSpec().usageMessage().abbreviateSynopsis(true).parameterListHeading("%n");
         }
+        // A blank line between the one-line header and the usage line.
+        cli.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_HEADER,
+                help -> help.header().isEmpty() ? "" : help.header() + System.lineSeparator());
         cli.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_OPTION_LIST_HEADING, help -> "");
         cli.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_OPTION_LIST, HelpSections::options);
         for (CommandLine sub : cli.getSubcommands().values()) {

@@ -16,6 +16,7 @@ import java.util.jar.Manifest;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -135,6 +136,21 @@ class ExitCodesIT {
         if (exitCode == 2 && !args.isEmpty()) {
             assertTrue(run.stderr().contains("--help"), "a usage error points to --help: " + run.stderr());
         }
+    }
+
+    @Test
+    void attachStatusPrintsItsFactsInTheAgentsOrderEveryTime() throws Exception {
+        List<List<String>> orders = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Jflame status = Jflame.run(dir, "attach", Long.toString(target.pid()), "status");
+            assertEquals(0, status.exitCode(), status.stderr());
+            orders.add(status.stdoutText().lines().map(l -> l.substring(0, Math.max(0, l.indexOf(':')))).toList());
+        }
+        List<String> keys = orders.get(0);
+        assertEquals(List.of("pid", "java", "message", "state"), keys.subList(0, 4), keys.toString());
+        assertTrue(keys.indexOf("kinds") < keys.indexOf("samples"), keys.toString());
+        assertEquals(keys, orders.get(1));
+        assertEquals(keys, orders.get(2));
     }
 
     private static String resolve(String arg) {
