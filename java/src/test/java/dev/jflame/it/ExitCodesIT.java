@@ -140,17 +140,25 @@ class ExitCodesIT {
 
     @Test
     void attachStatusPrintsItsFactsInTheAgentsOrderEveryTime() throws Exception {
-        List<List<String>> orders = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            Jflame status = Jflame.run(dir, "attach", Long.toString(target.pid()), "status");
-            assertEquals(0, status.exitCode(), status.stderr());
-            orders.add(status.stdoutText().lines().map(l -> l.substring(0, Math.max(0, l.indexOf(':')))).toList());
+        String pid = Long.toString(target.pid());
+        Jflame start = Jflame.run(dir, "attach", pid, "start");
+        assertEquals(0, start.exitCode(), start.stderr());
+        try {
+            List<List<String>> orders = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                Jflame status = Jflame.run(dir, "attach", pid, "status");
+                assertEquals(0, status.exitCode(), status.stderr());
+                orders.add(status.stdoutText().lines().map(l -> l.substring(0, Math.max(0, l.indexOf(':')))).toList());
+            }
+            List<String> keys = orders.get(0);
+            assertEquals(List.of("pid", "java", "message", "state"), keys.subList(0, 4), keys.toString());
+            assertTrue(keys.contains("kinds") && keys.indexOf("kinds") < keys.indexOf("samples"), keys.toString());
+            assertEquals(keys, orders.get(1));
+            assertEquals(keys, orders.get(2));
+        } finally {
+            Jflame stop = Jflame.run(dir, "attach", pid, "stop", "-o", dir.resolve("status-order.svg").toString());
+            assertEquals(0, stop.exitCode(), stop.stderr());
         }
-        List<String> keys = orders.get(0);
-        assertEquals(List.of("pid", "java", "message", "state"), keys.subList(0, 4), keys.toString());
-        assertTrue(keys.indexOf("kinds") < keys.indexOf("samples"), keys.toString());
-        assertEquals(keys, orders.get(1));
-        assertEquals(keys, orders.get(2));
     }
 
     private static String resolve(String arg) {
