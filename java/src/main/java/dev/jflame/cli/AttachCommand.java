@@ -25,24 +25,28 @@ import picocli.CommandLine.TypeConversionException;
         name = "attach",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
+        header = "Profile a running JVM without restarting it.",
         description = {
-            "Profile a running JVM without restarting it, and write its flame graph (to stdout unless -o is given).",
+            "Writes the JVM's flame graph to stdout unless -o is given.",
             "",
-            "  jflame attach PID [-d 30s] [OPTIONS]      profile for a while (Ctrl-C stops early), then draw",
-            "  jflame attach PID start [OPTIONS]        start sampling and return",
-            "  jflame attach PID dump [-o FILE]         draw the profile so far; sampling goes on (for the threads'",
-            "                                           current stacks, see 'jflame dump PID')",
-            "  jflame attach PID stop [-o FILE]         stop sampling and draw the profile",
-            "  jflame attach PID status                 is it sampling, how many samples so far",
+            "  jflame attach PID [-d 30s] [OPTIONS]   profile for a while (Ctrl-C stops",
+            "                                         early), then draw",
+            "  jflame attach PID start [OPTIONS]      start sampling and return",
+            "  jflame attach PID dump [-o FILE]       draw the profile so far; sampling",
+            "                                         goes on",
+            "  jflame attach PID stop [-o FILE]       stop sampling and draw the profile",
+            "  jflame attach PID status               is it sampling, how many samples",
             "",
-            "The agent stays loaded in the JVM; after stop it samples nothing and costs nothing. Code the JIT",
-            "compiled before the first attach lacks debug information between safepoints, so samples in code",
-            "inlined there may be charged to the caller; code compiled while sampling is exact. JDK 21 and",
-            "later print a warning about a dynamically loaded agent on the JVM's stderr; start the JVM with",
-            "-XX:+EnableDynamicAgentLoading to silence it. 'jflame list' shows the JVMs to attach to.",
+            "For the threads' current stacks, see 'jflame dump PID'; 'jflame list' shows the JVMs to attach to.",
+            "The agent stays loaded in the JVM; after stop it samples nothing and costs nothing. Code the JIT "
+                    + "compiled before the first attach lacks debug information between safepoints, so samples in "
+                    + "code inlined there may be charged to the caller; code compiled while sampling is exact. JDK 21 "
+                    + "and later print a warning about a dynamically loaded agent on the JVM's stderr; start the JVM "
+                    + "with -XX:+EnableDynamicAgentLoading to silence it.",
         },
-        footerHeading = "%nExit code:%n",
-        footer = "  0 success; 1 the JVM cannot be profiled (the message says why) or an error; 2 a bad command line.")
+        footerHeading = "%nExit codes:%n",
+        footer = "  0 success; 1 the JVM cannot be profiled (the message says why) or another runtime failure; "
+                + "2 a usage error.")
 final class AttachCommand implements Callable<Integer> {
     enum Action { start, stop, dump, status }
 
@@ -68,8 +72,8 @@ final class AttachCommand implements Callable<Integer> {
 
     @Option(names = {"-d", "--duration"}, defaultValue = "30s", paramLabel = "TIME",
             converter = DurationConverter.class,
-            description = "How long to profile, with a unit: ms, s (default: ${DEFAULT-VALUE}). Ctrl-C stops "
-                    + "early and still draws the graph.")
+            description = "How long to profile, a number with a unit: ms, s, m or h, e.g. 5m (default: "
+                    + "${DEFAULT-VALUE}). Ctrl-C stops early and still draws the graph.")
     Interval duration;
 
     @Option(names = "--accumulate",
@@ -80,6 +84,9 @@ final class AttachCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
+        if (action == null || action == Action.start) {
+            profiler.check();
+        }
         if (action == null) {
             return profileFor(err);
         }
@@ -157,10 +164,17 @@ final class AttachCommand implements Callable<Integer> {
                     + ", Ctrl-C stops early" + attachCost(started));
             err.flush();
             long deadline = System.nanoTime() + duration.nanos();
-            while (System.nanoTime() < deadline && TargetProcess.isAlive(pid)) {
-                long left = Math.min(deadline - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(100));
-                if (hold.awaitSignal(left)) {
-                    break;
+            try (Progress progress = Progress.onStderr(err)) {
+                long nextShow = System.nanoTime();
+                while (System.nanoTime() < deadline && TargetProcess.isAlive(pid)) {
+                    if (progress.enabled() && System.nanoTime() >= nextShow) {
+                        showProgress(progress, jvm, deadline);
+                        nextShow += TimeUnit.SECONDS.toNanos(1);
+                    }
+                    long left = Math.min(deadline - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(100));
+                    if (hold.awaitSignal(left)) {
+                        break;
+                    }
                 }
             }
             if (!TargetProcess.isAlive(pid)) {
@@ -175,6 +189,20 @@ final class AttachCommand implements Callable<Integer> {
                     + (ours ? "" : "; the profile was started by someone else and keeps running"));
             return ExitCodes.OK;
         }
+    }
+
+    /** The countdown and the agent's sample count so far: one status request, about once a second. */
+    private void showProgress(Progress progress, AttachedJvm jvm, long deadline) {
+        long left = TimeUnit.NANOSECONDS.toSeconds(Math.max(0, deadline - System.nanoTime()) + 999_999_999L);
+        String samples;
+        try {
+            AgentStatus status = jvm.request("status", "");
+            samples = status.fact("samples").isEmpty() ? "" : String.format(java.util.Locale.ROOT, ", %,d samples",
+                    Long.parseLong(status.fact("samples")));
+        } catch (IOException | RuntimeException unanswered) {
+            samples = "";  // the count is a nicety; the profile goes on without it
+        }
+        progress.show(Progress.seconds(left) + " left" + samples + " (Ctrl-C stops early)");
     }
 
     private String agentOptions(Path fileInTarget) {

@@ -32,12 +32,13 @@ import picocli.CommandLine.TypeConversionException;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         sortOptions = false,
+        header = "Convert a JFR recording or collapsed stacks to a graph, pprof or OTLP.",
         description = {
-            "Convert a profile to an SVG or HTML flame graph, collapsed stacks, pprof or",
-            "OTLP. Input: a JDK Flight Recorder recording (-XX:StartFlightRecording,",
-            "jcmd JFR.start, async-profiler), recognised by its first bytes, or collapsed",
-            "stacks (plain, gzip, bzip2 or xz). OTLP needs a recording. The format follows",
-            "the -o name (.svg, .html, .collapsed, .pb.gz, .otlp...); --format wins.",
+            "Writes an SVG or HTML flame graph, collapsed stacks, pprof, OTLP or a heatmap. The input is a JDK Flight "
+                    + "Recorder recording (-XX:StartFlightRecording, jcmd JFR.start, async-profiler), recognised by "
+                    + "its first bytes, or collapsed stacks (plain, gzip, bzip2 or xz). OTLP and heatmaps need a "
+                    + "recording. The format follows the -o name (.svg, .html, .collapsed, .pb.gz, .otlp...); --format "
+                    + "wins.",
             "",
             "  jflame convert recording.jfr -o flame.svg",
             "  jflame convert --event alloc --threads recording.jfr -o alloc.html",
@@ -45,7 +46,9 @@ import picocli.CommandLine.TypeConversionException;
             "  jflame convert app.jfr --format heatmap -o heat.html",
             "  jflame convert profile.collapsed -o profile.pb.gz",
             "  go tool pprof -top profile.pb.gz",
-        })
+        },
+        footerHeading = "%nExit codes:%n",
+        footer = "  0 success, 1 a runtime failure, 2 a usage error (see jflame --help).")
 final class ConvertCommand implements Callable<Integer> {
     private static final String STDIN = "<stdin>";
 
@@ -111,20 +114,18 @@ final class ConvertCommand implements Callable<Integer> {
                 convertCollapsed(ProfileInput.read(input, target.parser(), skipBadLines, stderr), target, stdout);
             }
         }
-        if (target.file() != null) {
-            stderr.println("jflame: wrote " + target.file());
-        }
+        target.reportWritten(stderr);
         return ExitCodes.OK;
     }
 
     private void convertRecording(JfrRecording recording, String source, ProfileOutput target, PrintWriter stdout)
             throws IOException {
         if (skipBadLines) {
-            throw new UserError("--skip-bad-lines applies to collapsed input; " + source + " is a JFR recording");
+            throw new UsageError("--skip-bad-lines applies to collapsed input; " + source + " is a JFR recording");
         }
         JfrSelection selection = selection(recording, event, threads, from, to);
         switch (target.format()) {
-            case JFR -> throw new UserError("convert writes graphs and profiles from a recording, not recordings; "
+            case JFR -> throw new UsageError("convert writes graphs and profiles from a recording, not recordings; "
                     + "to cut one to a time range, give --from/--to with any other format");
             case HEATMAP -> target.destination().writeBytes(stdout, out -> {
                 if (!recording.writeHeatmap(selection, out)) {
@@ -163,7 +164,7 @@ final class ConvertCommand implements Callable<Integer> {
                     from == null ? null : from.toConverterMillis(start, zone),
                     to == null ? null : to.toConverterMillis(start, zone));
         } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage());
+            throw new UsageError(e.getMessage());
         }
     }
 
@@ -175,7 +176,7 @@ final class ConvertCommand implements Callable<Integer> {
 
     private void convertCollapsed(Profile profile, ProfileOutput target, PrintWriter stdout) throws IOException {
         if (event != null || threads || from != null || to != null) {
-            throw new UserError("--event, --threads, --from and --to apply to JFR recordings; " + input
+            throw new UsageError("--event, --threads, --from and --to apply to JFR recordings; " + input
                     + " holds collapsed stacks");
         }
         target.write(profile, stdout);

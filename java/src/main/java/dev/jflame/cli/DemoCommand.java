@@ -17,12 +17,15 @@ import picocli.CommandLine.Spec;
         name = "demo",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
+        header = "Profile the built-in demo app and write its flame graph.",
         description = {
-            "Profile the built-in demo and write its flame graph: a getNumber() generator feeding",
-            "expensiveFunction() ten million XORs at a time, the classic first flame graph.",
+            "The demo is a getNumber() generator feeding expensiveFunction() ten million XORs at a time, the "
+                    + "classic first flame graph; it needs nothing but jflame itself.",
             "",
             "  jflame demo > flame.svg",
-        })
+        },
+        footerHeading = "%nExit codes:%n",
+        footer = {"  as for run: 0 success, 1 a runtime failure, 2 a usage error, 3 no profile (see jflame --help)."})
 final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -43,8 +46,9 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (seconds < 1 || seconds > 3600) {
-            throw new UserError("--seconds must be between 1 and 3600, got " + seconds);
+            throw new UsageError("--seconds must be between 1 and 3600, got " + seconds);
         }
+        profiler.check();
         JvmLaunch launch = JvmLaunch.mainClass(JvmLaunch.currentJava(), List.of(), ownClassPath(),
                 Demo.class.getName(), List.of(Integer.toString(seconds)));
         return new ProfileSession(profiler, output.target(), spec.commandLine().getOut(), spec.commandLine().getErr())

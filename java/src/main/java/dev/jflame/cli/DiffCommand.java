@@ -17,17 +17,17 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         sortOptions = false,
+        header = "Compare two profiles in one differential flame graph.",
         description = {
-            "Compare two collapsed-stack profiles in one differential flame graph:",
-            "the shape (widths) of AFTER, each frame red where its own samples grew",
-            "and blue where they shrank, the stronger the larger the change. The",
-            "tooltip gives both counts and the change in percent. A frame found in",
-            "only one profile still appears. BEFORE is first scaled to AFTER's",
-            "total, so a longer recording does not look like growth everywhere",
-            "(unless --no-normalize).",
+            "The graph has the shape (widths) of AFTER; each frame is red where its own samples grew and blue where "
+                    + "they shrank, the stronger the larger the change. The tooltip gives both counts and the change "
+                    + "in percent. A frame found in only one profile still appears. BEFORE is first scaled to AFTER's "
+                    + "total, so that a longer recording does not look like growth everywhere (unless --no-normalize).",
             "",
             "  jflame diff before.collapsed after.collapsed -o diff.svg",
-        })
+        },
+        footerHeading = "%nExit codes:%n",
+        footer = "  0 success, 1 a runtime failure, 2 a usage error (see jflame --help).")
 final class DiffCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -55,7 +55,7 @@ final class DiffCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if ("-".equals(before) && "-".equals(after)) {
-            throw new UserError("only one of BEFORE and AFTER can be stdin (-)");
+            throw new UsageError("only one of BEFORE and AFTER can be stdin (-)");
         }
         ProfileOutput target = output.target();
         target.checkWritable();
@@ -64,6 +64,7 @@ final class DiffCommand implements Callable<Integer> {
         Profile afterProfile = ProfileInput.read(after, parser, skipBadLines, spec.commandLine().getErr());
         DiffProfile diff = DiffProfile.between(beforeProfile, afterProfile);
         target.write(noNormalize ? diff : diff.normalized(), spec.commandLine().getOut());
+        target.reportWritten(spec.commandLine().getErr());
         return ExitCodes.OK;
     }
 }

@@ -16,26 +16,28 @@ import picocli.CommandLine.Spec;
         name = "dump",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
+        header = "Print the current stack of every thread of a running JVM, once.",
         description = {
-            "Print the current stack of every thread of a running JVM, once: thread name and ids, the kernel's",
-            "state, Java frames (and native frames where the agent walks them). Unlike jstack no safepoint is",
-            "requested: the agent signals each thread and the thread walks its own stack in the signal handler,",
-            "with the same crash-guarded walk the sampler uses, so the JVM does not stop.",
+            "For each thread: its name and ids, the kernel's state, Java frames (and native frames where the agent "
+                    + "walks them). Unlike jstack no safepoint is requested: the agent signals each thread and the "
+                    + "thread walks its own stack in the signal handler, with the same crash-guarded walk the sampler "
+                    + "uses, so the JVM does not stop.",
             "",
             "  jflame dump PID",
             "  jflame dump --json PID",
             "",
             "Not to be confused with 'jflame attach PID dump', which writes the flame graph of a running profile.",
             "",
-            "What it cannot do: it talks to the agent through the JVM's attach listener, which does not answer",
-            "while the JVM is inside a safepoint or a long GC (the dump then waits or fails). A thread interrupted",
-            "during a GC shows a [gc_active] frame instead of its stack. Thread states are the kernel's (running,",
-            "sleeping, ...): the JVM's own states (BLOCKED, WAITING) would need a call into the JVM and are left",
-            "out. A thread that blocks SIGPROF or does not answer within a second is listed as not answering.",
-            "Threads the JVM hides from tools (JIT compilers, GC) carry their kernel name, at most 15 characters.",
+            "What it cannot do: it talks to the agent through the JVM's attach listener, which does not answer while "
+                    + "the JVM is inside a safepoint or a long GC (the dump then waits or fails). A thread interrupted "
+                    + "during a GC shows a [gc_active] frame instead of its stack. Thread states are the kernel's "
+                    + "(running, sleeping, ...): the JVM's own states (BLOCKED, WAITING) would need a call into the "
+                    + "JVM and are left out. A thread that blocks SIGPROF or does not answer within a second is listed "
+                    + "as not answering. Threads the JVM hides from tools (JIT compilers, GC) carry their kernel name, "
+                    + "at most 15 characters.",
         },
-        footerHeading = "%nExit code:%n",
-        footer = "  0 success; 1 the JVM cannot be reached (the message says why); 2 a bad command line.")
+        footerHeading = "%nExit codes:%n",
+        footer = "  0 success; 1 the JVM cannot be reached (the message says why); 2 a usage error.")
 final class DumpCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -7,7 +7,8 @@ import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
 
 /**
- * Turns failures inside a command into one clear line on stderr and exit code 1; the stack
+ * Turns failures inside a command into one clear line on stderr and exit code 1 (2 for a
+ * {@link UsageError}, with a hint to --help); the stack
  * trace follows only when {@code --verbose} was given, for a bug report.
  */
 final class ErrorReporter implements IExecutionExceptionHandler {
@@ -16,11 +17,15 @@ final class ErrorReporter implements IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception ex, CommandLine cli, ParseResult parsed) {
         cli.getErr().println("jflame: " + describe(ex));
+        boolean usage = ex instanceof UsageError;
+        if (usage) {
+            cli.getErr().println(UsageErrorReporter.helpHint(cli));
+        }
         if (verbose(parsed)) {
             ex.printStackTrace(cli.getErr());
         }
         cli.getErr().flush();
-        return ExitCodes.ERROR;
+        return usage ? ExitCodes.USAGE : ExitCodes.ERROR;
     }
 
     /** Whether --verbose was given at any level: {@code jflame --verbose svg} or {@code jflame svg --verbose}. */

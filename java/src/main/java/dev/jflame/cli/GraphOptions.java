@@ -159,7 +159,7 @@ final class GraphOptions {
     }
 
     private RuntimeException usageError(String message) {
-        return mixee == null ? new UserError(message) : new ParameterException(mixee.commandLine(), message);
+        return mixee == null ? new UsageError(message) : new ParameterException(mixee.commandLine(), message);
     }
 
     /** {@code --colors hot}, case-insensitive; an unknown name lists the known ones. */

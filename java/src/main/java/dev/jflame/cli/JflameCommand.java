@@ -12,21 +12,27 @@ import picocli.CommandLine.Spec;
         name = "jflame",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
+        header = "A low-overhead sampling profiler for the JVM that draws flame graphs.",
         description = {
-            "Low-overhead sampling profiler for the JVM: turns a Java program into an interactive flame graph.",
+            "Turns a Java program into an interactive flame graph.",
             "",
-            "  jflame app.jar [args...]            profile an app (same as 'jflame run app.jar')",
-            "  jflame demo > flame.svg             profile the built-in demo",
+            "  jflame app.jar [ARGS...]         profile an app: same as 'jflame run app.jar'",
+            "  jflame demo > flame.svg          profile the built-in demo",
+            "  jflame COMMAND --help            a command's options",
         },
-        subcommands = {RunCommand.class, DemoCommand.class, SvgCommand.class, TopCommand.class, ConvertCommand.class, DiffCommand.class,
-            AttachCommand.class, DumpCommand.class, ListCommand.class},
-        footerHeading = "%nExit codes:%n",
+        subcommands = {RunCommand.class, DemoCommand.class, AttachCommand.class, TopCommand.class, SvgCommand.class,
+            DiffCommand.class, ConvertCommand.class, DumpCommand.class, ListCommand.class, CompletionCommand.class},
+        commandListHeading = "%nCommands:%n",
+        footerHeading = "%nExit codes (every command):%n",
         footer = {
-            "  0   success (for run/demo: the app exited 0 and the graph was written)",
-            "  1   an error: unreadable or malformed input, unwritable output, agent failure",
-            "  2   bad command line (unknown option, missing argument)",
-            "  3   the app exited 0 but produced no profile (the agent could not sample it)",
-            "  N   for run/demo: the app's own non-zero exit code (the graph is still written)",
+            "  0   success",
+            "  1   a runtime failure: unreadable or malformed input, unwritable output, a",
+            "      JVM that cannot be attached to, an agent failure",
+            "  2   a usage error: unknown command or option, a bad value (--depth 0,",
+            "      top -n 0), options that do not go together (diff - -)",
+            "  3   run and demo: the app exited 0 but left no profile",
+            "  N   run and demo: the app's own non-zero exit code (the graph is still",
+            "      written)",
         })
 final class JflameCommand implements Callable<Integer> {
     @Spec
@@ -39,7 +45,8 @@ final class JflameCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        // A bare `jflame` is a usage error: the usage goes to stderr, as for any other.
+        spec.commandLine().usage(spec.commandLine().getErr());
         return ExitCodes.USAGE;
     }
 }

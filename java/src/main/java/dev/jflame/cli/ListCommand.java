@@ -12,10 +12,13 @@ import picocli.CommandLine.Model.CommandSpec;
         name = "list",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
+        header = "List the running JVMs that jflame can attach to.",
         description = {
-            "List the running JVMs this user can attach to (every JVM, for root), one per line:",
-            "pid, Java version, main class or jar. The JVMs are only looked at, not attached to.",
-        })
+            "One line per JVM this user can attach to (every JVM, for root): pid, Java version, main class or jar. "
+                    + "The JVMs are only looked at, not attached to.",
+        },
+        footerHeading = "%nExit codes:%n",
+        footer = "  0 success, 1 a runtime failure, 2 a usage error (see jflame --help).")
 final class ListCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -66,7 +66,7 @@ final class LiveTop {
     }
 
     int run() throws IOException, InterruptedException {
-        boolean fullScreen = !settings.once() && isTerminal(0) && isTerminal(1);
+        boolean fullScreen = !settings.once() && StandardOutput.isTerminal(0) && StandardOutput.isTerminal(1);
         try (ShutdownHold hold = new ShutdownHold(); AttachedJvm jvm = AttachedJvm.attach(settings.pid())) {
             Path atExit = jvm.files().inTarget(jvm.files().tmpFile("jflame-" + settings.pid() + ".collapsed"));
             // Thread roots always: the t key groups by them; without t they are merged away.
@@ -267,15 +267,5 @@ final class LiveTop {
             err.flush();
         }
         return ExitCodes.OK;
-    }
-
-    /** Whether file descriptor {@code fd} of this process is a terminal (Linux: a tty or pts device). */
-    private static boolean isTerminal(int fd) {
-        try {
-            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
-            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
-        } catch (IOException | UnsupportedOperationException e) {
-            return false;
-        }
     }
 }

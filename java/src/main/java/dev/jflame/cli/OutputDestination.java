@@ -3,6 +3,7 @@ package dev.jflame.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -16,8 +17,16 @@ record OutputDestination(Path file) {
         if (file != null) {
             AtomicFile.checkWritable(file);
         } else if (format.binary() && StandardOutput.isTerminal()) {
-            throw new UserError(format.name().toLowerCase(Locale.ROOT)
+            throw new UsageError(format.name().toLowerCase(Locale.ROOT)
                     + " output is binary and stdout is a terminal: give -o FILE or redirect stdout");
+        }
+    }
+
+    /** The one line every command prints on stderr for the files it wrote: {@code jflame: wrote a.svg, a.alloc.svg}. */
+    static void reportWritten(PrintWriter stderr, List<Path> files) {
+        if (!files.isEmpty()) {
+            stderr.println("jflame: wrote " + String.join(", ", files.stream().map(Path::toString).toList()));
+            stderr.flush();
         }
     }
 

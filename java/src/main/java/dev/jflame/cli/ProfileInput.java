@@ -5,6 +5,7 @@ import dev.jflame.flamegraph.FlameGraphOptions;
 import dev.jflame.flamegraph.MalformedProfileException;
 import dev.jflame.flamegraph.Profile;
 import dev.jflame.flamegraph.TreeProfile;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -19,6 +20,8 @@ import java.nio.file.Path;
 final class ProfileInput {
     private static final int SHOWN_BAD_LINES = 3;
     private static final String STDIN = "<stdin>";
+    /** Reading a file this large takes seconds (several million samples): worth a progress line. */
+    static final long SHOW_PROGRESS_BYTES = 32L << 20;
 
     /** One way of parsing an opened input. */
     private interface Reader<T> {
@@ -63,7 +66,11 @@ final class ProfileInput {
         if ("-".equals(input)) {
             return read(System.in, STDIN, parser, skipBadLines, stderr, reader);
         }
-        try (InputStream in = Files.newInputStream(Path.of(input))) {
+        Path file = Path.of(input);
+        try (InputStream raw = Files.newInputStream(file); Progress progress = Progress.onStderr(stderr)) {
+            long size = Files.size(file);
+            InputStream in = progress.enabled() && size >= SHOW_PROGRESS_BYTES
+                    ? new ReadProgress(raw, size, progress, input) : raw;
             return read(in, input, parser, skipBadLines, stderr, reader);
         }
     }
@@ -97,5 +104,48 @@ final class ProfileInput {
 
     private static UserError noStacks(String source) {
         return new UserError(source + " holds no stacks ('frame;frame;... count' lines); nothing to draw");
+    }
+
+    /** Counts the bytes read and shows the share of the file done, at each whole percent. */
+    static final class ReadProgress extends FilterInputStream {
+        private final long size;
+        private final Progress progress;
+        private final String name;
+        private long read;
+        private long shownPercent = -1;
+
+        ReadProgress(InputStream in, long size, Progress progress, String name) {
+            super(in);
+            this.size = Math.max(1, size);
+            this.progress = progress;
+            this.name = name;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                advance(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                advance(n);
+            }
+            return n;
+        }
+
+        private void advance(long n) {
+            read += n;
+            long percent = Math.min(100, read * 100 / size);
+            if (percent != shownPercent) {
+                shownPercent = percent;
+                progress.show("reading " + name + ": " + percent + "%");
+            }
+        }
     }
 }

@@ -55,10 +55,10 @@ record ProfileOutput(Path file, OutputFormat explicitFormat, GraphOptions graph)
      */
     void checkWritable() {
         if (format() == OutputFormat.OTLP) {
-            throw new UserError(OTLP_NEEDS_JFR);
+            throw new UsageError(OTLP_NEEDS_JFR);
         }
         if (format() == OutputFormat.HEATMAP) {
-            throw new UserError(HEATMAP_NEEDS_JFR);
+            throw new UsageError(HEATMAP_NEEDS_JFR);
         }
         checkDestination();
     }
@@ -77,9 +77,9 @@ record ProfileOutput(Path file, OutputFormat explicitFormat, GraphOptions graph)
         OutputDestination to = destination();
         switch (format()) {
             case PPROF -> writeBinary(stdout, out -> PprofWriter.write(options.stackFilter().apply(profile), out));
-            case OTLP -> throw new UserError(OTLP_NEEDS_JFR);
-            case JFR -> throw new UserError(JFR_FROM_AGENT);
-            case HEATMAP -> throw new UserError(HEATMAP_NEEDS_JFR);
+            case OTLP -> throw new UsageError(OTLP_NEEDS_JFR);
+            case JFR -> throw new UsageError(JFR_FROM_AGENT);
+            case HEATMAP -> throw new UsageError(HEATMAP_NEEDS_JFR);
             case COLLAPSED -> to.writeText(stdout, out -> new CollapsedWriter().write(options.stackFilter().apply(profile), out));
             case HTML -> to.writeText(stdout, out -> HtmlFlameGraph.write(profile, options, out));
             case SVG -> to.writeText(stdout, out -> new SvgRenderer().render(FrameTree.of(profile, options), options, out));
@@ -106,7 +106,7 @@ record ProfileOutput(Path file, OutputFormat explicitFormat, GraphOptions graph)
     /** A differential graph: SVG, or the two-count collapsed text. */
     void write(DiffProfile diff, PrintWriter stdout) throws IOException {
         if (format() != OutputFormat.SVG && format() != OutputFormat.COLLAPSED) {
-            throw new UserError("a differential graph can be written as svg or collapsed, not "
+            throw new UsageError("a differential graph can be written as svg or collapsed, not "
                     + format().name().toLowerCase(Locale.ROOT));
         }
         FlameGraphOptions options = graph.apply(FlameGraphOptions.forProfile(new Profile(diff.metadata(), List.of())));
@@ -117,6 +117,11 @@ record ProfileOutput(Path file, OutputFormat explicitFormat, GraphOptions graph)
                 new SvgRenderer().render(FrameTree.of(diff, options), options, out);
             }
         });
+    }
+
+    /** Says on stderr that the file was written, if the output went to one. */
+    void reportWritten(PrintWriter stderr) {
+        OutputDestination.reportWritten(stderr, file == null ? List.of() : List.of(file));
     }
 
     /** Binary output (pprof, OTLP) to the file, or to stdout unless that is a terminal. */

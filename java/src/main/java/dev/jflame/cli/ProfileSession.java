@@ -9,6 +9,9 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One profiled run of an app: start it with the agent, wait for it, render what the agent
@@ -39,12 +42,35 @@ final class ProfileSession {
             Path agent = EmbeddedAgent.inTempDirectory().extract();
             try (ShutdownHold hold = new ShutdownHold()) {
                 ProfiledJvm jvm = ProfiledJvm.start(launch, agent, options, System.err);
-                int appExit = jvm.waitFor();
+                int appExit = waitShowingTime(jvm);
                 return render(profiles, appExit);
             }
         } finally {
             profiles.deleteQuietly();
             deleteQuietly(workDir);
+        }
+    }
+
+    /**
+     * Waits for the app; on a terminal, shows on stderr how long it has run. The app's own
+     * output shares stderr, so the line is redrawn only every few seconds.
+     */
+    private int waitShowingTime(ProfiledJvm jvm) throws InterruptedException {
+        try (Progress progress = Progress.onStderr(stderr)) {
+            if (!progress.enabled()) {
+                return jvm.waitFor();
+            }
+            long start = System.nanoTime();
+            ProcessHandle app = ProcessHandle.of(jvm.pid()).orElse(null);
+            while (app != null && app.isAlive()) {
+                try {
+                    app.onExit().get(5, TimeUnit.SECONDS);
+                } catch (TimeoutException | ExecutionException stillRunning) {
+                    progress.show("profiling for " + Progress.seconds((System.nanoTime() - start) / 1_000_000_000L)
+                            + "; the graph is drawn when the app exits (Ctrl-C ends it)");
+                }
+            }
+            return jvm.waitFor();
         }
     }
 

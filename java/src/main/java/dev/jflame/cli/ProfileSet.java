@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The profiles one recording writes, one per kind (a time event, alloc, lock): where the
@@ -69,7 +70,7 @@ record ProfileSet(List<String> kinds, Path agentFile) {
     /** Checked before recording: several graphs cannot share stdout. */
     void checkOutput(ProfileOutput output) {
         if (several() && output.file() == null) {
-            throw new UserError("recording " + String.join(", ", kinds) + " gives one graph per kind, and only one "
+            throw new UsageError("recording " + String.join(", ", kinds) + " gives one graph per kind, and only one "
                     + "can go to stdout: give -o FILE (e.g. -o flame.svg writes flame.svg, flame.alloc.svg, ...)");
         }
         for (String kind : kinds) {
@@ -111,14 +112,18 @@ record ProfileSet(List<String> kinds, Path agentFile) {
                         ? "" : kind.equals("lock") ? " (no synchronized block was contended above the threshold)"
                         : " " + emptyHint));
             }
-            target.write(profile, stdout);
+            try (Progress progress = Progress.onStderr(stderr)) {
+                long samples = profile.stacks().stream().mapToLong(profile::wholeCount).sum();
+                if (samples > 1_000_000) {
+                    progress.show(String.format(Locale.ROOT, "drawing %,d samples of %s", samples, kind));
+                }
+                target.write(profile, stdout);
+            }
             if (target.file() != null) {
                 written.add(target.file());
             }
         }
-        if (!written.isEmpty()) {
-            stderr.println("jflame: wrote " + String.join(", ", written.stream().map(Path::toString).toList()));
-        }
+        OutputDestination.reportWritten(stderr, written);
         return any;
     }
 

@@ -5,11 +5,10 @@ import dev.jflame.jvm.ByteSize;
 import dev.jflame.jvm.Event;
 import dev.jflame.jvm.Interval;
 import dev.jflame.jvm.NativeStacks;
+import dev.jflame.jvm.TimeSpan;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.Stack;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.IParameterPreprocessor;
@@ -32,7 +31,7 @@ final class ProfilerOptions {
 
     @Option(names = {"-i", "--interval"}, paramLabel = "TIME",
             converter = IntervalConverter.class,
-            description = "Sampling interval, with a unit: ns, us, ms or s; CPU time for cpu, ctimer and itimer, "
+            description = "Sampling interval, a number with a unit: ns, us, ms or s; CPU time for cpu, ctimer and itimer, "
                     + "wall-clock time for wall (default: 10ms, for wall 50ms).")
     Interval interval;
 
@@ -77,21 +76,26 @@ final class ProfilerOptions {
     int depth;
 
     @Option(names = "--checkpoint", paramLabel = "TIME", converter = CheckpointConverter.class,
-            description = "While profiling, have the agent rewrite its profile every TIME (s, m or h, e.g. 60s; "
-                    + "1s to 24h), whole and atomically: if the JVM is killed without a chance to write it "
+            description = "While profiling, have the agent rewrite its profile every TIME (whole seconds from 1s "
+                    + "to 24h, e.g. 60s or 5m), whole and atomically: if the JVM is killed without a chance to write it "
                     + "(kill -9, the OOM killer), jflame draws the last checkpoint instead of nothing.")
     Duration checkpoint;
 
+    /** Fails with a usage error if the options cannot go together; called before any slow work. */
+    void check() {
+        toAgentOptions(Path.of("profile.collapsed"));
+    }
+
     AgentOptions toAgentOptions(Path profileFile) {
         if (!event.timed() && interval != null) {
-            throw new UserError("-e " + event + " takes no --interval; give " + (event == Event.alloc
+            throw new UsageError("-e " + event + " takes no --interval; give " + (event == Event.alloc
                     ? "--alloc=SIZE for its sampling interval" : "--lock=TIME for its threshold"));
         }
         try {
             return new AgentOptions(event, interval != null ? interval : event.defaultInterval(), alloc, live,
                     lockNanos != null ? lockNanos : -1, depth, threads, lines, nativeStacks, checkpoint, profileFile);
         } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage());
+            throw new UsageError(e.getMessage());
         }
     }
 
@@ -121,21 +125,21 @@ final class ProfilerOptions {
         }
     }
 
-    /** {@code 30s}, {@code 5m}, {@code 1h}: the agent's checkpoint= grammar, whole units only. */
+    /** {@code 30s}, {@code 5m}, {@code 1h}: the one time grammar ({@link TimeSpan}), whole seconds for the agent. */
     static final class CheckpointConverter implements ITypeConverter<Duration> {
-        private static final Pattern FORMAT = Pattern.compile("(\\d{1,9})([smh])");
-
         @Override
         public Duration convert(String value) {
-            Matcher m = FORMAT.matcher(value);
-            Duration d = !m.matches() ? null : switch (m.group(2)) {
-                case "h" -> Duration.ofHours(Long.parseLong(m.group(1)));
-                case "m" -> Duration.ofMinutes(Long.parseLong(m.group(1)));
-                default -> Duration.ofSeconds(Long.parseLong(m.group(1)));
-            };
-            if (d == null || d.compareTo(AgentOptions.MIN_CHECKPOINT) < 0 || d.compareTo(AgentOptions.MAX_CHECKPOINT) > 0) {
-                throw new TypeConversionException("checkpoint must be a whole number with s, m or h, from 1s to 24h "
-                        + "(e.g. 60s), got '" + value + "'");
+            long nanos;
+            try {
+                nanos = TimeSpan.parseNanos(value, "checkpoint");
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+            Duration d = Duration.ofNanos(nanos);
+            if (nanos % 1_000_000_000L != 0 || d.compareTo(AgentOptions.MIN_CHECKPOINT) < 0
+                    || d.compareTo(AgentOptions.MAX_CHECKPOINT) > 0) {
+                throw new TypeConversionException("checkpoint must be whole seconds from 1s to 24h (e.g. 60s or 5m), "
+                        + "got '" + value + "'");
             }
             return d;
         }

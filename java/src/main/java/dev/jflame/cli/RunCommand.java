@@ -18,16 +18,18 @@ import picocli.CommandLine.Spec;
         name = "run",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
+        header = "Run a Java app under the profiler and write its flame graph.",
         description = {
-            "Run a Java app under the profiler and write its flame graph (to stdout unless -o is given).",
-            "The app's stdout goes to jflame's stderr, so stdout carries nothing but the graph.",
+            "The graph goes to stdout unless -o is given. The app's stdout goes to jflame's stderr, so stdout carries "
+                    + "nothing but the graph.",
             "",
             "  jflame run [OPTIONS] app.jar [ARGS...]",
             "  jflame run [OPTIONS] -cp CLASSPATH MainClass [ARGS...]",
-            "  jflame [OPTIONS] app.jar [ARGS...]         ('run' may be left out)",
+            "  jflame [OPTIONS] app.jar [ARGS...]        ('run' may be left out)",
         },
-        footerHeading = "%nExit code:%n",
-        footer = "  the app's own exit code; 3 if it exited 0 but no profile was produced; 1 or 2 for jflame's errors.")
+        footerHeading = "%nExit codes:%n",
+        footer = {"  the app's own exit code; 3 if it exited 0 but left no profile; 1 a runtime failure of jflame; "
+                + "2 a usage error (see jflame --help)."})
 final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -61,6 +63,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        profiler.check();
         ProfileSession session = new ProfileSession(profiler, output.target(), spec.commandLine().getOut(),
                 spec.commandLine().getErr());
         return session.run(launch());
@@ -72,8 +75,8 @@ final class RunCommand implements Callable<Integer> {
             return JvmLaunch.mainClass(javaExe, jvmOptions, classpath, app, appArgs);
         }
         Path jar = Path.of(app);
-        if (!app.endsWith(".jar")) {
-            throw new UserError("'" + app + "' is not a jar: give app.jar, or -cp CLASSPATH MainClass");
+        if (!Main.isJar(app)) {
+            throw new UsageError("'" + app + "' is not a jar: give app.jar, or -cp CLASSPATH MainClass");
         }
         if (!Files.isRegularFile(jar)) {
             throw new UserError("no such jar: " + app);

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** What jflame's stdout is connected to. */
+/** What jflame's standard streams are connected to. */
 final class StandardOutput {
     private StandardOutput() {
     }
@@ -15,8 +15,13 @@ final class StandardOutput {
      * console when stdout is redirected) and which also looks at stdin.
      */
     static boolean isTerminal() {
+        return isTerminal(1);
+    }
+
+    /** Whether file descriptor {@code fd} (0 stdin, 1 stdout, 2 stderr) is a terminal. */
+    static boolean isTerminal(int fd) {
         try {
-            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/1")).toString();
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
             return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
         } catch (IOException | UnsupportedOperationException unknown) {
             return false;

@@ -17,19 +17,20 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         sortOptions = false,
+        header = "Render collapsed stacks as an SVG or HTML flame graph.",
         description = {
-            "Render collapsed stacks ('root;caller;callee count' per line) as an",
-            "interactive SVG flame graph, or as async-profiler's HTML flame graph",
-            "(--format html, or -o NAME.html).",
-            "Input may be plain, gzip, bzip2 or xz (recognised by content). The",
-            "'# key: value' header lines jflame writes give the title, units and",
-            "colours; input without them is read as flamegraph.pl input. Frames may",
-            "contain spaces: the count is the last field.",
+            "Reads collapsed stacks ('root;caller;callee count' per line) and writes an interactive SVG flame graph, "
+                    + "or async-profiler's HTML flame graph (--format html, or -o NAME.html).",
+            "Input may be plain, gzip, bzip2 or xz (recognised by content). The '# key: value' header lines jflame "
+                    + "writes give the title, units and colours; input without them is read as flamegraph.pl input. "
+                    + "Frames may contain spaces: the count is the last field.",
             "",
             "  jflame svg profile.collapsed -o flame.svg",
             "  jflame svg --minwidth 0 --colors hot profile.collapsed.gz > flame.svg",
             "  some-tool | jflame svg - > flame.svg",
-        })
+        },
+        footerHeading = "%nExit codes:%n",
+        footer = "  0 success, 1 a runtime failure, 2 a usage error (see jflame --help).")
 final class SvgCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -56,10 +57,12 @@ final class SvgCommand implements Callable<Integer> {
             // The fast path: no stacks are kept, the input goes straight into the tree.
             TreeProfile tree = ProfileInput.readTree(input, target.parser(), target.shape(), skipBadLines, stderr);
             target.write(tree, spec.commandLine().getOut());
+            target.reportWritten(stderr);
             return ExitCodes.OK;
         }
         Profile profile = ProfileInput.read(input, target.parser(), skipBadLines, stderr);
         target.write(profile, spec.commandLine().getOut());
+        target.reportWritten(stderr);
         return ExitCodes.OK;
     }
 }

@@ -28,29 +28,32 @@ import picocli.CommandLine.Spec;
         name = "top",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
+        header = "Print the hottest methods of a profile, or of a running JVM live.",
         description = {
-            "Print the top methods of a profile (collapsed stacks, plain or gzip): self samples (the method was",
-            "executing), total samples (it was anywhere on the stack; recursion counts once per stack), and",
-            "their shares of all samples.",
+            "For a profile (collapsed stacks, plain or compressed, or a JFR recording): a table of self samples (the "
+                    + "method was executing), total samples (it was anywhere on the stack; recursion counts once per "
+                    + "stack), and their shares of all samples.",
             "",
             "  jflame top profile.collapsed",
             "  jflame top --sort total -n 50 --format csv profile.collapsed",
-            "  jflame top --from 14:03:00 --to 14:03:20 app.jfr     a JFR recording, cut to a time range",
+            "  jflame top --from 14:03:00 --to 14:03:20 app.jfr",
             "",
-            "Given a PID, a live view of a running JVM, refreshed every --refresh: the hottest functions over",
-            "the last window and since the start, samples, the JVM's CPU and the agent's own cost.",
+            "Given a PID, a live view of a running JVM, refreshed every --refresh: the hottest functions over the "
+                    + "last window and since the start, samples, the JVM's CPU and the agent's own cost. On a "
+                    + "terminal it is full-screen; keys: q or Ctrl-C quit, s sort (self, total, name), t group by "
+                    + "thread, p pause, / filter rows by regex, r reset the totals. Otherwise (or with --once) it "
+                    + "prints plain tables.",
             "",
-            "  jflame top PID                       full-screen on a terminal; keys: q or Ctrl-C quit, s sort",
-            "                                       (self, total, name), t group by thread, p pause, / filter",
-            "                                       rows by regex, r reset the totals",
-            "  jflame top PID --once > top.txt      one plain table after the first window (not a terminal:",
-            "                                       a plain table every window until --duration or Ctrl-C)",
+            "  jflame top PID",
+            "  jflame top PID --once > top.txt",
             "",
-            "If the JVM is not being profiled, top starts a profile (-e, -i) and stops it on exit, leaving the",
-            "JVM as 'jflame attach PID stop' does. If it is (run, attach, another top), top reads the live counts",
-            "of that profile and leaves it running. Each refresh is one request over the attach channel: the",
-            "agent sends only the stacks counted since top's previous request.",
-        })
+            "If the JVM is not being profiled, top starts a profile (-e, -i) and stops it on exit, leaving the JVM "
+                    + "as 'jflame attach PID stop' does. If it is (run, attach, another top), top reads the live "
+                    + "counts of that profile and leaves it running. Each refresh is one request over the attach "
+                    + "channel: the agent sends only the stacks counted since top's previous request.",
+        },
+        footerHeading = "%nExit codes:%n",
+        footer = "  0 success, 1 a runtime failure, 2 a usage error (see jflame --help).")
 final class TopCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -101,6 +104,11 @@ final class TopCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "A row per thread and method (the profile must be recorded with --threads).")
     boolean threads;
 
+    @Option(names = "--skip-bad-lines",
+            description = "Collapsed input: skip malformed lines instead of failing on the first; they are counted "
+                    + "on stderr.")
+    boolean skipBadLines;
+
     @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT",
             description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     TableFormat format;
@@ -108,7 +116,10 @@ final class TopCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (limit < 1) {
-            throw new UserError("-n must be at least 1, got " + limit);
+            throw new UsageError("-n must be at least 1, got " + limit);
+        }
+        if (skipBadLines && input.matches("[0-9]+") && !Files.exists(Path.of(input))) {
+            throw new UsageError("--skip-bad-lines is for a collapsed stacks file, not top PID");
         }
         if (input.matches("[0-9]+") && !Files.exists(Path.of(input))) {
             return live();
@@ -133,7 +144,7 @@ final class TopCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "-e, --from and --to apply to JFR recordings and to top PID; " + input + " holds collapsed stacks");
         } else {
-            profile = ProfileInput.read(input, new CollapsedParser(), false, spec.commandLine().getErr());
+            profile = ProfileInput.read(input, new CollapsedParser(), skipBadLines, spec.commandLine().getErr());
         }
         MethodTable table;
         try {

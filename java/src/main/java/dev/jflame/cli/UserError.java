@@ -1,7 +1,8 @@
 package dev.jflame.cli;
 
-/** A problem the user can fix (bad input, unwritable path): reported as one line, exit code 1. */
-final class UserError extends RuntimeException {
+/** A problem the user can fix (bad input, unwritable path): reported as one line, exit code 1
+ * ({@link UsageError}: 2). */
+class UserError extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     UserError(String message) {

@@ -1,12 +1,11 @@
 package dev.jflame.interop;
 
-import com.google.protobuf.CodedOutputStream;
-import com.google.protobuf.WireFormat;
 import dev.jflame.flamegraph.FrameLine;
 import dev.jflame.flamegraph.NativeFrameName;
 import dev.jflame.flamegraph.Profile;
 import dev.jflame.flamegraph.Stack;
 import java.io.ByteArrayOutputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
@@ -82,7 +81,7 @@ public final class PprofWriter {
         String event = profile.meta("event").map(String::strip).filter(e -> !e.isEmpty()).orElse("samples");
         String unit = unitOf(profile.meta("units"));
         ByteArrayOutputStream samples = new ByteArrayOutputStream();
-        CodedOutputStream sampleOut = CodedOutputStream.newInstance(samples);
+        PprofWire sampleOut = new PprofWire(samples);
         for (Stack stack : profile.stacks()) {
             long value = profile.wholeCount(stack);
             if (value == 0 || stack.frames().isEmpty()) {
@@ -93,32 +92,32 @@ public final class PprofWriter {
             for (int i = 0; i < ids.length; i++) {
                 ids[i] = location(frames.get(frames.size() - 1 - i));
             }
-            sampleOut.writeByteArray(PROFILE_SAMPLE, sample(ids, value));
+            sampleOut.bytes(PROFILE_SAMPLE, sample(ids, value));
         }
-        sampleOut.flush();
 
         GZIPOutputStream gzip = new GZIPOutputStream(out, 1 << 16);
-        CodedOutputStream proto = CodedOutputStream.newInstance(gzip, 1 << 16);
+        BufferedOutputStream buffered = new BufferedOutputStream(gzip, 1 << 16);
+        PprofWire proto = new PprofWire(buffered);
         byte[] valueType = valueType(event, unit);
-        proto.writeByteArray(PROFILE_SAMPLE_TYPE, valueType);
-        samples.writeTo(new CodedStreamAdapter(proto));
-        mappingBytes.writeTo(new CodedStreamAdapter(proto));
-        locationBytes.writeTo(new CodedStreamAdapter(proto));
-        functionBytes.writeTo(new CodedStreamAdapter(proto));
+        proto.bytes(PROFILE_SAMPLE_TYPE, valueType);
+        proto.raw(samples.toByteArray());
+        proto.raw(mappingBytes.toByteArray());
+        proto.raw(locationBytes.toByteArray());
+        proto.raw(functionBytes.toByteArray());
         Optional<Long> durationMs = longMeta(profile, "duration_ms");
         if (durationMs.isPresent()) {
-            proto.writeInt64(PROFILE_DURATION_NANOS, durationMs.get() * 1_000_000L);
+            proto.varint(PROFILE_DURATION_NANOS, durationMs.get() * 1_000_000L);
         }
         Optional<Long> intervalNs = longMeta(profile, "interval_ns");
         if (intervalNs.isPresent() && unit.equals("count")) {
-            proto.writeByteArray(PROFILE_PERIOD_TYPE, valueType(event, "nanoseconds"));
-            proto.writeInt64(PROFILE_PERIOD, intervalNs.get());
+            proto.bytes(PROFILE_PERIOD_TYPE, valueType(event, "nanoseconds"));
+            proto.varint(PROFILE_PERIOD, intervalNs.get());
         }
-        proto.writeInt64(PROFILE_COMMENT, string("written by jflame from collapsed stacks"));
+        proto.varint(PROFILE_COMMENT, string("written by jflame from collapsed stacks"));
         for (String s : stringTable) {
-            proto.writeString(PROFILE_STRING_TABLE, s);
+            proto.string(PROFILE_STRING_TABLE, s);
         }
-        proto.flush();
+        buffered.flush();
         gzip.finish();
     }
 
@@ -141,26 +140,18 @@ public final class PprofWriter {
     }
 
     private byte[] valueType(String type, String unit) throws IOException {
-        return message(m -> {
-            m.writeInt64(VALUE_TYPE_TYPE, string(type));
-            m.writeInt64(VALUE_TYPE_UNIT, string(unit));
+        long typeIndex = string(type);
+        long unitIndex = string(unit);
+        return PprofWire.message(m -> {
+            m.varint(VALUE_TYPE_TYPE, typeIndex);
+            m.varint(VALUE_TYPE_UNIT, unitIndex);
         });
     }
 
     private byte[] sample(long[] locationIds, long value) throws IOException {
-        return message(m -> {
-            int size = 0;
-            for (long id : locationIds) {
-                size += CodedOutputStream.computeUInt64SizeNoTag(id);
-            }
-            m.writeTag(SAMPLE_LOCATION_ID, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-            m.writeUInt32NoTag(size);
-            for (long id : locationIds) {
-                m.writeUInt64NoTag(id);
-            }
-            m.writeTag(SAMPLE_VALUE, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-            m.writeUInt32NoTag(CodedOutputStream.computeInt64SizeNoTag(value));
-            m.writeInt64NoTag(value);
+        return PprofWire.message(m -> {
+            m.packed(SAMPLE_LOCATION_ID, locationIds);
+            m.packed(SAMPLE_VALUE, value);
         });
     }
 
@@ -177,18 +168,18 @@ public final class PprofWriter {
         long mappingId = nativeFrame != null ? mapping(nativeFrame.library()) : 0;
         long id = locations.size() + 1L;
         locations.put(frame, id);
-        byte[] lineMessage = message(m -> {
-            m.writeUInt64(LINE_FUNCTION_ID, functionId);
+        byte[] lineMessage = PprofWire.message(m -> {
+            m.varint(LINE_FUNCTION_ID, functionId);
             if (line > 0) {
-                m.writeInt64(LINE_LINE, line);
+                m.varint(LINE_LINE, line);
             }
         });
-        byte[] location = message(m -> {
-            m.writeUInt64(LOCATION_ID, id);
+        byte[] location = PprofWire.message(m -> {
+            m.varint(LOCATION_ID, id);
             if (mappingId != 0) {
-                m.writeUInt64(LOCATION_MAPPING_ID, mappingId);
+                m.varint(LOCATION_MAPPING_ID, mappingId);
             }
-            m.writeByteArray(LOCATION_LINE, lineMessage);
+            m.bytes(LOCATION_LINE, lineMessage);
         });
         append(locationBytes, PROFILE_LOCATION, location);
         return id;
@@ -203,10 +194,10 @@ public final class PprofWriter {
         long id = mappings.size() + 1L;
         mappings.put(library, id);
         long fileName = string(library);
-        byte[] mapping = message(m -> {
-            m.writeUInt64(MAPPING_ID, id);
-            m.writeInt64(MAPPING_FILENAME, fileName);
-            m.writeBool(MAPPING_HAS_FUNCTIONS, true);
+        byte[] mapping = PprofWire.message(m -> {
+            m.varint(MAPPING_ID, id);
+            m.varint(MAPPING_FILENAME, fileName);
+            m.bool(MAPPING_HAS_FUNCTIONS, true);
         });
         append(mappingBytes, PROFILE_MAPPING, mapping);
         return id;
@@ -220,11 +211,11 @@ public final class PprofWriter {
         long id = functions.size() + 1L;
         functions.put(name, id);
         long nameIndex = string(name);
-        byte[] function = message(m -> {
-            m.writeUInt64(FUNCTION_ID, id);
+        byte[] function = PprofWire.message(m -> {
+            m.varint(FUNCTION_ID, id);
             // No system_name: pprof "simplifies" a name equal to its system name that looks like
             // C++ (cutting <...> and (...)); without one the name is shown exactly as recorded.
-            m.writeInt64(FUNCTION_NAME, nameIndex);
+            m.varint(FUNCTION_NAME, nameIndex);
         });
         append(functionBytes, PROFILE_FUNCTION, function);
         return id;
@@ -232,9 +223,7 @@ public final class PprofWriter {
 
     /** Adds one repeated field of the profile (a location, a function) to the bytes kept for it. */
     private static void append(ByteArrayOutputStream table, int field, byte[] message) throws IOException {
-        CodedOutputStream out = CodedOutputStream.newInstance(table);
-        out.writeByteArray(field, message);
-        out.flush();
+        new PprofWire(table).bytes(field, message);
     }
 
     private long string(String s) {
@@ -242,36 +231,5 @@ public final class PprofWriter {
             stringTable.add(k);
             return stringTable.size() - 1L;
         });
-    }
-
-    private interface Fields {
-        void writeTo(CodedOutputStream m) throws IOException;
-    }
-
-    private static byte[] message(Fields fields) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
-        CodedOutputStream m = CodedOutputStream.newInstance(bytes, 256);
-        fields.writeTo(m);
-        m.flush();
-        return bytes.toByteArray();
-    }
-
-    /** Copies already-encoded fields into the profile's stream, after what it holds so far. */
-    private static final class CodedStreamAdapter extends OutputStream {
-        private final CodedOutputStream proto;
-
-        CodedStreamAdapter(CodedOutputStream proto) {
-            this.proto = proto;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            proto.writeRawByte((byte) b);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            proto.writeRawBytes(b, off, len);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.jflame.interop;
 
+import dev.jflame.jvm.TimeSpan;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -31,7 +32,7 @@ public sealed interface RecordingTime {
     record DateTime(LocalDateTime dateTime) implements RecordingTime {
     }
 
-    Pattern OFFSET = Pattern.compile("(-?)(\\d{1,9})(ms|s|m)");
+    Pattern OFFSET = Pattern.compile("(-?)(\\d+[a-z]+)");
     Pattern CLOCK = Pattern.compile("\\d{1,2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?");
 
     /** Parses one of the forms above; IllegalArgumentException with the forms allowed. */
@@ -39,12 +40,8 @@ public sealed interface RecordingTime {
         String value = text.strip();
         Matcher m = OFFSET.matcher(value);
         if (m.matches()) {
-            long amount = Long.parseLong(m.group(2));
-            long millis = switch (m.group(3)) {
-                case "ms" -> amount;
-                case "s" -> amount * 1_000L;
-                default -> amount * 60_000L;
-            };
+            // The command line's one grammar of time (TimeSpan); the converter takes milliseconds.
+            long millis = TimeSpan.parseNanos(m.group(2), "time") / 1_000_000L;
             return new Offset(m.group(1).isEmpty() ? millis : -millis);
         }
         try {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -15,7 +16,8 @@ import java.util.Map;
  */
 public record AgentStatus(boolean ok, String message, Map<String, String> facts) {
     public AgentStatus {
-        facts = Map.copyOf(facts);
+        // In the agent's order, so that `attach PID status` prints its facts the same way every time.
+        facts = Collections.unmodifiableMap(new LinkedHashMap<>(facts));
     }
 
     public static AgentStatus parse(String text) {

@@ -10,11 +10,12 @@ public enum TableFormat {
         @Override
         public void write(MethodTable table, List<MethodStats> rows, String units, boolean withThread, PrintWriter out) {
             int width = Math.max(9, Long.toString(table.totalSamples()).length());
+            // Percentages take 7 columns, so that 100.00% lines up with 9.50%.
             String number = "%" + width + "d";
-            out.printf(Locale.ROOT, "%" + width + "s  %6s  %" + width + "s  %6s  %-6s  %s%n",
+            out.printf(Locale.ROOT, "%" + width + "s  %7s  %" + width + "s  %7s  %-6s  %s%n",
                     "SELF", "SELF%", "TOTAL", "TOTAL%", "KIND", withThread ? "THREAD  METHOD" : "METHOD");
             for (MethodStats r : rows) {
-                out.printf(Locale.ROOT, number + "  %5.2f%%  " + number + "  %5.2f%%  %-6s  %s%n",
+                out.printf(Locale.ROOT, number + "  %6.2f%%  " + number + "  %6.2f%%  %-6s  %s%n",
                         r.self(), table.percent(r.self()), r.total(), table.percent(r.total()), r.kind(),
                         withThread ? r.thread() + "  " + r.method() : r.method());
             }

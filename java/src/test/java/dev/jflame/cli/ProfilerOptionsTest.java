@@ -76,4 +76,15 @@ class ProfilerOptionsTest {
                         ProfileOutput.of(null, null, new GraphOptions())));
         assertTrue(stdout.getMessage().contains("only one can go to stdout"), stdout.getMessage());
     }
+
+    @Test
+    void checkpointAndDurationSpeakTheOneTimeGrammar() {
+        assertEquals(java.time.Duration.ofMinutes(5), parse("--checkpoint", "5m", "app.jar").profiler.checkpoint);
+        assertEquals(java.time.Duration.ofSeconds(90), parse("--checkpoint", "90000ms", "app.jar").profiler.checkpoint);
+        assertThrows(CommandLine.ParameterException.class, () -> parse("--checkpoint", "1500ms", "app.jar"));
+        assertThrows(CommandLine.ParameterException.class, () -> parse("--checkpoint", "25h", "app.jar"));
+        AttachCommand attach = new AttachCommand();
+        new CommandLine(attach).parseArgs("1", "-d", "5m");
+        assertEquals(300_000_000_000L, attach.duration.nanos());
+    }
 }

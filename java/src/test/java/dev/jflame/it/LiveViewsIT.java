@@ -38,7 +38,7 @@ class LiveViewsIT {
             Jflame top = jflame(dir, "top", pid, "--once", "-n", "5");
             assertEquals(0, top.exitCode(), top.stderr());
             List<String> lines = top.stdoutText().lines().toList();
-            int columns = indexOf(lines, "     SELF   SELF%");
+            int columns = indexOf(lines, "     SELF    SELF%");
             assertTrue(columns >= 0, top.stdoutText());
             // The hot method is the first Java row; on JDK 25 the vDSO clock it calls
             // (System.nanoTime) may be a native row above it.

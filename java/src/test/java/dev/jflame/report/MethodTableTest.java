@@ -107,4 +107,21 @@ class MethodTableTest {
         assertEquals(column, lines.get(2).indexOf(" b") + 1, text.toString());
         assertTrue(lines.get(lines.size() - 1).startsWith("123463 samples in all"), text.toString());
     }
+
+    @Test
+    void columnsStayAlignedAtAHundredPercent() throws IOException {
+        MethodTable t = MethodTable.of(parse("main;a 5\nmain;b 0\n"), false, false);
+        StringWriter text = new StringWriter();
+        TableFormat.text.write(t, t.top(MethodTable.Order.total, 5), "samples", false, new PrintWriter(text, true));
+        List<String> lines = text.toString().lines().toList();
+        assertTrue(text.toString().contains("100.00%"), text.toString());
+        int column = lines.get(0).indexOf("METHOD");
+        int kind = lines.get(0).indexOf("KIND");
+        for (String row : lines.subList(1, lines.size() - 1)) {
+            assertEquals(' ', row.charAt(kind - 1), text.toString());
+            assertTrue(Character.isLetter(row.charAt(kind)), text.toString());
+            assertTrue(row.length() > column && row.charAt(column - 1) == ' ' && row.charAt(column) != ' ',
+                    text.toString());
+        }
+    }
 }
