@@ -36,10 +36,9 @@ class BufferPool {
         framesPerBuffer_(framesPerBuffer),
         busy_(buffers * sizeof(std::atomic<int>)),
         agct_(static_cast<size_t>(buffers) * framesPerBuffer * sizeof(AgctFrame)),
-        frames_(static_cast<size_t>(buffers) * framesPerBuffer * sizeof(Frame)),
-        pcs_(static_cast<size_t>(buffers) * kMaxNativeFrames * sizeof(uintptr_t)) {}
+        frames_(static_cast<size_t>(buffers) * framesPerBuffer * sizeof(Frame)) {}
 
-  bool ok() const { return busy_.ok() && agct_.ok() && frames_.ok() && pcs_.ok(); }
+  bool ok() const { return busy_.ok() && agct_.ok() && frames_.ok(); }
 
   // Commits the buffers before the first signal (see MappedMemory::populate): a first
   // touch inside the handler costs 7-13 us a page in a VM.
@@ -47,7 +46,6 @@ class BufferPool {
     busy_.populate(0, busy_.size());
     agct_.populate(0, agct_.size());
     frames_.populate(0, frames_.size());
-    pcs_.populate(0, pcs_.size());
   }
 
   int acquire(int tid) {
@@ -72,7 +70,6 @@ class BufferPool {
   Frame* frames(int index) {
     return static_cast<Frame*>(frames_.data()) + static_cast<size_t>(index) * framesPerBuffer_;
   }
-  uintptr_t* pcs(int index) { return static_cast<uintptr_t*>(pcs_.data()) + static_cast<size_t>(index) * kMaxNativeFrames; }
 
  private:
   const uint32_t buffers_;
@@ -80,7 +77,6 @@ class BufferPool {
   MappedMemory busy_;
   MappedMemory agct_;
   MappedMemory frames_;
-  MappedMemory pcs_;
 };
 
 // The pool holds about kBuffersPerCpu buffers for each CPU the process may run on: one
@@ -130,8 +126,7 @@ void sample(Sampler& s, int tid, void* ucontext) {
   // frames[0] is kept for the state frame, which is the leaf.
   uint32_t stateFrames = what.state != 0 ? 1 : 0;
   WalkOutcome outcome;
-  uint32_t n = walkStack(s.walker, tid, ucontext, s.pool->agctFrames(buffer), s.pool->pcs(buffer),
-                         frames + stateFrames, &outcome);
+  uint32_t n = walkStack(s.walker, tid, ucontext, s.pool->agctFrames(buffer), frames + stateFrames, &outcome);
   switch (outcome) {
     case WalkOutcome::kNotJavaThread:
     case WalkOutcome::kNoJavaFrames: s.config.stats->threadOnlySample(); break;
@@ -297,8 +292,7 @@ uint32_t bufferCount(uint32_t cpus, uint32_t framesPerBuffer) {
 }
 
 uint64_t bufferBytes(uint32_t framesPerBuffer) {
-  return static_cast<uint64_t>(framesPerBuffer) * (sizeof(AgctFrame) + sizeof(Frame)) +
-         kMaxNativeFrames * sizeof(uintptr_t) + sizeof(std::atomic<int>);
+  return static_cast<uint64_t>(framesPerBuffer) * (sizeof(AgctFrame) + sizeof(Frame)) + sizeof(std::atomic<int>);
 }
 
 uint64_t signalsReceived() {
