@@ -22,6 +22,7 @@
 #include "store/sample_log.h"
 #include "store/trace_store.h"
 #include "support/monotonic_clock.h"
+#include "support/thread_clock.h"
 #include "support/thread_id.h"
 
 namespace {
@@ -174,18 +175,23 @@ void onSignal(int signo, siginfo_t* info, void* ucontext) {
   // `enabled` before it waits for the count to reach zero, so it cannot miss us.
   s->inHandler.fetch_add(1, std::memory_order_seq_cst);
   if (s->enabled.load(std::memory_order_seq_cst)) {
-    s->signals.fetch_add(1, std::memory_order_relaxed);
+    uint64_t nth = s->signals.fetch_add(1, std::memory_order_relaxed);
     // The handler's own duration is timed on the monotonic clock: a thread CPU clock is a
     // system call (~2 us in a VM), a sixth of the cost it would measure. A handler preempted
     // midway counts its wait, rare enough (a few us of a scheduler slice) to leave mean and
     // p99 as they are.
     uint64_t start = monotonicNs();
+    // One in kCpuTimedEvery also on the thread's CPU clock (two system calls), for the
+    // account of what the handlers cost (Stats::handlerCpuTime).
+    bool cpuTimed = nth % Stats::kCpuTimedEvery == 0;
+    uint64_t cpuStart = cpuTimed ? thread_clock::ofCaller() : 0;
     int tid = callerTid();
     // The engine re-arms first, so the time this sample takes is not lost to the next
     // period; its system calls are part of the handler's cost.
     if (signo == s->config.engine->signal() && s->config.engine->onSignal(info, tid)) {
       sample(*s, tid, ucontext);
       s->config.stats->handlerTime(monotonicNs() - start);
+      if (cpuTimed) s->config.stats->handlerCpuTime(thread_clock::ofCaller() - cpuStart);
     }
   }
   s->inHandler.fetch_sub(1, std::memory_order_seq_cst);
@@ -293,6 +299,22 @@ uint32_t bufferCount(uint32_t cpus, uint32_t framesPerBuffer) {
 
 uint64_t bufferBytes(uint32_t framesPerBuffer) {
   return static_cast<uint64_t>(framesPerBuffer) * (sizeof(AgctFrame) + sizeof(Frame)) + sizeof(std::atomic<int>);
+}
+
+uint64_t measureDeliveryNs(int signo) {
+  Sampler* s = g_sampler.load(std::memory_order_acquire);
+  if (s == nullptr || s->enabled.load() || !stillInstalled(signo)) return 0;
+  sigset_t current;
+  if (pthread_sigmask(SIG_BLOCK, nullptr, &current) != 0 || sigismember(&current, signo) == 1) return 0;
+  // Signals sent to this thread are delivered before tgkill returns; with sampling off
+  // the handler returns at once, so what is timed is entry, delivery and sigreturn.
+  constexpr int kSignals = 64;
+  pid_t pid = getpid();
+  int tid = callerTid();
+  uint64_t begin = thread_clock::ofCaller();
+  for (int i = 0; i < kSignals; ++i) syscall(SYS_tgkill, pid, tid, signo);
+  uint64_t end = thread_clock::ofCaller();
+  return end > begin ? (end - begin) / kSignals : 0;
 }
 
 uint64_t signalsReceived() {
