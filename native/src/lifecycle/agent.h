@@ -51,6 +51,9 @@ struct Profile {
   // The same for the agent's JVMTI callbacks on the application's threads (Agent::callbackNs).
   uint64_t callbackNsAtStart = 0;
   uint64_t earlierCallbackNs = 0;
+  // And for the threads' own set-up and tear-down in the registry (ThreadRegistry::threadSetupNs).
+  uint64_t threadSetupNsAtStart = 0;
+  uint64_t earlierThreadSetupNs = 0;
   uint64_t classes = 0;     // loaded classes walked for method ids at the last start
   uint64_t methodIdsNs = 0; // time that walk took
   uint64_t startRequestNs = 0;
@@ -121,3 +124,5 @@ uint64_t sampledNs(const Agent& agent);
 uint64_t agentThreadsNs(const Agent& agent);
 // CPU time of the agent's JVMTI callbacks during the profile (all its starts).
 uint64_t callbacksNs(const Agent& agent);
+// CPU time threads spent being armed and disarmed during the profile (all its starts).
+uint64_t threadSetupNs(const Agent& agent);

@@ -359,6 +359,7 @@ bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::
     profile.earlierNs = 0;
     profile.earlierAgentThreadsNs = 0;
     profile.earlierCallbackNs = 0;
+    profile.earlierThreadSetupNs = 0;
   }
   profile.options = options;
   profile.optionText = optionText;
@@ -408,6 +409,7 @@ bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::
   profile.startNs = monotonicNs();
   profile.agentThreadsNsAtStart = agentThreadsCpuNs();
   profile.callbackNsAtStart = agent.callbackNs.load(std::memory_order_relaxed);
+  profile.threadSetupNsAtStart = agent.registry.threadSetupNs();
   if (options.jfr && !startJfr(agent, options, outputPath, recordingStartNs, error)) {
     return undoStart(agent, StartStep::kSampler);
   }
@@ -455,6 +457,7 @@ bool stopSampling(Agent& agent, std::string* error) {
   agent.profile.earlierNs += monotonicNs() - agent.profile.startNs;
   agent.profile.earlierAgentThreadsNs += agentThreadsCpuNs() - agent.profile.agentThreadsNsAtStart;
   agent.profile.earlierCallbackNs += agent.callbackNs.load(std::memory_order_relaxed) - agent.profile.callbackNsAtStart;
+  agent.profile.earlierThreadSetupNs += agent.registry.threadSetupNs() - agent.profile.threadSetupNsAtStart;
   std::string ignored;
   setProfileEvents(agent, JVMTI_DISABLE, &ignored);
   if (!drained) {

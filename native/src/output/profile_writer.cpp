@@ -125,8 +125,9 @@ struct OwnCost {
   uint64_t deliveryNs = 0;   // signals x the measured cost of one delivery
   uint64_t threadsNs = 0;    // the agent's own threads
   uint64_t callbacksNs = 0;  // JVMTI callbacks on the application's threads
+  uint64_t threadSetupNs = 0;  // threads armed and disarmed (ThreadRegistry)
   uint64_t methodIdsNs = 0;  // the walk of loaded classes at the last start
-  uint64_t total() const { return handlersNs + deliveryNs + threadsNs + callbacksNs + methodIdsNs; }
+  uint64_t total() const { return handlersNs + deliveryNs + threadsNs + callbacksNs + threadSetupNs + methodIdsNs; }
 };
 
 OwnCost ownCost(const Agent& agent) {
@@ -136,6 +137,7 @@ OwnCost ownCost(const Agent& agent) {
   cost.deliveryNs = cost.signals * agent.signalDeliveryNs;
   cost.threadsNs = agentThreadsNs(agent);
   cost.callbacksNs = callbacksNs(agent);
+  cost.threadSetupNs = threadSetupNs(agent);
   cost.methodIdsNs = agent.profile.methodIdsNs;
   return cost;
 }
@@ -178,6 +180,7 @@ bool writeTimeProfile(Agent& agent, JNIEnv* jni, const std::string& path, std::s
                                                       std::to_string(cost.deliveryNs) + " for " +
                                                       std::to_string(cost.signals) + " signals");
   header.extra.emplace_back("jvmti_callbacks_ns", std::to_string(cost.callbacksNs));
+  header.extra.emplace_back("thread_setup_ns", std::to_string(cost.threadSetupNs));
   header.extra.emplace_back("method_ids_walk_ns", std::to_string(cost.methodIdsNs));
   header.extra.emplace_back("overhead_ns_total", std::to_string(cost.total()));
   header.extra.emplace_back("debug_non_safepoints", agent.nonSafepoints);
@@ -230,7 +233,7 @@ bool writeTimeProfile(Agent& agent, JNIEnv* jni, const std::string& path, std::s
   *summary = std::to_string(writer.samples()) + " samples, " + std::to_string(drops) +
              " dropped, failed walks: " + header.failedWalks + ", " + handler + ", own cost " +
              formatMs(cost.total()) + " ms CPU (handlers " + formatMs(cost.handlersNs) + ", signal delivery " +
-             formatMs(cost.deliveryNs) + ", agent threads " + formatMs(cost.threadsNs) + ", JVMTI callbacks " +
+             formatMs(cost.deliveryNs) + ", agent threads " + formatMs(cost.threadsNs) + ", thread set-up " + formatMs(cost.threadSetupNs) + ", JVMTI callbacks " +
              formatMs(cost.callbacksNs + cost.methodIdsNs) + ")" + (warnings.empty() ? "" : "; warning: " + warnings);
   return writer.write(path, header, error);
 }
