@@ -118,8 +118,9 @@ def setup(java):
 # Running one JVM and reading what it left.
 
 class Bench:
-    def __init__(self, java, jflame_so, ap_so, work):
+    def __init__(self, java, jflame_so, ap_so, work, classpath=CLASSES):
         self.java, self.jflame_so, self.ap_so, self.work = java, jflame_so, ap_so, work
+        self.classpath = classpath
         self.count = 0
 
     def agent(self, profiler, event, interval, out):
@@ -135,7 +136,7 @@ class Bench:
         self.count += 1
         base = os.path.join(self.work, "r%04d-%s" % (self.count, profiler))
         profile = base + ".collapsed"
-        cmd = [self.java] + DIAG + self.agent(profiler, event, interval, profile) + ["-cp", CLASSES, WL + "MeasuredMain", WL + main_args[0]] + main_args[1:]
+        cmd = [self.java] + DIAG + self.agent(profiler, event, interval, profile) + ["-cp", self.classpath, WL + "MeasuredMain", WL + main_args[0]] + main_args[1:]
         with open(base + ".out", "w") as out, open(base + ".err", "w") as err:
             started = time.monotonic()
             proc = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL)

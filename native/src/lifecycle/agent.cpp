@@ -15,6 +15,16 @@ uint64_t sampledNs(const Agent& agent) {
   return agent.profile.earlierNs + (agent.running ? monotonicNs() - agent.profile.startNs : 0);
 }
 
+uint64_t callbacksNs(const Agent& agent) {
+  const Profile& p = agent.profile;
+  return p.earlierCallbackNs + (agent.running ? agent.callbackNs.load(std::memory_order_relaxed) - p.callbackNsAtStart : 0);
+}
+
+uint64_t threadSetupNs(const Agent& agent) {
+  const Profile& p = agent.profile;
+  return p.earlierThreadSetupNs + (agent.running ? agent.registry.threadSetupNs() - p.threadSetupNsAtStart : 0);
+}
+
 uint64_t agentThreadsNs(const Agent& agent) {
   const Profile& p = agent.profile;
   return p.earlierAgentThreadsNs + (agent.running ? agentThreadsCpuNs() - p.agentThreadsNsAtStart : 0);

@@ -2,6 +2,7 @@
 
 #include <jvmti.h>
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -47,6 +48,12 @@ struct Profile {
   // total of earlier starts, like startNs/earlierNs.
   uint64_t agentThreadsNsAtStart = 0;
   uint64_t earlierAgentThreadsNs = 0;
+  // The same for the agent's JVMTI callbacks on the application's threads (Agent::callbackNs).
+  uint64_t callbackNsAtStart = 0;
+  uint64_t earlierCallbackNs = 0;
+  // And for the threads' own set-up and tear-down in the registry (ThreadRegistry::threadSetupNs).
+  uint64_t threadSetupNsAtStart = 0;
+  uint64_t earlierThreadSetupNs = 0;
   uint64_t classes = 0;     // loaded classes walked for method ids at the last start
   uint64_t methodIdsNs = 0; // time that walk took
   uint64_t startRequestNs = 0;
@@ -63,6 +70,17 @@ struct Agent {
   jvmtiEnv* jvmti = nullptr;
   AsyncGetCallTraceFn asyncGetCallTrace = nullptr;
   bool compiledMethodLoad = false;  // the capability was granted
+  // Debug information at non-safepoint pcs: how it is had (see recordNonSafepoints in
+  // profile_lifecycle.cpp); true once the JVM's own flag is on, and then CompiledMethodLoad
+  // need not be enabled.
+  bool nonSafepointsByFlag = false;
+  std::string nonSafepoints;
+  // CPU time of the agent's JVMTI callbacks on the application's threads (ClassPrepare:
+  // method ids for every method of every class), thread CPU clock, since the agent loaded.
+  std::atomic<uint64_t> callbackNs{0};
+  // What one sampling signal costs the interrupted thread outside the handler, measured
+  // at the first start that could (sampler::measureDeliveryNs); 0 if not measured.
+  uint64_t signalDeliveryNs = 0;
   Jitter jitter;
   Stats stats;
   CrashGuard guard;
@@ -104,3 +122,7 @@ uint64_t sampledNs(const Agent& agent);
 
 // CPU time of the agent's own threads during this profile, likewise.
 uint64_t agentThreadsNs(const Agent& agent);
+// CPU time of the agent's JVMTI callbacks during the profile (all its starts).
+uint64_t callbacksNs(const Agent& agent);
+// CPU time threads spent being armed and disarmed during the profile (all its starts).
+uint64_t threadSetupNs(const Agent& agent);

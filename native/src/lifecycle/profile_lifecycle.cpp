@@ -107,6 +107,29 @@ void startCodeMapWatch(Agent& agent, const Options& options) {
   }
 }
 
+// HotSpot records debug information at non-safepoint pcs (which a sample in compiled code
+// needs to name the inlined method it is in) for code compiled while -XX:+DebugNonSafepoints
+// is on, or while an agent has CompiledMethodLoad enabled. The event costs more: HotSpot
+// then builds an address map of every method it compiles and posts it from its Service
+// Thread (about 2 % of javac's CPU time in all). Where libjvm's symbol table gives the
+// flag's address (a C++ bool), jflame turns the flag on instead, once, before it would
+// enable the event; elsewhere the event stays the way.
+void recordNonSafepoints(Agent& agent) {
+  LoadedObject jvm;
+  if (findLoadedObject("libjvm.so", &jvm)) {
+    uint64_t offset = findElfSymbols(jvm.path, {"DebugNonSafepoints"})[0];
+    if (offset != 0) {
+      volatile bool* flag = reinterpret_cast<volatile bool*>(jvm.base + offset);
+      agent.nonSafepoints = *flag ? "DebugNonSafepoints was on" : "DebugNonSafepoints turned on by jflame";
+      *flag = true;
+      agent.nonSafepointsByFlag = true;
+      return;
+    }
+  }
+  agent.nonSafepoints = agent.compiledMethodLoad ? "CompiledMethodLoad enabled (DebugNonSafepoints not found)"
+                                                 : "none: no CompiledMethodLoad, DebugNonSafepoints not found";
+}
+
 // The events a running profile needs. ClassLoad: AsyncGetCallTrace reports
 // ticks_no_class_load unless it is enabled. ClassPrepare: method ids for new classes.
 // CompiledMethodLoad: while it is enabled HotSpot records debug information at
@@ -114,7 +137,7 @@ void startCodeMapWatch(Agent& agent, const Options& options) {
 // now on charges inlined frames correctly; code compiled before stays less precise.
 bool setProfileEvents(Agent& agent, jvmtiEventMode mode, std::string* error) {
   std::vector<jvmtiEvent> events = {JVMTI_EVENT_CLASS_PREPARE, JVMTI_EVENT_CLASS_LOAD};
-  if (agent.compiledMethodLoad) events.push_back(JVMTI_EVENT_COMPILED_METHOD_LOAD);
+  if (agent.compiledMethodLoad && !agent.nonSafepointsByFlag) events.push_back(JVMTI_EVENT_COMPILED_METHOD_LOAD);
   return setEventModes(agent.jvmti, mode, events, error);
 }
 
@@ -305,6 +328,8 @@ bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::
   }
   int signo = samplingSignal(options);
   if (options.timed && !installHandlers(agent, signo, error)) return false;
+  if (options.timed && agent.signalDeliveryNs == 0) agent.signalDeliveryNs = sampler::measureDeliveryNs(signo);
+  if (agent.nonSafepoints.empty()) recordNonSafepoints(agent);
 
   Profile& profile = agent.profile;
   bool keep = options.accumulate && profile.store != nullptr;
@@ -333,6 +358,8 @@ bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::
     agent.nativeStats.reset();
     profile.earlierNs = 0;
     profile.earlierAgentThreadsNs = 0;
+    profile.earlierCallbackNs = 0;
+    profile.earlierThreadSetupNs = 0;
   }
   profile.options = options;
   profile.optionText = optionText;
@@ -381,6 +408,8 @@ bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::
   sampler::enable();
   profile.startNs = monotonicNs();
   profile.agentThreadsNsAtStart = agentThreadsCpuNs();
+  profile.callbackNsAtStart = agent.callbackNs.load(std::memory_order_relaxed);
+  profile.threadSetupNsAtStart = agent.registry.threadSetupNs();
   if (options.jfr && !startJfr(agent, options, outputPath, recordingStartNs, error)) {
     return undoStart(agent, StartStep::kSampler);
   }
@@ -427,6 +456,8 @@ bool stopSampling(Agent& agent, std::string* error) {
   agent.running = false;
   agent.profile.earlierNs += monotonicNs() - agent.profile.startNs;
   agent.profile.earlierAgentThreadsNs += agentThreadsCpuNs() - agent.profile.agentThreadsNsAtStart;
+  agent.profile.earlierCallbackNs += agent.callbackNs.load(std::memory_order_relaxed) - agent.profile.callbackNsAtStart;
+  agent.profile.earlierThreadSetupNs += agent.registry.threadSetupNs() - agent.profile.threadSetupNsAtStart;
   std::string ignored;
   setProfileEvents(agent, JVMTI_DISABLE, &ignored);
   if (!drained) {

@@ -118,6 +118,30 @@ CollapsedWriter::Header headerFor(const Agent& agent, const std::string& event) 
   return header;
 }
 
+// What the agent's profile cost the process in CPU time, by part: its own account.
+struct OwnCost {
+  uint64_t handlersNs = 0;   // the signal handlers (from the CPU-timed ones, Stats)
+  uint64_t signals = 0;
+  uint64_t deliveryNs = 0;   // signals x the measured cost of one delivery
+  uint64_t threadsNs = 0;    // the agent's own threads
+  uint64_t callbacksNs = 0;  // JVMTI callbacks on the application's threads
+  uint64_t threadSetupNs = 0;  // threads armed and disarmed (ThreadRegistry)
+  uint64_t methodIdsNs = 0;  // the walk of loaded classes at the last start
+  uint64_t total() const { return handlersNs + deliveryNs + threadsNs + callbacksNs + threadSetupNs + methodIdsNs; }
+};
+
+OwnCost ownCost(const Agent& agent) {
+  OwnCost cost;
+  cost.handlersNs = agent.stats.handlerCpuNsEstimate();
+  cost.signals = sampler::signalsReceived();
+  cost.deliveryNs = cost.signals * agent.signalDeliveryNs;
+  cost.threadsNs = agentThreadsNs(agent);
+  cost.callbacksNs = callbacksNs(agent);
+  cost.threadSetupNs = threadSetupNs(agent);
+  cost.methodIdsNs = agent.profile.methodIdsNs;
+  return cost;
+}
+
 // Writes the time event's profile so far to `path`; *summary gets the one-line account of it.
 bool writeTimeProfile(Agent& agent, JNIEnv* jni, const std::string& path, std::string* summary,
                   std::string* error) {
@@ -150,6 +174,16 @@ bool writeTimeProfile(Agent& agent, JNIEnv* jni, const std::string& path, std::s
   header.extra.emplace_back("handler_ns_max", std::to_string(stats.handlerNsMax()));
   header.extra.emplace_back("handler_ns_total", std::to_string(stats.handlerNsTotal()));
   header.extra.emplace_back("agent_threads_ns", std::to_string(agentThreadsNs(agent)));
+  OwnCost cost = ownCost(agent);
+  header.extra.emplace_back("handler_cpu_ns_est", std::to_string(cost.handlersNs));
+  header.extra.emplace_back("signal_delivery_ns", std::to_string(agent.signalDeliveryNs) + " per signal, " +
+                                                      std::to_string(cost.deliveryNs) + " for " +
+                                                      std::to_string(cost.signals) + " signals");
+  header.extra.emplace_back("jvmti_callbacks_ns", std::to_string(cost.callbacksNs));
+  header.extra.emplace_back("thread_setup_ns", std::to_string(cost.threadSetupNs));
+  header.extra.emplace_back("method_ids_walk_ns", std::to_string(cost.methodIdsNs));
+  header.extra.emplace_back("overhead_ns_total", std::to_string(cost.total()));
+  header.extra.emplace_back("debug_non_safepoints", agent.nonSafepoints);
   header.extra.emplace_back("distinct_traces", std::to_string(store.distinctTraces()));
   header.extra.emplace_back("threads_seen", std::to_string(agent.registry.threadsSeen()));
   header.extra.emplace_back("threads_armed_at_birth", std::to_string(agent.registry.threadsArmedAtBirth()));
@@ -193,13 +227,14 @@ bool writeTimeProfile(Agent& agent, JNIEnv* jni, const std::string& path, std::s
   }
 
   char handler[96];
-  std::snprintf(handler, sizeof(handler), "handler CPU %.1f us/sample mean, %.1f us p99",
+  std::snprintf(handler, sizeof(handler), "handler %.1f us/sample mean, %.1f us p99",
                 static_cast<double>(stats.handlerNsMean()) / 1000.0,
                 static_cast<double>(stats.handlerNsP99()) / 1000.0);
   *summary = std::to_string(writer.samples()) + " samples, " + std::to_string(drops) +
-             " dropped, failed walks: " + header.failedWalks + ", " + handler + " (" +
-             formatMs(stats.handlerNsTotal()) + " ms total), agent threads " +
-             formatMs(agentThreadsNs(agent)) + " ms CPU" + (warnings.empty() ? "" : "; warning: " + warnings);
+             " dropped, failed walks: " + header.failedWalks + ", " + handler + ", own cost " +
+             formatMs(cost.total()) + " ms CPU (handlers " + formatMs(cost.handlersNs) + ", signal delivery " +
+             formatMs(cost.deliveryNs) + ", agent threads " + formatMs(cost.threadsNs) + ", thread set-up " + formatMs(cost.threadSetupNs) + ", JVMTI callbacks " +
+             formatMs(cost.callbacksNs + cost.methodIdsNs) + ")" + (warnings.empty() ? "" : "; warning: " + warnings);
   return writer.write(path, header, error);
 }
 

@@ -22,6 +22,7 @@
 #include "store/sample_log.h"
 #include "store/trace_store.h"
 #include "support/monotonic_clock.h"
+#include "support/thread_clock.h"
 #include "support/thread_id.h"
 
 namespace {
@@ -36,10 +37,9 @@ class BufferPool {
         framesPerBuffer_(framesPerBuffer),
         busy_(buffers * sizeof(std::atomic<int>)),
         agct_(static_cast<size_t>(buffers) * framesPerBuffer * sizeof(AgctFrame)),
-        frames_(static_cast<size_t>(buffers) * framesPerBuffer * sizeof(Frame)),
-        pcs_(static_cast<size_t>(buffers) * kMaxNativeFrames * sizeof(uintptr_t)) {}
+        frames_(static_cast<size_t>(buffers) * framesPerBuffer * sizeof(Frame)) {}
 
-  bool ok() const { return busy_.ok() && agct_.ok() && frames_.ok() && pcs_.ok(); }
+  bool ok() const { return busy_.ok() && agct_.ok() && frames_.ok(); }
 
   // Commits the buffers before the first signal (see MappedMemory::populate): a first
   // touch inside the handler costs 7-13 us a page in a VM.
@@ -47,7 +47,6 @@ class BufferPool {
     busy_.populate(0, busy_.size());
     agct_.populate(0, agct_.size());
     frames_.populate(0, frames_.size());
-    pcs_.populate(0, pcs_.size());
   }
 
   int acquire(int tid) {
@@ -72,7 +71,6 @@ class BufferPool {
   Frame* frames(int index) {
     return static_cast<Frame*>(frames_.data()) + static_cast<size_t>(index) * framesPerBuffer_;
   }
-  uintptr_t* pcs(int index) { return static_cast<uintptr_t*>(pcs_.data()) + static_cast<size_t>(index) * kMaxNativeFrames; }
 
  private:
   const uint32_t buffers_;
@@ -80,7 +78,6 @@ class BufferPool {
   MappedMemory busy_;
   MappedMemory agct_;
   MappedMemory frames_;
-  MappedMemory pcs_;
 };
 
 // The pool holds about kBuffersPerCpu buffers for each CPU the process may run on: one
@@ -130,8 +127,7 @@ void sample(Sampler& s, int tid, void* ucontext) {
   // frames[0] is kept for the state frame, which is the leaf.
   uint32_t stateFrames = what.state != 0 ? 1 : 0;
   WalkOutcome outcome;
-  uint32_t n = walkStack(s.walker, tid, ucontext, s.pool->agctFrames(buffer), s.pool->pcs(buffer),
-                         frames + stateFrames, &outcome);
+  uint32_t n = walkStack(s.walker, tid, ucontext, s.pool->agctFrames(buffer), frames + stateFrames, &outcome);
   switch (outcome) {
     case WalkOutcome::kNotJavaThread:
     case WalkOutcome::kNoJavaFrames: s.config.stats->threadOnlySample(); break;
@@ -179,18 +175,23 @@ void onSignal(int signo, siginfo_t* info, void* ucontext) {
   // `enabled` before it waits for the count to reach zero, so it cannot miss us.
   s->inHandler.fetch_add(1, std::memory_order_seq_cst);
   if (s->enabled.load(std::memory_order_seq_cst)) {
-    s->signals.fetch_add(1, std::memory_order_relaxed);
+    uint64_t nth = s->signals.fetch_add(1, std::memory_order_relaxed);
     // The handler's own duration is timed on the monotonic clock: a thread CPU clock is a
     // system call (~2 us in a VM), a sixth of the cost it would measure. A handler preempted
     // midway counts its wait, rare enough (a few us of a scheduler slice) to leave mean and
     // p99 as they are.
     uint64_t start = monotonicNs();
+    // One in kCpuTimedEvery also on the thread's CPU clock (two system calls), for the
+    // account of what the handlers cost (Stats::handlerCpuTime).
+    bool cpuTimed = nth % Stats::kCpuTimedEvery == 0;
+    uint64_t cpuStart = cpuTimed ? thread_clock::ofCaller() : 0;
     int tid = callerTid();
     // The engine re-arms first, so the time this sample takes is not lost to the next
     // period; its system calls are part of the handler's cost.
     if (signo == s->config.engine->signal() && s->config.engine->onSignal(info, tid)) {
       sample(*s, tid, ucontext);
       s->config.stats->handlerTime(monotonicNs() - start);
+      if (cpuTimed) s->config.stats->handlerCpuTime(thread_clock::ofCaller() - cpuStart);
     }
   }
   s->inHandler.fetch_sub(1, std::memory_order_seq_cst);
@@ -297,8 +298,23 @@ uint32_t bufferCount(uint32_t cpus, uint32_t framesPerBuffer) {
 }
 
 uint64_t bufferBytes(uint32_t framesPerBuffer) {
-  return static_cast<uint64_t>(framesPerBuffer) * (sizeof(AgctFrame) + sizeof(Frame)) +
-         kMaxNativeFrames * sizeof(uintptr_t) + sizeof(std::atomic<int>);
+  return static_cast<uint64_t>(framesPerBuffer) * (sizeof(AgctFrame) + sizeof(Frame)) + sizeof(std::atomic<int>);
+}
+
+uint64_t measureDeliveryNs(int signo) {
+  Sampler* s = g_sampler.load(std::memory_order_acquire);
+  if (s == nullptr || s->enabled.load() || !stillInstalled(signo)) return 0;
+  sigset_t current;
+  if (pthread_sigmask(SIG_BLOCK, nullptr, &current) != 0 || sigismember(&current, signo) == 1) return 0;
+  // Signals sent to this thread are delivered before tgkill returns; with sampling off
+  // the handler returns at once, so what is timed is entry, delivery and sigreturn.
+  constexpr int kSignals = 64;
+  pid_t pid = getpid();
+  int tid = callerTid();
+  uint64_t begin = thread_clock::ofCaller();
+  for (int i = 0; i < kSignals; ++i) syscall(SYS_tgkill, pid, tid, signo);
+  uint64_t end = thread_clock::ofCaller();
+  return end > begin ? (end - begin) / kSignals : 0;
 }
 
 uint64_t signalsReceived() {

@@ -69,6 +69,13 @@ uint64_t bufferBytes(uint32_t framesPerBuffer);
 // Signals the handler took while enabled, since the last configure().
 uint64_t signalsReceived();
 
+// The CPU time one signal costs the thread it interrupts outside the handler (the kernel's
+// delivery and the return from it), measured by sending `signo` to the calling thread a
+// few dozen times while sampling is off; 0 when it cannot be measured here (sampling on,
+// the handler not installed, or the signal blocked on this thread). An estimate: a perf
+// event's overflow takes another way into the kernel than tgkill does.
+uint64_t measureDeliveryNs(int signo);
+
 // Whether the handler of `signo` is still ours: an application or library may install
 // its own afterwards (sigaction), and then no sample arrives any more.
 bool stillInstalled(int signo);

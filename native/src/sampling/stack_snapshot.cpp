@@ -44,8 +44,7 @@ StackSnapshot::StackSnapshot(const StackWalker& walker, const std::vector<int>& 
       count_(static_cast<uint32_t>(tids.size())),
       // Value-initialised: every page is touched here, none for the first time in a handler.
       frames_(std::make_unique<Frame[]>(static_cast<size_t>(count_) * walkFrames(walker.depth))),
-      agct_(std::make_unique<AgctFrame[]>(static_cast<size_t>(count_) * (walker.depth + 1))),
-      pcs_(std::make_unique<uintptr_t[]>(static_cast<size_t>(count_) * kMaxNativeFrames)) {
+      agct_(std::make_unique<AgctFrame[]>(static_cast<size_t>(count_) * (walker.depth + 1))) {
   for (uint32_t i = 0; i < count_; ++i) slots_[i].tid = tids[i];
 }
 
@@ -55,7 +54,6 @@ StackSnapshot::~StackSnapshot() {
     slots_.release();
     frames_.release();
     agct_.release();
-    pcs_.release();
   }
 }
 
@@ -146,7 +144,6 @@ void StackSnapshot::answer(const siginfo_t* info, void* ucontext) {
       // frames for a JavaThread (told without calling into the JVM, java_thread_env.h).
       JNIEnv* env = nullptr;
       slot.count = walkStack(s->walker_, tid, ucontext, s->agct_.get() + static_cast<size_t>(index) * (s->walker_.depth + 1),
-                             s->pcs_.get() + static_cast<size_t>(index) * kMaxNativeFrames,
                              s->frames_.get() + static_cast<size_t>(index) * walkFrames(s->walker_.depth),
                              &slot.outcome, &env);
       slot.env = env;

@@ -67,7 +67,6 @@ class StackSnapshot {
   uint32_t count_ = 0;
   std::unique_ptr<Frame[]> frames_;     // count_ * walkFrames(depth)
   std::unique_ptr<AgctFrame[]> agct_;  // count_ * (depth + 1)
-  std::unique_ptr<uintptr_t[]> pcs_;   // count_ * kMaxNativeFrames
   bool taken_ = false;
   bool retired_ = false;
 };

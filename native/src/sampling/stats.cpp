@@ -24,11 +24,20 @@ void Stats::reset() {
   handlerNs_.store(0, std::memory_order_relaxed);
   handlerNsMax_.store(0, std::memory_order_relaxed);
   handlerNs99_.reset();
+  handlerCpuCalls_.store(0, std::memory_order_relaxed);
+  handlerCpuNs_.store(0, std::memory_order_relaxed);
 }
 
 uint64_t Stats::walkFailures(WalkFailure failure) const {
   uint32_t i = static_cast<uint32_t>(failure);
   return i < kWalkFailureKinds ? failed_[i].load(std::memory_order_relaxed) : 0;
+}
+
+uint64_t Stats::handlerCpuNsEstimate() const {
+  uint64_t timed = handlerCpuCalls_.load(std::memory_order_relaxed);
+  if (timed == 0) return 0;
+  return static_cast<uint64_t>(static_cast<double>(handlerCpuNs_.load(std::memory_order_relaxed)) /
+                               static_cast<double>(timed) * static_cast<double>(handlerCalls()));
 }
 
 uint64_t Stats::handlerNsMean() const {

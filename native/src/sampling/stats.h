@@ -18,6 +18,14 @@ class Stats {
   void noBuffer() { noBuffer_.fetch_add(1, std::memory_order_relaxed); }
   // The handler's own time for one sample (monotonic clock, see signal_handler.cpp).
   void handlerTime(uint64_t ns);
+  // The handler's CPU time (thread CPU clock) for one of every kCpuTimedEvery samples: a
+  // monotonic time counts a handler's wait when the thread is preempted in it, which on a
+  // loaded machine can make it many times the CPU it used.
+  void handlerCpuTime(uint64_t ns) {
+    handlerCpuCalls_.fetch_add(1, std::memory_order_relaxed);
+    handlerCpuNs_.fetch_add(ns, std::memory_order_relaxed);
+  }
+  static constexpr uint64_t kCpuTimedEvery = 16;
 
   // Back to zero for a fresh profile; only while no handler records (sampling drained).
   void reset();
@@ -31,6 +39,9 @@ class Stats {
   uint64_t handlerNsMax() const { return handlerNsMax_.load(std::memory_order_relaxed); }
   uint64_t handlerNsMean() const;
   uint64_t handlerNsP99() const { return handlerNs99_.percentile(0.99); }
+  // The handlers' CPU time in all: the mean of the CPU-timed ones times all handler calls.
+  uint64_t handlerCpuNsEstimate() const;
+  uint64_t handlerCpuTimed() const { return handlerCpuCalls_.load(std::memory_order_relaxed); }
 
   // "gc_active=3 unknown_Java=1", or "none".
   std::string failedWalksSummary() const;
@@ -44,4 +55,6 @@ class Stats {
   std::atomic<uint64_t> handlerNs_{0};
   std::atomic<uint64_t> handlerNsMax_{0};
   DurationHistogram handlerNs99_;
+  std::atomic<uint64_t> handlerCpuCalls_{0};
+  std::atomic<uint64_t> handlerCpuNs_{0};
 };

@@ -52,6 +52,10 @@ class ThreadRegistry {
   std::string nameOf(int tid) const;
 
   uint64_t threadsSeen() const;  // since the last start()
+  // CPU time the started and ended threads spent in the registry (reading their /proc
+  // stat, arming and disarming the engine's per-thread timer or event), on their own CPU
+  // clocks, since the agent loaded: per-thread cost for the profile's account.
+  uint64_t threadSetupNs() const { return threadSetupNs_.load(std::memory_order_relaxed); }
 
   // /proc/<pid>/task/<tid>/stat: the comm and start time (clock ticks since boot).
   struct TaskStat {
@@ -95,5 +99,6 @@ class ThreadRegistry {
   std::unordered_map<int, JavaName> javaNames_;
   std::unordered_map<int, std::string> osNames_;
   uint64_t threadsSeen_ = 0;
+  std::atomic<uint64_t> threadSetupNs_{0};
   uint64_t armedAtBirth_ = 0;
 };

@@ -16,7 +16,7 @@ constexpr size_t kStackWindow = 8u << 20;
 struct NativePart {
   const StackWalker* walker;
   NativeRegisters registers;
-  uintptr_t* pcs;
+  Frame* frames;  // the native frames, leaf first
   uint32_t maxFrames;
   JNIEnv* env = nullptr;
   NativeWalk walk;
@@ -45,26 +45,9 @@ void runNativePart(void* arg) {
   limits.maxDepth = static_cast<int>(part.maxFrames);
   limits.maxSteps = static_cast<int>(part.maxFrames) * 2;
   UnwindMode mode = w.native == NativeStacks::kDwarf ? UnwindMode::kDwarf : UnwindMode::kFramePointers;
-  part.walk = walkNativeStack(*w.codeMap, part.registers, mode, stackWindow(part.registers.sp, kStackWindow),
-                              limits, part.pcs);
+  part.walk = walkNativeFrames(*w.codeMap, part.registers, mode, stackWindow(part.registers.sp, kStackWindow),
+                               limits, part.frames);
   part.walked = true;
-}
-
-// The native frames of pcs[0..count), leaf first, keyed by function (see
-// UnwindTable::functionStart) so that every pc of a function is one frame.
-uint32_t nativeFrames(const CodeMap& map, const uintptr_t* pcs, uint32_t count, Frame* out) {
-  uint32_t n = 0;
-  for (uint32_t i = 0; i < count; ++i) {
-    const CodeRange* range = map.find(pcs[i]);
-    if (range == nullptr) break;  // unloaded between the walk and now
-    uint64_t offset = pcs[i] - range->loadBias;
-    if (range->table != nullptr) offset = range->table->functionStart(offset);
-    out[n].id = nativeFrameId(range->libraryId, offset);
-    out[n].bci = 0;
-    out[n].kind = FrameKind::kNative;
-    ++n;
-  }
-  return n;
 }
 
 }  // namespace
@@ -91,11 +74,11 @@ namespace {
 
 // Everything below the kernel frames, in at most `depth` frames.
 uint32_t walkUserStack(const StackWalker& walker, uint32_t depth, int tid, void* ucontext, AgctFrame* agct,
-                       uintptr_t* pcs, Frame* out, WalkOutcome* outcome, JNIEnv** javaEnv) {
+                       Frame* out, WalkOutcome* outcome, JNIEnv** javaEnv) {
   NativePart part;
   part.walker = &walker;
   part.registers = registersFromContext(ucontext);
-  part.pcs = pcs;
+  part.frames = out;
   uint32_t nativeRoom = depth > 1 ? depth - 1 : 0;  // leave a Java frame room
   part.maxFrames = nativeRoom < kMaxNativeFrames ? nativeRoom : kMaxNativeFrames;
   bool faulted = false;
@@ -112,7 +95,7 @@ uint32_t walkUserStack(const StackWalker& walker, uint32_t depth, int tid, void*
   uint32_t native = 0;
   bool reachedJava = false, reachedRoot = false;
   if (part.walked && !faulted) {
-    native = nativeFrames(*walker.codeMap, pcs, static_cast<uint32_t>(part.walk.depth), out);
+    native = static_cast<uint32_t>(part.walk.depth);
     reachedJava = part.walk.end == WalkEnd::kUnknownCode;
     reachedRoot = part.walk.end == WalkEnd::kRoot;
     if (walker.nativeStats != nullptr) walker.nativeStats->count(part.walk.end);
@@ -160,7 +143,7 @@ uint32_t walkUserStack(const StackWalker& walker, uint32_t depth, int tid, void*
 
 }  // namespace
 
-uint32_t walkStack(const StackWalker& walker, int tid, void* ucontext, AgctFrame* agct, uintptr_t* pcs,
+uint32_t walkStack(const StackWalker& walker, int tid, void* ucontext, AgctFrame* agct,
                    Frame* out, WalkOutcome* outcome, JNIEnv** javaEnv) {
   uint32_t kernel = 0;
   if (walker.kernel != nullptr && walker.depth > 2) {
@@ -168,6 +151,6 @@ uint32_t walkStack(const StackWalker& walker, int tid, void* ucontext, AgctFrame
     uint32_t room = walker.depth / 2;
     kernel = walker.kernel->framesOf(tid, out, room < KernelStacks::kMaxFrames ? room : KernelStacks::kMaxFrames);
   }
-  return kernel + walkUserStack(walker, walker.depth - kernel, tid, ucontext, agct, pcs, out + kernel, outcome,
+  return kernel + walkUserStack(walker, walker.depth - kernel, tid, ucontext, agct, out + kernel, outcome,
                                 javaEnv);
 }

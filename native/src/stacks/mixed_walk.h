@@ -59,16 +59,15 @@ struct StackWalker {
 };
 
 // Native frames a walk records at most (the rest of a deeper native stack ends in
-// [broken_native_stack]), and the pcs buffer each walk needs.
+// [broken_native_stack]).
 constexpr uint32_t kMaxNativeFrames = 128;
 // Frames `out` must hold for a walk of `depth`: the probe frame of AsyncGetCallTrace and a
 // [broken_native_stack] beyond it.
 constexpr uint32_t walkFrames(uint32_t depth) { return depth + 2; }
 
-// Fills `out` (walkFrames(depth)) leaf first; `agct` (depth + 1 frames) and `pcs`
-// (kMaxNativeFrames) are scratch. Returns the number of frames; *outcome says what the
+// Fills `out` (walkFrames(depth)) leaf first; `agct` (depth + 1 frames) is scratch. Returns the number of frames; *outcome says what the
 // Java part found (kNotJavaThread for threads that are not JavaThreads).
 // *javaEnv, if given, gets the thread's JNIEnv when it is a JavaThread (else null). A
 // walker without a crash guard (unit tests without a JVM) walks unguarded.
-uint32_t walkStack(const StackWalker& walker, int tid, void* ucontext, AgctFrame* agct, uintptr_t* pcs,
+uint32_t walkStack(const StackWalker& walker, int tid, void* ucontext, AgctFrame* agct,
                    Frame* out, WalkOutcome* outcome, JNIEnv** javaEnv = nullptr);

@@ -102,8 +102,13 @@ const char* walkEndName(WalkEnd end) {
   return "?";
 }
 
-NativeWalk walkNativeStack(const CodeMap& map, const NativeRegisters& start, UnwindMode mode,
-                           const StackBounds& bounds, const WalkLimits& limits, uintptr_t* pcs) {
+namespace {
+
+// The walk itself; emit(index, lookupPc, range, row) records each frame found (row: the
+// DWARF row used for it, or null).
+template <typename Emit>
+NativeWalk walkWith(const CodeMap& map, const NativeRegisters& start, UnwindMode mode, const StackBounds& bounds,
+                    const WalkLimits& limits, Emit emit) {
   NativeWalk walk;
   NativeRegisters regs = start;
   for (bool leaf = true;; leaf = false) {
@@ -123,11 +128,11 @@ NativeWalk walkNativeStack(const CodeMap& map, const NativeRegisters& start, Unw
       walk.end = WalkEnd::kStepLimit;
       return walk;
     }
-    pcs[walk.depth++] = lookupPc;
-    ++walk.steps;
-
     const UnwindRow* row = nullptr;
     if (mode == UnwindMode::kDwarf && range->table != nullptr) row = range->table->find(lookupPc - range->loadBias);
+    emit(walk.depth++, lookupPc, *range, row);
+    ++walk.steps;
+
     Step step = failed(WalkEnd::kNoRule);
     if (row != nullptr) step = stepByRow(*row, regs, bounds, leaf);
     // No row, or a rule we cannot follow: the frame-pointer chain is the fallback. Not
@@ -150,4 +155,28 @@ NativeWalk walkNativeStack(const CodeMap& map, const NativeRegisters& start, Unw
     }
     regs = caller;
   }
+}
+
+}  // namespace
+
+NativeWalk walkNativeStack(const CodeMap& map, const NativeRegisters& start, UnwindMode mode,
+                           const StackBounds& bounds, const WalkLimits& limits, uintptr_t* pcs) {
+  return walkWith(map, start, mode, bounds, limits,
+                  [pcs](int i, uintptr_t pc, const CodeRange&, const UnwindRow*) { pcs[i] = pc; });
+}
+
+NativeWalk walkNativeFrames(const CodeMap& map, const NativeRegisters& start, UnwindMode mode,
+                            const StackBounds& bounds, const WalkLimits& limits, Frame* out) {
+  return walkWith(map, start, mode, bounds, limits,
+                  [out](int i, uintptr_t pc, const CodeRange& range, const UnwindRow* row) {
+                    uint64_t offset = pc - range.loadBias;
+                    if (range.table != nullptr) {
+                      // The row found for the step says an FDE covers the pc: no second search.
+                      offset = row != nullptr ? range.table->functionStartOfCovered(offset)
+                                              : range.table->functionStart(offset);
+                    }
+                    out[i].id = nativeFrameId(range.libraryId, offset);
+                    out[i].bci = 0;
+                    out[i].kind = FrameKind::kNative;
+                  });
 }

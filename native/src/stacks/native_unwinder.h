@@ -3,6 +3,7 @@
 #include <cstdint>
 
 #include "stacks/code_map.h"
+#include "stacks/frame.h"
 #include "stacks/native_registers.h"
 #include "stacks/stack_memory.h"
 
@@ -57,3 +58,10 @@ struct WalkLimits {
 // A pc outside every object in `map` is never followed: the walk ends with kUnknownCode.
 NativeWalk walkNativeStack(const CodeMap& map, const NativeRegisters& start, UnwindMode mode,
                            const StackBounds& bounds, const WalkLimits& limits, uintptr_t* pcs);
+
+// The same walk, writing each frame as the sampler keys it instead of its pc: kNative,
+// nativeFrameId(library id, start of the function covering the pc — see
+// UnwindTable::functionStart — or the pc's offset where no FDE covers it). Uses the range
+// and row the walk found for each pc rather than looking them up again.
+NativeWalk walkNativeFrames(const CodeMap& map, const NativeRegisters& start, UnwindMode mode,
+                            const StackBounds& bounds, const WalkLimits& limits, Frame* out);

@@ -52,6 +52,9 @@ class UnwindTable {
   // FDE covers it. Samples are keyed by it, so every pc of a function is one frame and a
   // hot loop does not fill the trace store with one trace per instruction.
   uint64_t functionStart(uint64_t vaddr) const;
+  // The same for a `vaddr` the caller already found a row for (find() gave non-null):
+  // skips the second search of the rows.
+  uint64_t functionStartOfCovered(uint64_t vaddr) const;
 
   size_t rowCount() const { return rows_.size(); }
   size_t bytes() const {
@@ -62,7 +65,7 @@ class UnwindTable {
 
  private:
   void push(const UnwindRow& row);
-  void append(uint32_t pc, const CfaState& state);
+  void append(const UnwindRow& row);
   void appendGap(uint32_t pc);
 
   std::vector<UnwindRow> rows_;

@@ -41,7 +41,8 @@ void PeriodicThread::run() {
   if (work_.begin && !work_.begin()) return;
   std::unique_lock<std::mutex> lock(mutex_);
   while (!stopping_) {
-    wakeup_.wait_for(lock, std::chrono::milliseconds(periodMs_));
+    int period = work_.nextPeriodMs ? work_.nextPeriodMs() : periodMs_;
+    wakeup_.wait_for(lock, std::chrono::milliseconds(period));
     if (stopping_) break;
     lock.unlock();
     work_.tick();

@@ -16,6 +16,8 @@ class PeriodicThread {
     std::function<bool()> begin;  // on the thread, first; false ends the thread (may be empty)
     std::function<void()> tick;   // every period
     std::function<void()> end;    // on the thread, last, after the stop was asked (may be empty)
+    // On the thread, before each wait: how long the next one is (may be empty: `periodMs`).
+    std::function<int()> nextPeriodMs;
   };
 
   PeriodicThread() = default;

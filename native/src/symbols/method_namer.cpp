@@ -13,7 +13,9 @@ bool MethodNamer::start(JavaVM* vm, jvmtiEnv* jvmti, TraceStore* store, bool lin
   store_ = store;
   lines_ = lines;
   next_ = 0;
+  periodMs_ = kPollMs;
   PeriodicThread::Work work;
+  work.nextPeriodMs = [this] { return periodMs_; };
   work.begin = [this] { return attach(); };
   work.tick = [this] { look(); };
   work.end = [this] {
@@ -69,9 +71,14 @@ bool MethodNamer::attach() {
 
 void MethodNamer::look() {
   store_->prefault();  // the signal handler then finds the pages it writes present
-  auto visit = [this](const Frame* frames, uint32_t count) { nameNew(jni_, frames, count); };
+  bool found = false;
+  auto visit = [this, &found](const Frame* frames, uint32_t count) {
+    found = true;
+    nameNew(jni_, frames, count);
+  };
   if (!store_->forEachNewTrace(&next_, visit)) {
     // Fell behind the store's list of new traces: look at every trace once.
     store_->forEach([&](const Frame* frames, uint32_t count, uint64_t) { visit(frames, count); });
   }
+  periodMs_ = found ? kPollMs : (periodMs_ * 2 < kIdlePollMs ? periodMs_ * 2 : kIdlePollMs);
 }

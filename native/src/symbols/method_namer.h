@@ -23,11 +23,15 @@ class TraceStore;
 // (they hand out local references), and every kPollMs reads the traces the store
 // published since its last look. Polling is cheap (one atomic load when nothing is new),
 // and a short period is what keeps short-lived classes named: a class that lives 30 ms
-// is missed whenever no look falls between its first sample and its unloading.
+// is missed whenever no look falls between its first sample and its unloading. A wake-up
+// is not free though (tens of microseconds of kernel time in a busy VM): after a look that
+// found nothing new the period doubles, up to kIdlePollMs, and a new trace brings it back
+// to kPollMs.
 // The names it found are kept for the agent's life: HotSpot never reuses a jmethodID.
 class MethodNamer {
  public:
   static constexpr int kPollMs = 10;
+  static constexpr int kIdlePollMs = 80;
 
   MethodNamer() = default;
   ~MethodNamer();
@@ -56,6 +60,7 @@ class MethodNamer {
   TraceStore* store_ = nullptr;  // read, and prefault()ed
   bool lines_ = false;
   uint64_t next_ = 0;  // the store's next trace to look at
+  int periodMs_ = kPollMs;  // the namer thread's only
   JNIEnv* jni_ = nullptr;  // the namer thread's, once attached
   PeriodicThread thread_;
 

@@ -38,6 +38,8 @@ struct Capture {
   volatile int done = 0;
   NativeWalk walk;
   uintptr_t pcs[kMaxDepth] = {};
+  NativeWalk frameWalk;  // the same stack by walkNativeFrames
+  Frame frames[kMaxDepth] = {};
   long long perfNanos = 0;
 };
 Capture g;
@@ -57,6 +59,7 @@ void onSignal(int, siginfo_t*, void* context) {
   WalkLimits limits;
   limits.maxDepth = kMaxDepth;
   g.walk = walkNativeStack(*g.map, regs, g.mode, g.bounds, limits, g.pcs);
+  g.frameWalk = walkNativeFrames(*g.map, regs, g.mode, g.bounds, limits, g.frames);
   if (g.perfIterations > 0) {
     limits.maxDepth = 10;
     uintptr_t pcs[10];
@@ -126,6 +129,21 @@ uint32_t libraryOf(const CodeMap& map, const void* code) {
   return range == nullptr ? 0 : range->libraryId;
 }
 
+// walkNativeFrames keys each frame by the range and row it found; the keys must be those
+// a lookup of each pc from walkNativeStack gives.
+void framesAgreeWithPcs(const CodeMap& map) {
+  CHECK_EQ(g.frameWalk.depth, g.walk.depth);
+  CHECK(g.frameWalk.end == g.walk.end);
+  for (int i = 0; i < g.walk.depth; ++i) {
+    const CodeRange* range = map.find(g.pcs[i]);
+    CHECK(range != nullptr);
+    uint64_t offset = g.pcs[i] - range->loadBias;
+    if (range->table != nullptr) offset = range->table->functionStart(offset);
+    CHECK(g.frames[i].kind == FrameKind::kNative);
+    CHECK_EQ(g.frames[i].id, nativeFrameId(range->libraryId, offset));
+  }
+}
+
 __attribute__((noinline)) int runChain(int (*chain)(const volatile int*)) {
   armTimer(true);
   int r = chain(&g.stop);
@@ -151,6 +169,7 @@ void unwindsTheChain(CodeMap& map, const char* prefix, int (*chain)(const volati
     return;
   }
   CHECK(complete);
+  framesAgreeWithPcs(map);
   if (mode == UnwindMode::kDwarf) {
     // Through libc's __libc_start_main to the executable's _start, whose CFI ends the stack.
     CHECK(g.walk.end == WalkEnd::kRoot);
