@@ -6,6 +6,7 @@
 #include "support/monotonic_clock.h"
 #include "support/thread_clock.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/syscall.h>
@@ -88,14 +89,23 @@ uint64_t WallEngine::parseArrivals(const char* schedstat, size_t length) {
 bool WallEngine::atSystemCall(const void* ucontext) {
   if (ucontext == nullptr) return false;
   const ucontext_t* uc = static_cast<const ucontext_t*>(ucontext);
-  // The thread resumes at this instruction, so its code is mapped and readable. A blocking
-  // call interrupted for a handler is restarted: the kernel rewinds the pc to the call.
+  // The thread resumes at this pc, so its code is mapped and readable; the instruction
+  // before it is read only when on the same page (it might be the first of a mapping). A
+  // blocking call the signal interrupted is either restarted (the kernel rewinds the pc to
+  // the call) or returns EINTR to its caller (a timed futex wait, nanosleep), which libc and
+  // the JVM answer by waiting again.
 #if defined(__x86_64__)
   const unsigned char* pc = reinterpret_cast<const unsigned char*>(uc->uc_mcontext.gregs[REG_RIP]);
-  return pc != nullptr && pc[0] == 0x0f && pc[1] == 0x05;  // syscall
+  if (pc == nullptr) return false;
+  if (pc[0] == 0x0f && pc[1] == 0x05) return true;  // syscall
+  bool samePage = (reinterpret_cast<uintptr_t>(pc) & 4095) >= 2;
+  return uc->uc_mcontext.gregs[REG_RAX] == -EINTR && samePage && pc[-2] == 0x0f && pc[-1] == 0x05;
 #elif defined(__aarch64__)
   const uint32_t* pc = reinterpret_cast<const uint32_t*>(uc->uc_mcontext.pc);
-  return pc != nullptr && *pc == 0xd4000001u;  // svc #0
+  if (pc == nullptr) return false;
+  if (*pc == 0xd4000001u) return true;  // svc #0
+  bool samePage = (reinterpret_cast<uintptr_t>(pc) & 4095) >= 4;
+  return static_cast<int64_t>(uc->uc_mcontext.regs[0]) == -EINTR && samePage && pc[-1] == 0xd4000001u;
 #else
   (void)uc;
   return false;  // no reuse: every visit signals

@@ -39,7 +39,8 @@
 // dropped.
 //
 // Idle threads are not signalled every time: a thread whose last sample caught it blocked in
-// a system call (the handler sees the interrupted context at a restartable system call) and
+// a system call (the handler sees the interrupted context at the call, or just after it with
+// EINTR, which libc and the JVM answer by waiting again) and
 // that has not run since is still where that sample found it, so the sample's trace (state
 // frame included) is counted again with the new weight, without a signal. "Not run since" is
 // made sure in two steps. The sampler counts the thread's arrivals on a CPU (schedstat) before
@@ -69,8 +70,8 @@ class WallEngine : public Engine {
                    SampleLog* log) override;
   void notJavaThread(int tid) override;
 
-  // Whether the interrupted context stands at a system call instruction: a thread whose
-  // blocking call the signal interrupted, and which restarts it when the handler returns.
+  // Whether the interrupted context is a blocking system call the signal interrupted: at the
+  // call (restarted when the handler returns) or just after it with EINTR (waited again).
   static bool atSystemCall(const void* ucontext);
   // The third field of /proc/.../schedstat (times the thread arrived on a CPU), or ~0.
   static uint64_t parseArrivals(const char* schedstat, size_t length);

@@ -10,7 +10,11 @@
 #include <thread>
 #include <vector>
 
+#include <linux/futex.h>
+
 #include "check.h"
+#include "stacks/frame.h"
+#include "store/trace_store.h"
 
 namespace {
 
@@ -136,7 +140,7 @@ uint64_t sleeperWeights() {
 // loaded machine delays it more): it runs late and skips ticks. The weights must still add
 // up to every thread's wall time over the interval, not to the ticks the sampler managed.
 // One thread ended midway is accounted up to its end and not after. Failed before the
-// engine accounted each thread's time (about a third of the wall time was counted).
+// engine accounted each thread's time (5% of the wall time was counted).
 void aSamplerThatFallsBehindStillCountsAllWallTime() {
   struct sigaction action;
   std::memset(&action, 0, sizeof(action));
@@ -166,12 +170,12 @@ void aSamplerThatFallsBehindStillCountsAllWallTime() {
   timespec begin, half, end;
   clock_gettime(CLOCK_MONOTONIC, &begin);
   for (int i = 0; i < kSleepers; ++i) engine.threadStarted(g_sleeperTids[i].load());
-  timespec pause{0, 150'000'000};
+  timespec pause{0, 300'000'000};
   while (nanosleep(&pause, &pause) != 0) {
   }
   engine.threadEnded(g_sleeperTids[0].load());
   clock_gettime(CLOCK_MONOTONIC, &half);
-  pause = timespec{0, 150'000'000};
+  pause = timespec{0, 300'000'000};
   while (nanosleep(&pause, &pause) != 0) {
   }
   engine.stop();
@@ -193,11 +197,118 @@ void aSamplerThatFallsBehindStillCountsAllWallTime() {
   double got = static_cast<double>(sleeperWeights());
   std::printf("falling behind: weights %.0f of %.0f intervals (%.1f%%), the ended thread %llu of %.0f\n", got,
               expected, 100 * got / expected, static_cast<unsigned long long>(g_sleeperWeight[0].load()), ended);
-  // Short of at most one rotation per thread at the end; generous for a loaded machine.
-  CHECK(got >= 0.9 * expected && got <= expected + kSleepers);
+  // Short of the time since each thread's last visit at its end (the sampler itself may be
+  // kept off the CPU for tens of ms on a loaded machine): generous.
+  CHECK(got >= 0.75 * expected && got <= expected + kSleepers);
   CHECK(static_cast<double>(g_sleeperWeight[0].load()) <= ended + 1);
-  CHECK(static_cast<double>(g_sleeperWeight[0].load()) >= 0.9 * ended);
+  CHECK(static_cast<double>(g_sleeperWeight[0].load()) >= 0.6 * ended);
   g_engine = nullptr;
+}
+
+// For the test below: where the worker is (its "stack"), recorded as the one frame of each
+// sample in a real trace store, as the agent's handler records.
+std::atomic<int> g_place{0};
+std::atomic<int> g_workerTid{0};
+std::atomic<int> g_workerSignals{0};
+TraceStore* g_store = nullptr;
+
+void onRecordingSignal(int, siginfo_t* info, void* ucontext) {
+  int tid = static_cast<int>(syscall(SYS_gettid));
+  if (g_engine == nullptr || !g_engine->onSignal(info, tid)) return;
+  Engine::Sample sample;
+  g_engine->describeSample(tid, &sample);
+  if (tid != g_workerTid.load()) return;
+  g_workerSignals.fetch_add(1);
+  Frame frame = pseudoFrame(FrameKind::kThreadSelf, static_cast<uint64_t>(g_place.load()));
+  uint32_t slot = 0;
+  if (sample.weight != 0 && g_store->add(&frame, 1, sample.weight, &slot) == TraceStore::Result::kCounted) {
+    g_engine->sampleTaken(tid, ucontext, true, slot, g_store, nullptr);
+  }
+}
+
+uint64_t weightAt(const TraceStore& store, int place) {
+  uint64_t weight = 0;
+  store.forEach([&](const Frame* frames, uint32_t, uint64_t samples) {
+    if (frames[0].id == static_cast<uint64_t>(place)) weight += samples;
+  });
+  return weight;
+}
+
+double msSince(const timespec& a) {
+  timespec b;
+  clock_gettime(CLOCK_MONOTONIC, &b);
+  return static_cast<double>(b.tv_sec - a.tv_sec) * 1e3 + static_cast<double>(b.tv_nsec - a.tv_nsec) / 1e6;
+}
+
+// A thread blocked in an untimed futex wait (restarted after each handler), then running,
+// then in a nanosleep (EINTR after each handler, slept again): while it sleeps its last
+// sample is counted again without a signal; once it ran it is sampled afresh, so the time of
+// each place goes to that place and not to the one before. Weights still add up.
+void anIdleThreadsLastSampleStandsInUntilItRuns() {
+  struct sigaction action;
+  std::memset(&action, 0, sizeof(action));
+  action.sa_sigaction = onRecordingSignal;
+  action.sa_flags = SA_SIGINFO | SA_RESTART;
+  sigaction(SIGVTALRM, &action, nullptr);
+  TraceStore store(64, 1024);
+  g_store = &store;
+  Jitter jitter(11);
+  WallEngine engine(1'000'000, SIGVTALRM, &jitter);
+  g_engine = &engine;
+  std::string error;
+  CHECK(engine.start(&error));
+  std::atomic<int> futexWord{0};
+  timespec t0, t1, t2, t3;
+  std::thread worker([&] {
+    g_workerTid = static_cast<int>(syscall(SYS_gettid));
+    engine.threadStarted(g_workerTid.load());
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    g_place = 1;
+    while (futexWord.load() == 0) {
+      syscall(SYS_futex, reinterpret_cast<int*>(&futexWord), FUTEX_WAIT_PRIVATE, 0, nullptr, nullptr, 0);
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    g_place = 2;
+    while (msSince(t1) < 100) {
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t2);
+    g_place = 3;
+    timespec pause{0, 400'000'000};
+    while (nanosleep(&pause, &pause) != 0) {
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t3);
+    g_place = 4;
+    engine.threadEnded(g_workerTid.load());
+  });
+  timespec pause{0, 400'000'000};
+  while (nanosleep(&pause, &pause) != 0) {
+  }
+  futexWord = 1;
+  syscall(SYS_futex, reinterpret_cast<int*>(&futexWord), FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr, 0);
+  worker.join();
+  engine.stop();
+  timespec settle{0, 100'000'000};
+  nanosleep(&settle, nullptr);
+  auto ms = [](const timespec& a, const timespec& b) {
+    return static_cast<double>(b.tv_sec - a.tv_sec) * 1e3 + static_cast<double>(b.tv_nsec - a.tv_nsec) / 1e6;
+  };
+  double blocked = ms(t0, t1), running = ms(t1, t2), sleeping = ms(t2, t3);
+  uint64_t w1 = weightAt(store, 1), w2 = weightAt(store, 2), w3 = weightAt(store, 3);
+  std::printf("idle reuse: blocked %llu of %.0f, running %llu of %.0f, sleeping %llu of %.0f; %d signals, %llu reused\n",
+              static_cast<unsigned long long>(w1), blocked, static_cast<unsigned long long>(w2), running,
+              static_cast<unsigned long long>(w3), sleeping, g_workerSignals.load(),
+              static_cast<unsigned long long>(engine.samplesReused()));
+  // Most visits of the sleeping thread took no signal.
+  CHECK(engine.samplesReused() > 0);
+  CHECK(static_cast<double>(g_workerSignals.load()) < 0.5 * (blocked + sleeping));
+  // Each place has about its own time: a stale sample would give the blocked place the
+  // sleeping one's time. Generous: a woken thread may wait long for a CPU on a loaded machine
+  // (its time until it runs goes to where it slept, rightly: it has not run).
+  CHECK(static_cast<double>(w1) >= 0.8 * blocked && static_cast<double>(w1) <= blocked + 0.5 * running + 50);
+  CHECK(static_cast<double>(w3) >= 0.8 * sleeping && static_cast<double>(w3) <= sleeping + 50);
+  CHECK(static_cast<double>(w1 + w2 + w3) <= blocked + running + sleeping + 2);
+  g_engine = nullptr;
+  g_store = nullptr;
 }
 
 }  // namespace
@@ -207,5 +318,6 @@ int main() {
   aSleepingThreadIsSampledByWallClock();
   ticksCoalescedIntoOneSignalAllCount();
   aSamplerThatFallsBehindStillCountsAllWallTime();
+  anIdleThreadsLastSampleStandsInUntilItRuns();
   return check::finish("wall_engine_test");
 }
