@@ -113,7 +113,7 @@ bool WallEngine::atSystemCall(const void* ucontext) {
 }
 
 bool WallEngine::start(std::string* error) {
-  if (!pending_.ok() || !notJava_.ok() || !notes_.ok()) {
+  if (!pending_.ok() || !notJava_.ok() || !notes_.ok() || !indexOf_.ok()) {
     *error = "cannot reserve the per-thread sample slots";
     return false;
   }
@@ -139,28 +139,49 @@ void WallEngine::stop() {
   pthread_join(sampler_, nullptr);
 }
 
+// Both only queue the change for the sampler: they run on the thread's own start and exit
+// path (HotSpot starts a thread holding Threads_lock until the new thread has reported in,
+// and every thread start and exit takes that lock), so they must never wait for a tick.
 void WallEngine::threadStarted(int tid) {
-  uint64_t now = monotonicNs();
-  std::lock_guard<std::mutex> lock(mutex_);
   // A reused tid may be a Java thread now.
   if (std::atomic<uint8_t>* flag = notJava_.at(tid)) flag->store(0, std::memory_order_relaxed);
-  for (const Tracked& t : threads_) {
-    if (t.tid == tid) return;
-  }
-  // Its wall time counts from now: what it lived before the profile knew it is not ours.
-  threads_.push_back(Tracked{tid, now, Phase::kSignal, 0, 0, 0});
+  Change change{tid, monotonicNs(), true};
+  std::lock_guard<std::mutex> lock(inboxMutex_);
+  inbox_.push_back(change);
 }
 
 void WallEngine::threadEnded(int tid) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  for (size_t i = 0; i < threads_.size(); ++i) {
-    if (threads_[i].tid != tid) continue;
-    // Swap with the last, not erase: O(1), and the rotation only needs to visit each
-    // thread once per round, not in any order.
-    threads_[i] = threads_.back();
-    threads_.pop_back();
-    return;
+  std::lock_guard<std::mutex> lock(inboxMutex_);
+  inbox_.push_back(Change{tid, 0, false});
+}
+
+// Sampler thread: the queued starts and ends, in order.
+void WallEngine::applyChanges() {
+  {
+    std::lock_guard<std::mutex> lock(inboxMutex_);
+    changes_.swap(inbox_);
   }
+  for (const Change& c : changes_) {
+    std::atomic<uint32_t>* index = indexOf_.at(c.tid);
+    if (index == nullptr) continue;
+    uint32_t at = index->load(std::memory_order_relaxed);  // position + 1, 0 if not tracked
+    bool tracked = at != 0 && at <= threads_.size() && threads_[at - 1].tid == c.tid;
+    if (c.started) {
+      if (tracked) continue;  // announced twice (at birth and by ThreadStart)
+      // Its wall time counts from its start: what it lived before the profile knew it is
+      // not ours.
+      threads_.push_back(Tracked{c.tid, c.timeNs, Phase::kSignal, 0, 0, 0});
+      index->store(static_cast<uint32_t>(threads_.size()), std::memory_order_relaxed);
+    } else if (tracked) {
+      // Swap with the last, not erase: O(1), and the rotation only needs to visit each
+      // thread once per round, not in any order.
+      threads_[at - 1] = threads_.back();
+      threads_.pop_back();
+      if (at - 1 < threads_.size()) indexOf_.at(threads_[at - 1].tid)->store(at, std::memory_order_relaxed);
+      index->store(0, std::memory_order_relaxed);
+    }
+  }
+  changes_.clear();
 }
 
 bool WallEngine::onSignal(const siginfo_t* info, int tid) {
@@ -207,25 +228,17 @@ void WallEngine::run() {
   using Clock = std::chrono::steady_clock;
   Clock::time_point next = Clock::now() + std::chrono::nanoseconds(jitter_.firstPeriod(intervalNs_));
   std::vector<Picked> picked;
-  picked.reserve(kThreadsPerTick);
+  picked.reserve(kThreadsPerTick + kIdleThreadsPerTick);
+  changes_.reserve(64);
   std::unique_lock<std::mutex> lock(mutex_);
   while (!stopping_) {
     if (wakeup_.wait_until(lock, next, [this] { return stopping_; })) break;
-    tick(monotonicNs(), &picked);
+    // threads_ is the sampler's own: no lock while it ticks.
     lock.unlock();
-    for (Picked& p : picked) visit(&p.thread, p.weight);
+    applyChanges();
+    tick(monotonicNs(), &picked);
+    for (Picked& p : picked) visit(&threads_[p.index], p.weight);
     lock.lock();
-    // What the visits learnt, for threads still where they were (threadEnded may have
-    // moved one: it then starts again from a signal, which is always right).
-    for (const Picked& p : picked) {
-      if (p.index < threads_.size() && threads_[p.index].tid == p.thread.tid) {
-        Tracked& t = threads_[p.index];
-        t.phase = p.thread.phase;
-        t.arrivals = p.thread.arrivals;
-        t.idleCpuNs = p.thread.idleCpuNs;
-        t.note = p.thread.note;
-      }
-    }
     next += std::chrono::nanoseconds(jitter_.nextPeriod(intervalNs_));
     // Fell a whole period behind (a stopped process, an overloaded machine): skip ahead
     // rather than burst. No wall time is lost by that: the next signals carry it.
@@ -234,7 +247,8 @@ void WallEngine::run() {
   }
 }
 
-// Under the lock: up to kThreadsPerTick Java-or-unknown threads, from the cursor on, each
+// Up to kThreadsPerTick Java-or-unknown threads to signal and up to
+// kIdleThreadsPerTick idle ones (a clock read each), from the cursor on, each
 // with the whole intervals of wall time it lived since it was last accounted for.
 void WallEngine::tick(uint64_t nowNs, std::vector<Picked>* picked) {
   picked->clear();
@@ -242,7 +256,8 @@ void WallEngine::tick(uint64_t nowNs, std::vector<Picked>* picked) {
   size_t n = threads_.size();
   if (n == 0) return;
   if (cursor_ >= n) cursor_ = 0;
-  for (size_t visited = 0; visited < n && picked->size() < kThreadsPerTick; ++visited) {
+  uint32_t toSignal = 0, idle = 0;
+  for (size_t visited = 0; visited < n && toSignal < kThreadsPerTick && idle < kIdleThreadsPerTick; ++visited) {
     Tracked& t = threads_[cursor_];
     cursor_ = (cursor_ + 1) % n;
     std::atomic<uint8_t>* flag = notJava_.at(t.tid);
@@ -254,11 +269,12 @@ void WallEngine::tick(uint64_t nowNs, std::vector<Picked>* picked) {
     uint64_t weight = (nowNs - t.accountedNs) / intervalNs_;
     if (weight == 0) continue;  // less than an interval since its last signal: next time
     t.accountedNs += weight * intervalNs_;
-    picked->push_back(Picked{(cursor_ + n - 1) % n, t, weight});
+    ++(t.phase == Phase::kIdle ? idle : toSignal);
+    picked->push_back(Picked{(cursor_ + n - 1) % n, weight});
   }
 }
 
-// Off the lock. Counts the thread's last sample again if it has not run since, else signals.
+// Counts the thread's last sample again if it has not run since, else signals.
 void WallEngine::visit(Tracked* t, uint64_t weight) {
   if (t->phase == Phase::kIdle) {
     uint64_t cpu = thread_clock::ofThread(t->tid);

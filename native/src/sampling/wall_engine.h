@@ -32,8 +32,10 @@
 // or a signal that waits for its thread to be scheduled lose no wall time: the sum of the
 // weights of a thread's samples is its lifetime over the interval, short of the last one.
 //
-// Cost stays bounded with many threads: at most kThreadsPerTick threads are visited per
-// tick, round-robin, each then standing for the time since its last visit. Threads the
+// Cost stays bounded with many threads: at most kThreadsPerTick threads are signalled per
+// tick, round-robin, each then standing for the time since its last visit (and at most
+// kIdleThreadsPerTick idle ones, below, are visited: a clock read each). The more often a
+// thread is visited, the less of its time is left unaccounted when it ends. Threads the
 // handler found to be no Java thread (GC and VM threads, jflame's own) are skipped from then
 // on; the samples of threads without Java frames (JIT compilers, the service thread) are
 // dropped.
@@ -53,6 +55,7 @@
 class WallEngine : public Engine {
  public:
   static constexpr uint32_t kThreadsPerTick = 16;
+  static constexpr uint32_t kIdleThreadsPerTick = 64;
 
   WallEngine(uint64_t intervalNs, int signo, Jitter* jitter);
   ~WallEngine() override;
@@ -100,10 +103,15 @@ class WallEngine : public Engine {
     uint64_t note;         // kIdle: the handler's note of that sample (see notes_)
   };
   struct Picked {
-    size_t index;  // in threads_, to write the outcome back if it is still there
-    Tracked thread;
+    size_t index;  // in threads_
     uint64_t weight;
   };
+  struct Change {
+    int tid;
+    uint64_t timeNs;  // of the start
+    bool started;     // else ended
+  };
+  void applyChanges();
   void tick(uint64_t nowNs, std::vector<Picked>* picked);
   void visit(Tracked* thread, uint64_t weight);
   void countAgain(int tid, uint64_t note, uint64_t weight);
@@ -124,9 +132,13 @@ class WallEngine : public Engine {
   std::atomic<SampleLog*> log_{nullptr};
   std::atomic<uint64_t> reused_{0};
 
-  std::mutex mutex_;
+  std::mutex mutex_;  // running_, stopping_
   std::condition_variable wakeup_;
-  std::vector<Tracked> threads_;  // every live thread the registry told us about, by mutex_
+  std::mutex inboxMutex_;
+  std::vector<Change> inbox_;     // by inboxMutex_: starts and ends the sampler has not seen
+  std::vector<Change> changes_;   // the sampler's: the inbox it took
+  std::vector<Tracked> threads_;  // the sampler's: every live thread the registry told us about
+  TidTable<uint32_t> indexOf_;    // the sampler's: position + 1 in threads_, 0 if not there
   size_t cursor_ = 0;             // round-robin position in threads_
   bool running_ = false;
   bool stopping_ = false;

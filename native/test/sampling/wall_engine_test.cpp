@@ -302,10 +302,12 @@ void anIdleThreadsLastSampleStandsInUntilItRuns() {
   CHECK(engine.samplesReused() > 0);
   CHECK(static_cast<double>(g_workerSignals.load()) < 0.5 * (blocked + sleeping));
   // Each place has about its own time: a stale sample would give the blocked place the
-  // sleeping one's time. Generous: a woken thread may wait long for a CPU on a loaded machine
-  // (its time until it runs goes to where it slept, rightly: it has not run).
-  CHECK(static_cast<double>(w1) >= 0.8 * blocked && static_cast<double>(w1) <= blocked + 0.5 * running + 50);
-  CHECK(static_cast<double>(w3) >= 0.8 * sleeping && static_cast<double>(w3) <= sleeping + 50);
+  // sleeping one's time. Generous: the time since a thread's last visit goes to where the
+  // next visit finds it, and on a loaded machine the sampler may wait long for a CPU (the
+  // running place's time may then go to the next); a woken thread may wait long for a CPU
+  // too (its time until it runs goes to where it slept, rightly: it has not run).
+  CHECK(static_cast<double>(w1) >= 0.8 * blocked && static_cast<double>(w1) <= blocked + running + 50);
+  CHECK(static_cast<double>(w3) >= 0.8 * sleeping && static_cast<double>(w3) <= sleeping + running + 50);
   CHECK(static_cast<double>(w1 + w2 + w3) <= blocked + running + sleeping + 2);
   g_engine = nullptr;
   g_store = nullptr;

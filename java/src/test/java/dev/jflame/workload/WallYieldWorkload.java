@@ -15,7 +15,7 @@ import java.util.concurrent.locks.LockSupport;
  * parks for good if i % 3 == 2 (never runs until the end): one thread is busy, six are two of
  * each. Main prints the threads' summed lifetime in ns, the truth, and the CPU time every
  * other thread of the process (a profiler's sampler among them) used meanwhile, from
- * /proc/self/task/TID/schedstat, as {@code task TID COMM CPU_NS}.
+ * /proc/self/task/TID/schedstat (for scripts/bench/wall_bench.py), as {@code task TID COMM CPU_NS}.
  *
  * <p>Usage: {@code WallYieldWorkload THREADS MILLIS}.
  */
