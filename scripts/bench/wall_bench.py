@@ -121,11 +121,12 @@ def main():
     p.add_argument("--jdk", action="append", help="java binaries for the churn (default: java on PATH and "
                    "Temurin 25 if installed); the yield runs use the first")
     p.add_argument("--skip", default="", help="comma-separated: yield,churn")
+    p.add_argument("--agent", help="this libjflame.so instead of java/target's")
     a = p.parse_args()
     jdks = a.jdk or [base.shutil.which("java") or "java"] + ([JDK25] if os.path.exists(JDK25) else [])
     skip = set(filter(None, a.skip.split(",")))
     jflame_so, ap_so, _ = base.setup(jdks[0])
-    sos = {"jflame": jflame_so, "ap": ap_so}
+    sos = {"jflame": a.agent or jflame_so, "ap": ap_so}
     os.makedirs(base.OUT, exist_ok=True)
     work = tempfile.mkdtemp(prefix="wall-", dir=base.OUT)
     lines = ["# event=wall: jflame against async-profiler %s" % base.AP_VERSION, ""]
