@@ -42,8 +42,7 @@
 //
 // Idle threads are not signalled every time: a thread whose last sample caught it blocked in
 // a system call (the handler sees the interrupted context at the call, or just after it with
-// EINTR, which libc and the JVM answer by waiting again) and
-// that has not run since is still where that sample found it, so the sample's trace (state
+// EINTR, which libc and the JVM answer by waiting again) and that has not run since is still where that sample found it, so the sample's trace (state
 // frame included) is counted again with the new weight, without a signal. "Not run since" is
 // made sure in two steps. The sampler counts the thread's arrivals on a CPU (schedstat) before
 // the signal; at the next visit exactly one arrival more (the one that ran the handler) with
@@ -51,7 +50,11 @@
 // CPU time (its thread CPU clock, one system call) is then kept. From then on each visit
 // reads only that clock: unchanged, the thread has not executed a single instruction, so
 // the last sample stands; changed, it is signalled afresh. A thread whose sample was dropped
-// (no Java frames) is likewise left unsignalled while it does not run.
+// (no Java frames) is likewise left unsignalled while it does not run. Two limits: a thread
+// woken but not yet given a CPU still counts where it slept (it has not run); and one whose
+// wake-up comes within the few microseconds of the handler itself, so that it returns from
+// the call and blocks again in the same CPU stay, is not told apart (rare: the next time it
+// runs it is sampled afresh).
 class WallEngine : public Engine {
  public:
   static constexpr uint32_t kThreadsPerTick = 16;
