@@ -170,7 +170,7 @@ void WallEngine::applyChanges() {
       if (tracked) continue;  // announced twice (at birth and by ThreadStart)
       // Its wall time counts from its start: what it lived before the profile knew it is
       // not ours.
-      threads_.push_back(Tracked{c.tid, c.timeNs, Phase::kSignal, 0, 0, 0});
+      threads_.push_back(Tracked{c.tid, c.timeNs, Phase::kSignal, 0, 0, 0, false});
       index->store(static_cast<uint32_t>(threads_.size()), std::memory_order_relaxed);
     } else if (tracked) {
       // Swap with the last, not erase: O(1), and the rotation only needs to visit each
@@ -256,6 +256,8 @@ void WallEngine::tick(uint64_t nowNs, std::vector<Picked>* picked) {
   size_t n = threads_.size();
   if (n == 0) return;
   if (cursor_ >= n) cursor_ = 0;
+  uint64_t rotation = intervalNs_ * ((n + kThreadsPerTick - 1) / kThreadsPerTick);
+  uint64_t maxGapNs = std::max<uint64_t>(kMaxGapNs, 4 * rotation);
   uint32_t toSignal = 0, idle = 0;
   for (size_t visited = 0; visited < n && toSignal < kThreadsPerTick && idle < kIdleThreadsPerTick; ++visited) {
     Tracked& t = threads_[cursor_];
@@ -266,6 +268,11 @@ void WallEngine::tick(uint64_t nowNs, std::vector<Picked>* picked) {
       continue;
     }
     if (nowNs <= t.accountedNs) continue;
+    // A sample stands for the time since the last visit, but a long gap (the sampler kept
+    // off the CPU, typically by the very threads it samples) would all go to the stack
+    // found at its end: biased towards what kept the sampler waiting. Past a few rotations
+    // the rest of a gap is left out.
+    if (nowNs - t.accountedNs > maxGapNs) t.accountedNs = nowNs - maxGapNs;
     uint64_t weight = (nowNs - t.accountedNs) / intervalNs_;
     if (weight == 0) continue;  // less than an interval since its last signal: next time
     t.accountedNs += weight * intervalNs_;
@@ -329,7 +336,13 @@ void WallEngine::signalThread(Tracked* t, uint64_t weight, char state) {
   if (state == 0) state = readState(tid);
   if (state == 0) return;  // exited already
   uint64_t pending = slot->load(std::memory_order_relaxed);
-  if (pending == 0 && asleep(state)) {
+  // What the last sample was: only a thread whose samples are dropped (no Java frames) is
+  // left unsignalled while it sleeps, see the header.
+  if (std::atomic<uint64_t>* note = notes_.at(tid)) {
+    uint64_t last = note->load(std::memory_order_acquire);
+    if ((last & kNoteValid) != 0) t->dropsSamples = (last & kNoteCounted) == 0;
+  }
+  if (pending == 0 && asleep(state) && t->dropsSamples) {
     // Asleep, and no signal of ours outstanding: see at the next visit whether the handler
     // was the only thing it ran for. A running thread is not worth the extra read.
     if (std::atomic<uint64_t>* note = notes_.at(tid)) note->store(0, std::memory_order_relaxed);

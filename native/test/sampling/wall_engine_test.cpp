@@ -197,19 +197,22 @@ void aSamplerThatFallsBehindStillCountsAllWallTime() {
   double got = static_cast<double>(sleeperWeights());
   std::printf("falling behind: weights %.0f of %.0f intervals (%.1f%%), the ended thread %llu of %.0f\n", got,
               expected, 100 * got / expected, static_cast<unsigned long long>(g_sleeperWeight[0].load()), ended);
-  // Short of the time since each thread's last visit at its end (the sampler itself may be
-  // kept off the CPU for tens of ms on a loaded machine): generous.
-  CHECK(got >= 0.75 * expected && got <= expected + kSleepers);
+  // Short of the time since each thread's last visit at its end, and of gaps over
+  // WallEngine::kMaxGapNs (the sampler itself may be kept off the CPU for tens of ms on a
+  // loaded machine): generous.
+  CHECK(got >= 0.5 * expected && got <= expected + kSleepers);
   CHECK(static_cast<double>(g_sleeperWeight[0].load()) <= ended + 1);
-  CHECK(static_cast<double>(g_sleeperWeight[0].load()) >= 0.6 * ended);
+  CHECK(static_cast<double>(g_sleeperWeight[0].load()) >= 0.4 * ended);
   g_engine = nullptr;
 }
 
-// For the test below: where the worker is (its "stack"), recorded as the one frame of each
-// sample in a real trace store, as the agent's handler records.
+// For the tests below: where the worker is (its "stack"), recorded as the one frame of each
+// sample in a real trace store, as the agent's handler records; `g_counted` false makes the
+// handler drop the worker's samples, as it drops those of a thread without Java frames.
 std::atomic<int> g_place{0};
 std::atomic<int> g_workerTid{0};
-std::atomic<int> g_workerSignals{0};
+std::atomic<bool> g_counted{false};
+std::atomic<int> g_signalsAt[5];
 TraceStore* g_store = nullptr;
 
 void onRecordingSignal(int, siginfo_t* info, void* ucontext) {
@@ -218,20 +221,17 @@ void onRecordingSignal(int, siginfo_t* info, void* ucontext) {
   Engine::Sample sample;
   g_engine->describeSample(tid, &sample);
   if (tid != g_workerTid.load()) return;
-  g_workerSignals.fetch_add(1);
-  Frame frame = pseudoFrame(FrameKind::kThreadSelf, static_cast<uint64_t>(g_place.load()));
+  int place = g_place.load();
+  g_signalsAt[place].fetch_add(1);
+  if (!g_counted.load()) {
+    g_engine->sampleTaken(tid, ucontext, false, 0, g_store, nullptr);
+    return;
+  }
+  Frame frame = pseudoFrame(FrameKind::kThreadSelf, static_cast<uint64_t>(place));
   uint32_t slot = 0;
   if (sample.weight != 0 && g_store->add(&frame, 1, sample.weight, &slot) == TraceStore::Result::kCounted) {
     g_engine->sampleTaken(tid, ucontext, true, slot, g_store, nullptr);
   }
-}
-
-uint64_t weightAt(const TraceStore& store, int place) {
-  uint64_t weight = 0;
-  store.forEach([&](const Frame* frames, uint32_t, uint64_t samples) {
-    if (frames[0].id == static_cast<uint64_t>(place)) weight += samples;
-  });
-  return weight;
 }
 
 double msSince(const timespec& a) {
@@ -240,16 +240,27 @@ double msSince(const timespec& a) {
   return static_cast<double>(b.tv_sec - a.tv_sec) * 1e3 + static_cast<double>(b.tv_nsec - a.tv_nsec) / 1e6;
 }
 
-// A thread blocked in an untimed futex wait (restarted after each handler), then running,
-// then in a nanosleep (EINTR after each handler, slept again): while it sleeps its last
-// sample is counted again without a signal; once it ran it is sampled afresh, so the time of
-// each place goes to that place and not to the one before. Weights still add up.
-void anIdleThreadsLastSampleStandsInUntilItRuns() {
+void sleepMs(long ms) {
+  timespec pause{ms / 1000, (ms % 1000) * 1'000'000};
+  while (nanosleep(&pause, &pause) != 0) {
+  }
+}
+
+struct Phases {
+  double blocked, running, sleeping;  // ms
+  uint64_t reused;
+};
+
+// The worker: blocked in an untimed futex wait (restarted after each handler) for ~blockMs,
+// then running 100 ms, then in a nanosleep (EINTR after each handler, slept again) 300 ms.
+Phases runWorker(bool counted, long blockMs) {
   struct sigaction action;
   std::memset(&action, 0, sizeof(action));
   action.sa_sigaction = onRecordingSignal;
   action.sa_flags = SA_SIGINFO | SA_RESTART;
   sigaction(SIGVTALRM, &action, nullptr);
+  for (auto& n : g_signalsAt) n = 0;
+  g_counted = counted;
   TraceStore store(64, 1024);
   g_store = &store;
   Jitter jitter(11);
@@ -273,44 +284,47 @@ void anIdleThreadsLastSampleStandsInUntilItRuns() {
     }
     clock_gettime(CLOCK_MONOTONIC, &t2);
     g_place = 3;
-    timespec pause{0, 400'000'000};
-    while (nanosleep(&pause, &pause) != 0) {
-    }
+    sleepMs(300);
     clock_gettime(CLOCK_MONOTONIC, &t3);
     g_place = 4;
     engine.threadEnded(g_workerTid.load());
   });
-  timespec pause{0, 400'000'000};
-  while (nanosleep(&pause, &pause) != 0) {
-  }
+  sleepMs(blockMs);
   futexWord = 1;
   syscall(SYS_futex, reinterpret_cast<int*>(&futexWord), FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr, 0);
   worker.join();
   engine.stop();
-  timespec settle{0, 100'000'000};
-  nanosleep(&settle, nullptr);
+  sleepMs(100);
   auto ms = [](const timespec& a, const timespec& b) {
     return static_cast<double>(b.tv_sec - a.tv_sec) * 1e3 + static_cast<double>(b.tv_nsec - a.tv_nsec) / 1e6;
   };
-  double blocked = ms(t0, t1), running = ms(t1, t2), sleeping = ms(t2, t3);
-  uint64_t w1 = weightAt(store, 1), w2 = weightAt(store, 2), w3 = weightAt(store, 3);
-  std::printf("idle reuse: blocked %llu of %.0f, running %llu of %.0f, sleeping %llu of %.0f; %d signals, %llu reused\n",
-              static_cast<unsigned long long>(w1), blocked, static_cast<unsigned long long>(w2), running,
-              static_cast<unsigned long long>(w3), sleeping, g_workerSignals.load(),
-              static_cast<unsigned long long>(engine.samplesReused()));
-  // Most visits of the sleeping thread took no signal.
-  CHECK(engine.samplesReused() > 0);
-  CHECK(static_cast<double>(g_workerSignals.load()) < 0.5 * (blocked + sleeping));
-  // Each place has about its own time: a stale sample would give the blocked place the
-  // sleeping one's time. Generous: the time since a thread's last visit goes to where the
-  // next visit finds it, and on a loaded machine the sampler may wait long for a CPU (the
-  // running place's time may then go to the next); a woken thread may wait long for a CPU
-  // too (its time until it runs goes to where it slept, rightly: it has not run).
-  CHECK(static_cast<double>(w1) >= 0.8 * blocked && static_cast<double>(w1) <= blocked + running + 50);
-  CHECK(static_cast<double>(w3) >= 0.8 * sleeping && static_cast<double>(w3) <= sleeping + running + 50);
-  CHECK(static_cast<double>(w1 + w2 + w3) <= blocked + running + sleeping + 2);
+  Phases p{ms(t0, t1), ms(t1, t2), ms(t2, t3), engine.samplesReused()};
+  std::printf("worker (samples %s): signals blocked %d in %.0f ms, running %d in %.0f, sleeping %d in %.0f; %llu reused\n",
+              counted ? "counted" : "dropped", g_signalsAt[1].load(), p.blocked, g_signalsAt[2].load(), p.running,
+              g_signalsAt[3].load(), p.sleeping, static_cast<unsigned long long>(p.reused));
   g_engine = nullptr;
   g_store = nullptr;
+  return p;
+}
+
+// A sleeping thread whose samples are dropped (no Java frames: a JIT compiler thread, the
+// service thread) is not signalled while it does not run; once it ran it is signalled
+// afresh, in each of its places.
+void anIdleThreadWithoutJavaFramesIsNotSignalledUntilItRuns() {
+  Phases p = runWorker(false, 400);
+  CHECK(p.reused > 0);
+  CHECK(static_cast<double>(g_signalsAt[1].load() + g_signalsAt[3].load()) < 0.5 * (p.blocked + p.sleeping));
+  CHECK(g_signalsAt[2].load() >= 1);  // running: signalled
+  CHECK(g_signalsAt[3].load() >= 1);  // asleep again after running: sampled afresh first
+}
+
+// A thread with Java frames is signalled at every visit, asleep or not: leaving such threads
+// unsignalled made a program that starts and ends many threads (ThreadChurnWorkload) run 1.4
+// to 1.9 times longer on a loaded machine (JDK 17 and 25); see the header.
+void anIdleJavaThreadIsStillSignalled() {
+  Phases p = runWorker(true, 200);
+  CHECK_EQ(p.reused, 0u);
+  CHECK(g_signalsAt[1].load() >= 5);  // the worker whose samples are dropped: one or two
 }
 
 }  // namespace
@@ -320,6 +334,7 @@ int main() {
   aSleepingThreadIsSampledByWallClock();
   ticksCoalescedIntoOneSignalAllCount();
   aSamplerThatFallsBehindStillCountsAllWallTime();
-  anIdleThreadsLastSampleStandsInUntilItRuns();
+  anIdleThreadWithoutJavaFramesIsNotSignalledUntilItRuns();
+  anIdleJavaThreadIsStillSignalled();
   return check::finish("wall_engine_test");
 }
