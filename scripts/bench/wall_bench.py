@@ -71,6 +71,27 @@ def weight_in(path, method):
     return total
 
 
+def setup_without_jflame(java):
+    """run.py's setup minus copying jflame: async-profiler and the compiled workloads."""
+    import platform
+    import shutil
+    import zipfile
+    os.makedirs(base.BIN, exist_ok=True)
+    ap_jar = os.path.join(base.BIN, "async-profiler-%s.jar" % base.AP_VERSION)
+    if not os.path.exists(ap_jar):
+        base.mvn_copy(base.AP_ARTIFACT, base.BIN)
+    ap_so = os.path.join(base.BIN, "libasyncProfiler.so")
+    with zipfile.ZipFile(ap_jar) as jar, open(ap_so, "wb") as out:
+        out.write(jar.read("linux-%s/libasyncProfiler.so" % ("arm64" if platform.machine() == "aarch64" else "x64")))
+    shutil.rmtree(base.CLASSES, ignore_errors=True)
+    sources = [os.path.join(d, f) for d in (os.path.join(base.ROOT, "java/src/test/java/dev/jflame/workload"),
+                                            os.path.join(base.BENCH, "workloads"))
+               for f in sorted(os.listdir(d)) if f.endswith(".java")]
+    javac = os.path.join(os.path.dirname(java), "javac")
+    subprocess.run([javac if os.path.exists(javac) else "javac", "-d", base.CLASSES] + sources, check=True)
+    return ap_so
+
+
 def yield_run(java, sos, work, profiler, interval, threads, ms, n):
     base_name = os.path.join(work, "y%04d-%s-%s-%d" % (n, profiler, interval, threads))
     out = base_name + ".collapsed"
@@ -125,8 +146,13 @@ def main():
     a = p.parse_args()
     jdks = a.jdk or [base.shutil.which("java") or "java"] + ([JDK25] if os.path.exists(JDK25) else [])
     skip = set(filter(None, a.skip.split(",")))
-    jflame_so, ap_so, _ = base.setup(jdks[0])
-    sos = {"jflame": a.agent or jflame_so, "ap": ap_so}
+    if a.agent:
+        # run.py's setup wants java/target's agent (which a build in progress may have removed)
+        ap_so = setup_without_jflame(jdks[0])
+        sos = {"jflame": os.path.abspath(a.agent), "ap": ap_so}
+    else:
+        jflame_so, ap_so, _ = base.setup(jdks[0])
+        sos = {"jflame": jflame_so, "ap": ap_so}
     os.makedirs(base.OUT, exist_ok=True)
     work = tempfile.mkdtemp(prefix="wall-", dir=base.OUT)
     lines = ["# event=wall: jflame against async-profiler %s" % base.AP_VERSION, ""]
