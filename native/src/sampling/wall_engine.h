@@ -30,8 +30,10 @@
 // since (the remainder stays for the next one). So a sampler that wakes late (a loaded
 // machine: it competes with the threads it samples), a thread visited only every few ticks,
 // or a signal that waits for its thread to be scheduled lose no wall time: the sum of the
-// weights of a thread's samples is its lifetime over the interval, short of the last one
-// (and of gaps longer than kMaxGapNs, left out rather than all given to one stack).
+// weights of a thread's samples is its lifetime over the interval, short of the last one.
+// The price: the time of a long gap (the sampler kept off the CPU, often by the very threads
+// it samples) all goes to the stack found at its end, so on an overloaded machine shares
+// lean towards what kept the sampler waiting.
 //
 // Cost stays bounded with many threads: at most kThreadsPerTick threads are signalled per
 // tick, round-robin, each then standing for the time since its last visit (and at most
@@ -66,10 +68,6 @@ class WallEngine : public Engine {
  public:
   static constexpr uint32_t kThreadsPerTick = 16;
   static constexpr uint32_t kIdleThreadsPerTick = 64;
-  // The longest gap since a thread's last visit that its next sample stands for (at least
-  // four rotations through the threads): a sampler kept off the CPU longer than that loses
-  // the rest rather than giving it all to one stack.
-  static constexpr uint64_t kMaxGapNs = 10'000'000;
 
   WallEngine(uint64_t intervalNs, int signo, Jitter* jitter);
   ~WallEngine() override;
