@@ -85,9 +85,9 @@ class WallIT {
     /**
      * Fifty threads at 1 ms (a third spinning, a third napping, a third parked for good): the
      * weights through their {@code life} add up to their summed lifetime over the interval, and
-     * the idle threads, mostly counted again from their last sample rather than signalled, keep
-     * their own stacks and states. Before every thread's wall time was accounted, this recorded
-     * about 5 % of it (fifty threads, sixteen signalled per tick).
+     * the idle threads keep their own stacks and states. Before every thread's wall time was
+     * accounted, the engine recorded about 5 % of it here (fifty threads, sixteen signalled per
+     * tick; measured by hand with this workload).
      */
     @Test
     void everyThreadsWallTimeIsCountedAndIdleThreadsKeepTheirStacks() throws Exception {
