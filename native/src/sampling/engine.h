@@ -13,6 +13,8 @@
 // start/stop/threadStarted/threadEnded run on ordinary threads and are serialised by
 // the caller (ThreadRegistry); onSignal runs inside the signal handler.
 class KernelStacks;
+class SampleLog;
+class TraceStore;
 
 class Engine {
  public:
@@ -50,6 +52,20 @@ class Engine {
   virtual void describeSample(int tid, Sample* sample) {
     (void)tid;
     (void)sample;
+  }
+
+  // Signal-safe, at the end of a sample of `tid` interrupted at `ucontext`: counted at
+  // `slot` of `store` (and logged to `log` if not null), or not counted (`counted` false:
+  // dropped, e.g. a thread without Java frames). A source that stands a thread's last sample
+  // in for later ones while it has not run (event=wall) keeps what it needs of this.
+  virtual void sampleTaken(int tid, const void* ucontext, bool counted, uint32_t slot, TraceStore* store,
+                           SampleLog* log) {
+    (void)tid;
+    (void)ucontext;
+    (void)counted;
+    (void)slot;
+    (void)store;
+    (void)log;
   }
 
   // Signal-safe: the handler found that `tid` is not a Java thread (no JNIEnv); a source

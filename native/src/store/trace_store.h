@@ -51,6 +51,12 @@ class TraceStore {
   void prefault();
   static constexpr size_t kArenaAhead = 32768;  // 512 KB of frames
 
+  // Signal-safe. Counts `weight` more samples of the trace counted at `slot` (event=wall: a
+  // thread that has not run since that sample stands in for more of its wall time).
+  void addAt(uint32_t slot, uint64_t weight) {
+    if (ok() && slot < slotCount_) slots_[slot].count.fetch_add(weight, std::memory_order_relaxed);
+  }
+
   // Takes back `weight` once counted at `slot` (alloc --live: an object since collected).
   void subtract(uint32_t slot, uint64_t weight);
 
