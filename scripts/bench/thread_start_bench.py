@@ -62,18 +62,21 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--threads", type=int, default=20_000)
     parser.add_argument("--baseline-jar", help="another jflame.jar, measured stopped too")
+    parser.add_argument("--jar", default=JAR, help="the jflame.jar measured (default: this checkout's)")
     args = parser.parse_args()
-    if not os.path.isfile(JAR):
-        sys.exit("no %s: run `mvn -B -DskipTests package` first" % JAR)
-    configs = [("no agent", None), ("stopped", JAR)]
+    if not os.path.isfile(args.jar):
+        sys.exit("no %s: run `mvn -B -DskipTests package` first" % args.jar)
+    configs = [("no agent", None), ("stopped", args.jar)]
     if args.baseline_jar:
         configs.append(("stopped, baseline jar", args.baseline_jar))
     results = {name: [] for name, _ in configs}
+    print("measuring %s" % ", ".join(name for name, _ in configs), flush=True)
     loads = []
     for _ in range(args.runs):  # interleaved: drifting machine load hits every configuration alike
         for name, jar in configs:
             loads.append(os.getloadavg()[0])
             results[name].extend(one_run(name, jar, args.threads, args.rounds))
+            print("  %s: %s" % (name, results[name][-args.rounds:]), flush=True)
     base = statistics.median(results["no agent"])
     print("%d threads per round, %d runs x %d rounds, load average %.1f-%.1f"
           % (args.threads, args.runs, args.rounds, min(loads), max(loads)))
