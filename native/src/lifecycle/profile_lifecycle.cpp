@@ -138,9 +138,11 @@ void stopThreadEvents(Agent& agent) {
   setEventModes(agent.jvmti, JVMTI_DISABLE, {JVMTI_EVENT_THREAD_START, JVMTI_EVENT_THREAD_END}, &ignored);
 }
 
-// The Java feature release (8 for "1.8", 17 for "17"), 0 if unknown.
+// The Java feature release (8 for "1.8", 17 for "17"), 0 if unknown. From the properties
+// the VM itself sets: JVMTI does not see java.specification.version, which Java code sets.
 int javaFeatureVersion(jvmtiEnv* jvmti) {
-  std::string spec = systemProperty(jvmti, "java.specification.version");
+  std::string spec = systemProperty(jvmti, "java.vm.specification.version");
+  if (spec.empty()) spec = systemProperty(jvmti, "java.vm.version");  // "17.0.9+9-..."
   if (spec.rfind("1.", 0) == 0) spec = spec.substr(2);
   return std::atoi(spec.c_str());
 }
