@@ -157,12 +157,9 @@ bool createAgent(JavaVM* vm, std::string* error) {
   agent.asyncGetCallTrace = asyncGetCallTrace;
   agent.compiledMethodLoad = compiledMethodLoad;
 
-  // Thread events stay on for good, cheap as they are: they name threads and keep the
-  // engine armed for new ones. VMInit matters only when loaded at start.
-  return setEventModes(jvmti, JVMTI_ENABLE,
-                       {JVMTI_EVENT_VM_INIT, JVMTI_EVENT_VM_DEATH, JVMTI_EVENT_THREAD_START,
-                        JVMTI_EVENT_THREAD_END},
-                       error);
+  // VMInit matters only when loaded at start. ThreadStart/ThreadEnd are on only while a
+  // profile runs (profile_lifecycle.cpp): a stopped agent costs a thread start nothing.
+  return setEventModes(jvmti, JVMTI_ENABLE, {JVMTI_EVENT_VM_INIT, JVMTI_EVENT_VM_DEATH}, error);
 }
 
 // The one agent of this process; the first attach request creates it.

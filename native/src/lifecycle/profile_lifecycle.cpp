@@ -3,9 +3,11 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <memory>
 #include <vector>
 
+#include "lifecycle/java_thread_names.h"
 #include "lifecycle/jvmti_calls.h"
 #include "output/profile_writer.h"
 #include "sampling/engine_factory.h"
@@ -141,6 +143,33 @@ bool setProfileEvents(Agent& agent, jvmtiEventMode mode, std::string* error) {
   return setEventModes(agent.jvmti, mode, events, error);
 }
 
+// ThreadStart/ThreadEnd: on only while a profile runs (each costs every thread start a JVMTI
+// call, a /proc read and a mutex). Enabled first, then the live threads named: a thread
+// started meanwhile is named by one or the other.
+bool startThreadEvents(Agent& agent, JNIEnv* jni, std::string* error) {
+  if (!setEventModes(agent.jvmti, JVMTI_ENABLE, {JVMTI_EVENT_THREAD_START, JVMTI_EVENT_THREAD_END}, error)) {
+    return false;
+  }
+  for (const auto& thread : liveJavaThreadNames(agent.jvmti, jni)) {
+    agent.registry.javaThreadStarted(thread.first, thread.second);
+  }
+  return true;
+}
+
+void stopThreadEvents(Agent& agent) {
+  std::string ignored;  // disabling cannot fail (setEventModes)
+  setEventModes(agent.jvmti, JVMTI_DISABLE, {JVMTI_EVENT_THREAD_START, JVMTI_EVENT_THREAD_END}, &ignored);
+}
+
+// The Java feature release (8 for "1.8", 17 for "17"), 0 if unknown. From the properties
+// the VM itself sets: JVMTI does not see java.specification.version, which Java code sets.
+int javaFeatureVersion(jvmtiEnv* jvmti) {
+  std::string spec = systemProperty(jvmti, "java.vm.specification.version");
+  if (spec.empty()) spec = systemProperty(jvmti, "java.vm.version");  // "17.0.9+9-..."
+  if (spec.rfind("1.", 0) == 0) spec = spec.substr(2);
+  return std::atoi(spec.c_str());
+}
+
 bool startEngine(Agent& agent, Profile& profile, std::string* error) {
   profile.engine = makeEngine(profile.options, &agent.jitter, &profile.fallback);
   if (!profile.fallback.empty() && profile.verbose) report(profile.fallback + "; falling back to event=ctimer");
@@ -156,15 +185,26 @@ bool startEngine(Agent& agent, Profile& profile, std::string* error) {
 // Once per process: the crash guard in front of the JVM's handlers (installed by now,
 // whether at VMInit or at attach); once per signal: the sampling handler.
 bool installHandlers(Agent& agent, int signo, std::string* error) {
+  // Again at each start: a stop takes it away (stopSampling).
+  if (!agent.guard.installed() && !agent.guard.install()) {
+    *error = "cannot install the SIGSEGV/SIGBUS crash guard";
+    return false;
+  }
   if (!agent.guardInstalled) {
-    if (!agent.guard.install()) {
-      *error = "cannot install the SIGSEGV/SIGBUS crash guard";
-      return false;
-    }
     narrowCrashGuard(agent);
     CodeAddressRange stackRead = stackReadCode();
     agent.guard.alsoProtect(stackRead.begin, stackRead.end);
     agent.guardScope += ", jflame's stack reads";
+    // HotSpot recovers only SafeFetch faults itself. JDK 17u marks a thread as inside
+    // AsyncGetCallTrace by hand, and its next completed call clears the mark a recovery
+    // left; later JDKs restore it by a scoped guard the recovery jumps over, so the mark
+    // stays for good: there a recovered thread is not walked again (crash_guard.h). JDKs
+    // 18-20 are treated like the later ones.
+    int feature = javaFeatureVersion(agent.jvmti);
+    agent.guard.abandonThreadsAfterJvmRecovery(feature == 0 || feature > 17);
+    agent.guardScope += agent.guard.abandonsThreadsAfterJvmRecovery()
+                            ? ", a thread with a fault recovered in libjvm is not Java-walked again"
+                            : ", a thread with a fault recovered is walked again (JDK 17 clears its mark)";
     agent.guardInstalled = true;
   }
   return sampler::install(signo, error);
@@ -254,6 +294,7 @@ bool undoStart(Agent& agent, StartStep reached) {
     case StartStep::kEvents: {
       std::string ignored;  // disabling cannot fail (setEventModes)
       setProfileEvents(agent, JVMTI_DISABLE, &ignored);
+      stopThreadEvents(agent);
     }
   }
   return false;
@@ -339,7 +380,9 @@ bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::
     return false;
   }
   // Events first, then the walk: a class prepared meanwhile is covered by one or the other.
-  if (!setProfileEvents(agent, JVMTI_ENABLE, error)) return undoStart(agent, StartStep::kEvents);
+  if (!setProfileEvents(agent, JVMTI_ENABLE, error) || !startThreadEvents(agent, jni, error)) {
+    return undoStart(agent, StartStep::kEvents);
+  }
   uint64_t walkStart = monotonicNs();
   uint64_t classes = createIdsForLoadedClasses(agent.jvmti, jni);
   uint64_t walkNs = monotonicNs() - walkStart;
@@ -421,7 +464,7 @@ bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::
   if (!agent.namer.start(agent.vm, agent.jvmti, profile.store.get(), options.lines, &why) && verbose) {
     report(why + "; methods of classes unloaded before the profile is written will not be named");
   }
-  if (!agent.watch.start(signo, verbose, &why) && verbose) report(why);
+  if (!agent.watch.start(signo, verbose, &why, &agent.guard) && verbose) report(why);
   profile.cpuAtStartNs = processCpuNs();
   profile.startRequestNs = monotonicNs() - requestStart;
   agent.running = true;
@@ -460,6 +503,9 @@ bool stopSampling(Agent& agent, std::string* error) {
   agent.profile.earlierThreadSetupNs += agent.registry.threadSetupNs() - agent.profile.threadSetupNsAtStart;
   std::string ignored;
   setProfileEvents(agent, JVMTI_DISABLE, &ignored);
+  stopThreadEvents(agent);
+  // No walk runs any more (drained): the JVM's own faults go straight to its handler again.
+  if (drained) agent.guard.uninstall();
   if (!drained) {
     *error = "signal handlers or event callbacks still running after " + std::to_string(kDrainTimeoutMs) +
              " ms; not reading the trace store";

@@ -39,6 +39,9 @@ std::string crashRecoveries(const CrashGuard& guard) {
     text = std::to_string(count) + ", first at " + file + where;
     if (info.dli_sname != nullptr) text += std::string(" (") + info.dli_sname + ")";
   }
+  if (guard.threadsAbandoned() != 0) {
+    text += ", " + std::to_string(guard.threadsAbandoned()) + " thread(s) no longer Java-walked";
+  }
   return text;
 }
 

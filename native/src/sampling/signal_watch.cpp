@@ -1,10 +1,12 @@
 #include "sampling/signal_watch.h"
 
+#include <dlfcn.h>
 #include <signal.h>
 
 #include <cstdio>
 
 #include "sampling/signal_handler.h"
+#include "stacks/crash_guard.h"
 #include "support/monotonic_clock.h"
 
 namespace {
@@ -19,10 +21,11 @@ constexpr uint64_t kMinExpected = 100;
 
 SignalWatch::~SignalWatch() { stop(); }
 
-bool SignalWatch::start(int signo, bool report, std::string* error) {
+bool SignalWatch::start(int signo, bool report, std::string* error, const CrashGuard* guard) {
   stop();
   signo_ = signo;
   report_ = report;
+  guard_ = guard;
   startNs_ = monotonicNs();
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -36,6 +39,14 @@ bool SignalWatch::start(int signo, bool report, std::string* error) {
 void SignalWatch::stop() { thread_.stop(); }
 
 bool SignalWatch::check() {
+  if (guard_ != nullptr && guard_->recovered() != 0) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!recoveryReported_ && report_) {
+      std::fprintf(stderr, "jflame: warning: %s\n",
+                   recoveryMessage(guard_->firstRecoveredPc(), guard_->abandonsThreadsAfterJvmRecovery()).c_str());
+    }
+    recoveryReported_ = recoveryReported_ || report_;
+  }
   if (signo_ == 0 || sampler::stillInstalled(signo_)) return true;
   std::lock_guard<std::mutex> lock(mutex_);
   if (replacedAfterMs_ == 0) {
@@ -65,4 +76,24 @@ std::string SignalWatch::deliveryMessage(uint64_t received, uint64_t cpuNs, uint
   return "only " + std::to_string(received) + " sampling signals arrived for about " + std::to_string(expected) +
          " expected from the process's CPU time: the application blocks the signal in busy threads, or handles it "
          "itself";
+}
+
+std::string SignalWatch::recoveryMessage(uintptr_t pc, bool threadAbandoned) {
+  char where[96];
+  std::snprintf(where, sizeof(where), "0x%lx", static_cast<unsigned long>(pc));
+  std::string text = where;
+  Dl_info info;
+  if (pc != 0 && dladdr(reinterpret_cast<void*>(pc), &info) != 0 && info.dli_fname != nullptr) {
+    std::string file = info.dli_fname;
+    size_t slash = file.rfind('/');
+    if (slash != std::string::npos) file = file.substr(slash + 1);
+    std::snprintf(where, sizeof(where), "+0x%lx", static_cast<unsigned long>(pc - reinterpret_cast<uintptr_t>(info.dli_fbase)));
+    text = file + where;
+    if (info.dli_sname != nullptr) text += std::string(" (") + info.dli_sname + ")";
+  }
+  return "recovered a fault in a stack walk at " + text +
+         (threadAbandoned ? "; that thread's Java frames are no longer walked (this JVM leaves it marked as inside "
+                            "AsyncGetCallTrace)"
+                          : "; the walk was abandoned and sampling goes on") +
+         " (later ones are counted in the profile header)";
 }

@@ -6,6 +6,8 @@
 
 #include "support/periodic_thread.h"
 
+class CrashGuard;
+
 // Notices when the application takes the sampling signal away from jflame, which would
 // otherwise only show as a profile that is silently too small:
 //  * another SIGPROF handler installed after ours (a library's own profiler, a signal
@@ -16,6 +18,8 @@
 //    itimer; ctimer is limited by the scheduler tick and wall by design).
 // Each is reported once on stderr and in the collapsed header; sampling is left alone:
 // the application asked for its handler.
+// It also says, once per process on stderr, when the crash guard first recovered a fault
+// in a stack walk (each one skipped the rest of the JVM code it interrupted).
 class SignalWatch {
  public:
   static constexpr int kCheckMs = 200;
@@ -26,7 +30,8 @@ class SignalWatch {
   SignalWatch& operator=(const SignalWatch&) = delete;
 
   // Starts watching the handler of `signo`; `report` says whether to print on stderr.
-  bool start(int signo, bool report, std::string* error);
+  // `guard`, if not null, is watched for its first recovery; it outlives the watch.
+  bool start(int signo, bool report, std::string* error, const CrashGuard* guard = nullptr);
   void stop();
 
   // Checks the handler now; true if it is still ours.
@@ -39,6 +44,10 @@ class SignalWatch {
   // bring; then one line saying so.
   static std::string deliveryMessage(uint64_t received, uint64_t cpuNs, uint64_t intervalNs);
 
+  // The one line for the first recovered fault: where (library+offset and symbol when
+  // known) and what became of the thread.
+  static std::string recoveryMessage(uintptr_t pc, bool threadAbandoned);
+
  private:
   std::string messageLocked() const;
 
@@ -48,4 +57,6 @@ class SignalWatch {
   PeriodicThread thread_;
   mutable std::mutex mutex_;
   uint64_t replacedAfterMs_ = 0;  // 0: not replaced (ms since start, at least 1)
+  const CrashGuard* guard_ = nullptr;
+  bool recoveryReported_ = false;  // for the life of the process, not per profile
 };

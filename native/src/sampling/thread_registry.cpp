@@ -159,6 +159,10 @@ void ThreadRegistry::stop() {
     if (stopped_ || !started_) return;
     stopping_ = true;
     join = scannerRunning_;
+    // New threads start as if unhooked from here on: no /proc read and no lock per thread
+    // start while stopped (a thread past this load finds no registry and returns).
+    ThreadRegistry* self = this;
+    if (g_birthRegistry.compare_exchange_strong(self, nullptr)) thread_birth::setCallback(nullptr);
     scanner = scanner_;
     scannerRunning_ = false;
   }

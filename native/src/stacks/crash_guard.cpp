@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <initializer_list>
 
 #include "support/thread_id.h"
 
@@ -13,6 +14,12 @@ namespace {
 
 // Plain storage: the handlers run until the process is gone, past static destructors.
 std::atomic<CrashGuard*> g_guard{nullptr};
+// Cleared by uninstall(): a handler of ours that must stay installed (another one chains
+// to it) then passes every fault straight on.
+std::atomic<bool> g_active{false};
+// Per signal (0: SIGSEGV, 1: SIGBUS): uninstall() found another handler on top of ours, which
+// may chain to ours. Installing ours over it again would make ours chain to it: a loop.
+bool g_leftInChain[2] = {false, false};
 struct sigaction g_previousSegv;
 struct sigaction g_previousBus;
 
@@ -30,13 +37,21 @@ uintptr_t faultPc(const void* context) {
 
 }  // namespace
 
-bool CrashGuard::install() {
-  if (!active_.ok()) return false;
-  CrashGuard* expected = nullptr;
-  if (!g_guard.compare_exchange_strong(expected, this)) return false;
-  if (sigaction(SIGSEGV, nullptr, &g_previousSegv) != 0 || sigaction(SIGBUS, nullptr, &g_previousBus) != 0) {
-    return false;
+bool CrashGuard::installSignal(int sig, struct sigaction* previous) {
+  struct sigaction current;
+  if (sigaction(sig, nullptr, &current) != 0) return false;
+  // Ours already (left in place as a pass-through by uninstall()): the saved previous
+  // action stays what it was; saving ours as our own previous would loop.
+  bool& leftInChain = g_leftInChain[sig == SIGBUS ? 1 : 0];
+  if (((current.sa_flags & SA_SIGINFO) != 0 && current.sa_sigaction == onFault) || leftInChain) {
+    // Under the other handler, ours may not be reached if that one stopped chaining; a
+    // guard that misses a fault is better than a loop that hangs every fault.
+    return true;
   }
+  // Written only while ours is not installed: a fault that entered onFault before the
+  // last uninstall() may still read it, and then finds the same JVM handler (or the one
+  // installed since, which the kernel would call now anyway).
+  *previous = current;
   struct sigaction action;
   std::memset(&action, 0, sizeof(action));
   action.sa_sigaction = onFault;
@@ -46,14 +61,40 @@ bool CrashGuard::install() {
   // it from the fault on, so no sampling signal nests before the JVM's handler, and
   // chain() needs no rt_sigprocmask of its own.
   action.sa_flags = SA_SIGINFO | SA_RESTART | SA_ONSTACK;
-  action.sa_mask = g_previousSegv.sa_mask;
-  if (sigaction(SIGSEGV, &action, nullptr) != 0) return false;
-  action.sa_mask = g_previousBus.sa_mask;
-  if (sigaction(SIGBUS, &action, nullptr) != 0) {
-    sigaction(SIGSEGV, &g_previousSegv, nullptr);
+  action.sa_mask = previous->sa_mask;
+  return sigaction(sig, &action, nullptr) == 0;
+}
+
+bool CrashGuard::install() {
+  if (!active_.ok()) return false;
+  CrashGuard* expected = nullptr;
+  if (!g_guard.compare_exchange_strong(expected, this) && expected != this) return false;
+  if (!installSignal(SIGSEGV, &g_previousSegv)) return false;
+  if (!installSignal(SIGBUS, &g_previousBus)) {
+    uninstall();
     return false;
   }
+  g_active.store(true, std::memory_order_release);
   return true;
+}
+
+void CrashGuard::uninstall() {
+  if (g_guard.load(std::memory_order_relaxed) != this) return;
+  g_active.store(false, std::memory_order_release);
+  for (int sig : {SIGSEGV, SIGBUS}) {
+    struct sigaction current;
+    if (sigaction(sig, nullptr, &current) != 0) continue;
+    if ((current.sa_flags & SA_SIGINFO) == 0 || current.sa_sigaction != onFault) {
+      g_leftInChain[sig == SIGBUS ? 1 : 0] = true;  // someone's on top
+      continue;
+    }
+    sigaction(sig, sig == SIGBUS ? &g_previousBus : &g_previousSegv, nullptr);
+    g_leftInChain[sig == SIGBUS ? 1 : 0] = false;
+  }
+}
+
+bool CrashGuard::installed() const {
+  return g_guard.load(std::memory_order_relaxed) == this && g_active.load(std::memory_order_relaxed);
 }
 
 void CrashGuard::protectOnlyCodeIn(uintptr_t start, uintptr_t end, const uintptr_t* foreignFaultPcs,
@@ -102,7 +143,7 @@ void CrashGuard::onFault(int sig, siginfo_t* info, void* context) {
   // Every fault the JVM takes for itself (implicit null checks, polls, stack banging)
   // comes through here: the common path, chaining, makes no system call (cached tid,
   // the mask set by the kernel from sa_mask).
-  CrashGuard* guard = g_guard.load(std::memory_order_acquire);
+  CrashGuard* guard = g_active.load(std::memory_order_acquire) ? g_guard.load(std::memory_order_acquire) : nullptr;
   if (guard != nullptr) {
     int savedErrno = errno;
     std::atomic<sigjmp_buf*>* slot = guard->active_.at(callerTid());
@@ -110,8 +151,15 @@ void CrashGuard::onFault(int sig, siginfo_t* info, void* context) {
     if (target != nullptr && guard->recoverable(context)) {
       slot->store(nullptr, std::memory_order_relaxed);
       guard->recovered_.fetch_add(1, std::memory_order_relaxed);
+      uintptr_t pc = faultPc(context);
       uintptr_t none = 0;
-      guard->firstPc_.compare_exchange_strong(none, faultPc(context), std::memory_order_relaxed);
+      guard->firstPc_.compare_exchange_strong(none, pc, std::memory_order_relaxed);
+      // Our own stack reads leave nothing of the JVM's half done; anything else does.
+      bool ownRead = pc >= guard->ownStart_ && pc < guard->ownEnd_;
+      std::atomic<uint8_t>* abandoned = guard->abandonAfterRecovery_ && !ownRead ? guard->abandoned_.at(callerTid()) : nullptr;
+      if (abandoned != nullptr && abandoned->exchange(1, std::memory_order_relaxed) == 0) {
+        guard->abandonedThreads_.fetch_add(1, std::memory_order_relaxed);
+      }
       // Back to the mask of the faulting code: SIGSEGV/SIGBUS deliverable again, and
       // whatever else sa_mask blocked for this handler unblocked as it was.
       pthread_sigmask(SIG_SETMASK, &static_cast<ucontext_t*>(context)->uc_sigmask, nullptr);

@@ -14,6 +14,7 @@ const char* walkFailureName(WalkFailure failure) {
     case WalkFailure::kSafepoint: return "safepoint";
     case WalkFailure::kCrashedWalk: return "crashed_walk";
     case WalkFailure::kBrokenNativeStack: return "broken_native_stack";
+    case WalkFailure::kJavaWalkStopped: return "java_walk_stopped";
     case WalkFailure::kUnknownFailure: break;
   }
   return "unknown_failure";

@@ -64,8 +64,10 @@ enum class WalkFailure : uint32_t {
   kBrokenNativeStack = 13,  // the native walk could not be followed to its root or to Java
                             // code (no unwind rule, a bad read, a fault): the frames above
                             // this one are what is known
+  kJavaWalkStopped = 14,    // a thread no longer walked with AsyncGetCallTrace after a fault
+                            // recovered in it (crash_guard.h, JDK 21 and later)
 };
-constexpr int kWalkFailureKinds = 14;  // indices 1..13 are used
+constexpr int kWalkFailureKinds = 15;  // indices 1..14 are used
 
 // What a thread was doing when a wall-clock sample caught it: the leaf `[state]` frame.
 enum class ThreadState : uint32_t { kRunning = 0, kSleeping = 1, kWaiting = 2, kBlocked = 3 };

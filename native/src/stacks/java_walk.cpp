@@ -79,6 +79,12 @@ uint32_t walkJavaStack(const JavaWalker& walker, JNIEnv* env, int tid, void* uco
     return oneFrame(out, FrameKind::kThreadSelf, static_cast<uint64_t>(tid), outcome, WalkOutcome::kNotJavaThread);
   }
 
+  if (walker.guard->javaWalkAbandoned(tid)) {
+    // A fault was recovered inside AsyncGetCallTrace on this thread, and this JVM keeps the
+    // thread marked as inside it for good (crash_guard.h): no more calls on it.
+    return oneFrame(out, FrameKind::kWalkFailure, static_cast<uint64_t>(WalkFailure::kJavaWalkStopped), outcome,
+                    WalkOutcome::kFailed);
+  }
   AgctTrace trace;
   trace.env = env;
   trace.numFrames = 0;

@@ -9,7 +9,10 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include <pthread.h>
+
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 
 #include "check.h"
@@ -161,6 +164,185 @@ void theGuardRunsUnderThePreviousHandlersMask() {
   CHECK(sigismember(&current.sa_mask, SIGPROF) == 1);
 }
 
+
+bool oursIsInstalled(int sig) {
+  struct sigaction current;
+  CHECK(sigaction(sig, nullptr, &current) == 0);
+  return (current.sa_flags & SA_SIGINFO) != 0 && current.sa_sigaction != previousHandler &&
+         current.sa_sigaction != nullptr;
+}
+
+bool previousIsInstalled(int sig) {
+  struct sigaction current;
+  CHECK(sigaction(sig, nullptr, &current) == 0);
+  return (current.sa_flags & SA_SIGINFO) != 0 && current.sa_sigaction == previousHandler;
+}
+
+// After a stop the JVM pays nothing for the guard: its own handler is the installed one
+// again; a later start installs the guard in front of it again.
+void uninstallGivesThePreviousHandlerBack() {
+  guard();
+  CHECK(guard().installed());
+  CHECK(oursIsInstalled(SIGSEGV) && oursIsInstalled(SIGBUS));
+  guard().uninstall();
+  CHECK(!guard().installed());
+  CHECK(previousIsInstalled(SIGSEGV) && previousIsInstalled(SIGBUS));
+  // A fault in run() now is the previous handler's, as if no guard had ever been there.
+  g_previousCalls = 0;
+  uint64_t before = guard().recovered();
+  if (sigsetjmp(g_previousTarget, 1) == 0) {
+    guard().run(tid(), faultingWalk, nullptr);
+    check::fail(__FILE__, __LINE__, "the fault was not the previous handler's");
+  }
+  CHECK_EQ(g_previousCalls, 1);
+  CHECK_EQ(guard().recovered(), before);
+
+  CHECK(guard().install());
+  CHECK(guard().installed() && oursIsInstalled(SIGSEGV));
+  CHECK(!guard().run(tid(), faultingWalk, nullptr));
+  CHECK_EQ(guard().recovered(), before + 1);
+}
+
+// Someone installed a handler after ours (and may chain to ours): ours cannot be taken out
+// of the chain, so it stays and passes every fault straight on, until installed again.
+struct sigaction g_beneathLater;
+volatile sig_atomic_t g_laterCalls = 0;
+void laterHandler(int sig, siginfo_t* info, void* context) {
+  ++g_laterCalls;
+  g_beneathLater.sa_sigaction(sig, info, context);
+}
+
+void uninstallUnderALaterHandlerPassesFaultsStraightOn() {
+  CHECK(guard().install());
+  struct sigaction later;
+  std::memset(&later, 0, sizeof(later));
+  later.sa_sigaction = laterHandler;
+  later.sa_flags = SA_SIGINFO;
+  sigemptyset(&later.sa_mask);
+  CHECK(sigaction(SIGSEGV, &later, &g_beneathLater) == 0);
+  guard().uninstall();
+  struct sigaction current;
+  CHECK(sigaction(SIGSEGV, nullptr, &current) == 0);
+  CHECK(current.sa_sigaction == laterHandler);  // left alone
+
+  uint64_t before = guard().recovered();
+  g_previousCalls = 0;
+  g_laterCalls = 0;
+  if (sigsetjmp(g_previousTarget, 1) == 0) {
+    guard().run(tid(), faultingWalk, nullptr);
+    check::fail(__FILE__, __LINE__, "the fault was not passed on");
+  }
+  CHECK_EQ(g_laterCalls, 1);
+  CHECK_EQ(g_previousCalls, 1);
+  CHECK_EQ(guard().recovered(), before);
+
+  // Installed again while ours is still in the chain: active again, and its previous
+  // handler is still the JVM's, not itself (which would loop).
+  CHECK(guard().install());
+  CHECK(!guard().run(tid(), faultingWalk, nullptr));
+  CHECK_EQ(guard().recovered(), before + 1);
+  g_previousCalls = 0;
+  if (sigsetjmp(g_previousTarget, 1) == 0) {
+    faultingWalk(nullptr);
+    check::fail(__FILE__, __LINE__, "the fault did not happen");
+  }
+  CHECK_EQ(g_previousCalls, 1);
+  CHECK(sigaction(SIGSEGV, &g_beneathLater, nullptr) == 0);  // ours again, on top
+  CHECK(oursIsInstalled(SIGSEGV));
+}
+
+// The sampler calls run() from its signal handler, whose own signal is blocked meanwhile:
+// a recovery there must leave the handler's mask as it was (SIGSEGV deliverable again, the
+// sampling signal still blocked until the handler returns) and the thread's mask after it.
+volatile sig_atomic_t g_handlerRunResult = -1;
+volatile sig_atomic_t g_segvBlockedAfter = -1;
+volatile sig_atomic_t g_usr1BlockedAfter = -1;
+
+void samplingLikeHandler(int) {
+  g_handlerRunResult = guard().run(tid(), faultingWalk, nullptr) ? 1 : 0;
+  sigset_t now;
+  pthread_sigmask(SIG_SETMASK, nullptr, &now);
+  g_segvBlockedAfter = sigismember(&now, SIGSEGV);
+  g_usr1BlockedAfter = sigismember(&now, SIGUSR1);
+}
+
+void aFaultInsideASignalHandlerIsRecovered() {
+  CHECK(guard().install());
+  struct sigaction action, old;
+  std::memset(&action, 0, sizeof(action));
+  action.sa_handler = samplingLikeHandler;
+  sigemptyset(&action.sa_mask);
+  sigaddset(&action.sa_mask, SIGPROF);
+  CHECK(sigaction(SIGUSR1, &action, &old) == 0);
+  sigset_t before;
+  pthread_sigmask(SIG_SETMASK, nullptr, &before);
+  uint64_t recovered = guard().recovered();
+  for (int i = 0; i < 50; ++i) {
+    g_handlerRunResult = -1;
+    raise(SIGUSR1);
+    CHECK_EQ(g_handlerRunResult, 0);
+    CHECK_EQ(g_segvBlockedAfter, 0);
+    CHECK_EQ(g_usr1BlockedAfter, 1);
+  }
+  CHECK_EQ(guard().recovered(), recovered + 50);
+  sigset_t after;
+  pthread_sigmask(SIG_SETMASK, nullptr, &after);
+  CHECK_EQ(sigismember(&after, SIGUSR1), sigismember(&before, SIGUSR1));
+  CHECK_EQ(sigismember(&after, SIGPROF), sigismember(&before, SIGPROF));
+  CHECK_EQ(sigismember(&after, SIGSEGV), 0);
+  sigaction(SIGUSR1, &old, nullptr);
+}
+
+// With no handler before the guard's (SIG_DFL), a fault it does not recover must end the
+// process as the kernel would have: killed by SIGSEGV, not hanging, not exiting normally.
+// In a child, outside run() and inside it at a pc outside the protected code.
+void aFaultWithNoPreviousHandlerStillKills(bool insideRun) {
+  pid_t child = fork();
+  if (child == 0) {
+    guard().uninstall();
+    signal(SIGSEGV, SIG_DFL);
+    if (!guard().install()) _exit(98);
+    if (insideRun) {
+      uintptr_t nowhere = 0x1000;
+      guard().protectOnlyCodeIn(nowhere, nowhere + 16, nullptr, 0);
+      guard().run(tid(), faultingWalk, nullptr);
+    } else {
+      faultingWalk(nullptr);
+    }
+    _exit(0);
+  }
+  int status = 0;
+  CHECK(waitpid(child, &status, 0) == child);
+  if (!WIFSIGNALED(status)) std::printf("child status %d\n", status);
+  CHECK(WIFSIGNALED(status));
+  CHECK_EQ(WIFSIGNALED(status) ? WTERMSIG(status) : 0, SIGSEGV);
+}
+
+// JDK 21 and later: a thread with a fault recovered in the JVM's code is marked, once;
+// faults in jflame's own stack reads (alsoProtect) mark nothing. JDK 17: nothing marked.
+void aRecoveryMarksTheThreadOnlyWhenAsked() {
+  CHECK(guard().install());
+  guard().protectOnlyCodeIn(0, 0, nullptr, 0);
+  guard().abandonThreadsAfterJvmRecovery(false);
+  CHECK(!guard().run(tid(), faultingWalk, nullptr));
+  CHECK(!guard().javaWalkAbandoned(tid()));
+  CHECK_EQ(guard().threadsAbandoned(), uint64_t{0});
+
+  uintptr_t walk = reinterpret_cast<uintptr_t>(&faultingWalk);
+  guard().alsoProtect(walk, walk + 64);  // as if it were our own stack read
+  guard().abandonThreadsAfterJvmRecovery(true);
+  CHECK(!guard().run(tid(), faultingWalk, nullptr));
+  CHECK(!guard().javaWalkAbandoned(tid()));
+  guard().alsoProtect(0, 0);
+
+  CHECK(!guard().run(tid(), faultingWalk, nullptr));
+  CHECK(guard().javaWalkAbandoned(tid()));
+  CHECK(!guard().run(tid(), faultingWalk, nullptr));
+  CHECK_EQ(guard().threadsAbandoned(), uint64_t{1});
+  CHECK(!guard().javaWalkAbandoned(tid() + 1));
+  guard().abandonThreadsAfterJvmRecovery(false);
+}
+
 #if defined(__x86_64__)
 volatile sig_atomic_t g_syscalls = 0;
 
@@ -229,5 +411,11 @@ int main() {
 #if defined(__x86_64__)
   aFaultOutsideRunCostsNoSystemCall();
 #endif
+  uninstallGivesThePreviousHandlerBack();
+  uninstallUnderALaterHandlerPassesFaultsStraightOn();
+  aFaultInsideASignalHandlerIsRecovered();
+  aFaultWithNoPreviousHandlerStillKills(false);
+  aFaultWithNoPreviousHandlerStillKills(true);
+  aRecoveryMarksTheThreadOnlyWhenAsked();
   return check::finish("crash_guard_test");
 }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.jflame.flamegraph.Profile;
+import dev.jflame.workload.AttachTarget;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -82,6 +83,43 @@ class AttachIT {
             // The agent keeps quiet; JDK 21 and later warn about the dynamically loaded agent themselves.
             assertFalse(ended.stderr().lines().anyMatch(l -> l.startsWith("jflame")), ended.stderr());
         } finally {
+            target.kill();
+        }
+    }
+
+    /**
+     * While no profile runs, JVMTI ThreadStart is off (a thread start then costs the JVM
+     * nothing of jflame's): threads started meanwhile are named at the next start, with
+     * their whole Java names, not the 15 characters the OS keeps.
+     */
+    @Test
+    void threadsStartedWhileStoppedHaveTheirJavaNamesInTheNextProfile() throws Exception {
+        AttachTargets.Target target = AttachTargets.start(dir, 120);
+        try {
+            String pid = Long.toString(target.pid());
+            assertEquals(0, jflame(dir, "attach", pid, "start", "--threads").exitCode());
+            Jflame stop = jflame(dir, "attach", pid, "stop", "-o", "first.collapsed");
+            assertEquals(0, stop.exitCode(), stop.stderr());
+            Files.writeString(Path.of(target.stopFile() + ".spawn"), "spawn");
+            Thread.sleep(1000);  // the target looks for the file every 50 ms
+            Jflame second = jflame(dir, "attach", pid, "-d", "2s", "--threads", "-o", "second.collapsed");
+            assertEquals(0, second.exitCode(), second.stderr());
+            Profile profile = profile(dir.resolve("second.collapsed"));
+            for (int i = 0; i < AttachTarget.LATE_THREADS; i++) {
+                String root = "[" + AttachTarget.LATE_NAME + i + " tid=";
+                assertTrue(profile.stacks().stream().anyMatch(s -> s.frames().get(0).startsWith(root)),
+                        () -> root + " is a root frame; roots: " + profile.stacks().stream()
+                                .map(s -> s.frames().get(0)).distinct().toList());
+            }
+            // After a fault recovered inside AsyncGetCallTrace: JDK 17 clears the thread's mark
+            // at its next completed call, later JDKs never do, so there the thread is not
+            // walked again (crash_guard.h).
+            String guard = profile.meta("crash_guard").orElse("");
+            boolean abandons = Runtime.version().feature() > 17;
+            assertTrue(guard.contains(abandons ? "is not Java-walked again" : "is walked again"), guard);
+            target.finish();
+        } finally {
+            Files.deleteIfExists(Path.of(target.stopFile() + ".spawn"));
             target.kill();
         }
     }

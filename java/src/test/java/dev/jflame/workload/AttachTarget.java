@@ -11,8 +11,12 @@ import java.nio.file.Path;
  * or STOPFILE exists; prints {@code done} and exits with code 5. Its stdout and exit code
  * are what an attach must leave unchanged. While it runs, a probe thread records the longest
  * stall it sees, printed to stderr at the end: the attach pause as the application feels it.
+ * Once a file STOPFILE.spawn exists, it starts {@link #LATE_THREADS} spinning threads named
+ * {@code LATE_NAME + i} (names longer than the 15 characters the OS keeps).
  */
 public final class AttachTarget {
+    public static final int LATE_THREADS = 3;
+    public static final String LATE_NAME = "started-while-stopped-spinner-";
     private static volatile long longestStallNanos;
 
     private AttachTarget() {
@@ -27,9 +31,19 @@ public final class AttachTarget {
         probe.setDaemon(true);
         probe.start();
         System.out.println("ready");
+        Path spawnFile = stopFile != null ? Path.of(stopFile + ".spawn") : null;
+        boolean spawned = false;
         long r = 0;
         while (System.nanoTime() < deadline && (stopFile == null || !Files.exists(stopFile))) {
             r += hotMethod(System.nanoTime() + 50_000_000L);
+            if (!spawned && spawnFile != null && Files.exists(spawnFile)) {
+                spawned = true;
+                for (int i = 0; i < LATE_THREADS; i++) {
+                    Thread late = new Thread(() -> Spin.until(deadline), LATE_NAME + i);
+                    late.setDaemon(true);
+                    late.start();
+                }
+            }
         }
         System.out.println("done" + (r & 0) + (keep.length & 0));
         System.err.println("longest stall: " + longestStallNanos / 1_000_000 + " ms, hidden classes: " + classes);
