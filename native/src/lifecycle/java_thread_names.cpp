@@ -1,6 +1,8 @@
 #include "lifecycle/java_thread_names.h"
 
 #include <dlfcn.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
 #include <cstdint>
 #include <cstring>
@@ -47,6 +49,16 @@ long fieldOffset(const VmStructsLayout& layout, std::initializer_list<const char
   }
 }
 
+// Reads `size` bytes at `address` of this process without touching them directly: a thread
+// that exits between reading its eetop and following it frees its JavaThread, and a plain
+// load of what was there could fault and take the JVM down. process_vm_readv returns EFAULT
+// instead. Where it is refused (a seccomp profile), the thread keeps its OS name.
+bool readOwnMemory(uintptr_t address, void* out, size_t size) {
+  iovec local{out, size};
+  iovec remote{reinterpret_cast<void*>(address), size};
+  return process_vm_readv(getpid(), &local, 1, &remote, 1, 0) == static_cast<ssize_t>(size);
+}
+
 }  // namespace
 
 std::vector<std::pair<int, std::string>> liveJavaThreadNames(jvmtiEnv* jvmti, JNIEnv* jni) {
@@ -68,8 +80,12 @@ std::vector<std::pair<int, std::string>> liveJavaThreadNames(jvmtiEnv* jvmti, JN
     jlong before = jni->GetLongField(threads[i], eetop);
     int tid = 0;
     if (before != 0) {
-      uintptr_t os = *reinterpret_cast<const uintptr_t*>(static_cast<uintptr_t>(before) + static_cast<uintptr_t>(osThread));
-      if (os != 0) tid = *reinterpret_cast<const int32_t*>(os + static_cast<uintptr_t>(threadId));
+      uintptr_t os = 0;
+      int32_t id = 0;
+      if (readOwnMemory(static_cast<uintptr_t>(before) + static_cast<uintptr_t>(osThread), &os, sizeof(os)) && os != 0 &&
+          readOwnMemory(os + static_cast<uintptr_t>(threadId), &id, sizeof(id))) {
+        tid = id;
+      }
     }
     // Still the same live thread: what was read above was its own.
     if (tid > 0 && jni->GetLongField(threads[i], eetop) == before) {
