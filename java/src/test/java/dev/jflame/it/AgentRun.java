@@ -10,6 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
 
 /**
  * Runs a test workload in a real child JVM with the agent loaded by {@code -agentpath}, the
@@ -25,6 +30,23 @@ public record AgentRun(int exitCode, String stdout, String stderr, Path profileF
 
     public static String testClasses() {
         return required("jflame.testClasses");
+    }
+
+    /** A real runnable jar of the test workloads at {@code jar}, with the given main class. */
+    public static Path workloadJar(Path jar, String mainClass) throws IOException {
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, mainClass);
+        Path classes = Path.of(testClasses());
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest);
+                Stream<Path> files = Files.walk(classes.resolve("dev/jflame/workload"))) {
+            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                out.putNextEntry(new JarEntry(classes.relativize(f).toString()));
+                out.write(Files.readAllBytes(f));
+                out.closeEntry();
+            }
+        }
+        return jar;
     }
 
     public static Path java() {

@@ -9,10 +9,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,7 +33,7 @@ class CommandLineIT {
 
     @Test
     void runWithoutTheWordRunProfilesAJarAndPassesItsArguments() throws Exception {
-        Path jar = workloadJar("dev.jflame.workload.TwoThreadsWorkload");
+        Path jar = AgentRun.workloadJar(dir.resolve("app.jar"), "dev.jflame.workload.TwoThreadsWorkload");
         Path out = dir.resolve("out.svg");
         Jflame run = Jflame.run(dir, "-o", out.toString(), "-i", "5ms", jar.toString(), "600");
         assertEquals(0, run.exitCode(), run.stderr());
@@ -64,7 +60,7 @@ class CommandLineIT {
 
     @Test
     void appExitCodeIsPassedOnAndTheGraphIsStillWritten() throws Exception {
-        Path jar = workloadJar("dev.jflame.workload.ExitWorkload");
+        Path jar = AgentRun.workloadJar(dir.resolve("app.jar"), "dev.jflame.workload.ExitWorkload");
         Path out = dir.resolve("out.svg");
         Jflame run = Jflame.run(dir, "-o", out.toString(), jar.toString(), "300", "7");
         assertEquals(7, run.exitCode(), run.stderr());
@@ -160,23 +156,5 @@ class CommandLineIT {
         Jflame json = Jflame.run(dir, "top", "--format", "json", "--sort", "total", profile.toString());
         assertEquals(0, json.exitCode(), json.stderr());
         assertTrue(json.stdoutText().startsWith("{\"units\":\"samples\""), json.stdoutText());
-    }
-
-    /** A real runnable jar of the test workloads, with the given main class. */
-    private Path workloadJar(String mainClass) throws IOException {
-        Path jar = dir.resolve("app.jar");
-        Manifest manifest = new Manifest();
-        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, mainClass);
-        Path classes = Path.of(AgentRun.testClasses());
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest);
-                Stream<Path> files = Files.walk(classes.resolve("dev/jflame/workload"))) {
-            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-                out.putNextEntry(new JarEntry(classes.relativize(f).toString()));
-                out.write(Files.readAllBytes(f));
-                out.closeEntry();
-            }
-        }
-        return jar;
     }
 }

@@ -9,10 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,7 +34,7 @@ class ExitCodesIT {
         Files.writeString(dir.resolve("ok.collapsed"), "main;work;hot 90\nmain;work;cold 10\n");
         Files.writeString(dir.resolve("bad.collapsed"), "main;work 3\nno count here\n");
         Files.writeString(dir.resolve("notes.txt"), "not a jar\n");
-        workloadJar(dir.resolve("app.jar"), "dev.jflame.workload.ExitWorkload");
+        AgentRun.workloadJar(dir.resolve("app.jar"), "dev.jflame.workload.ExitWorkload");
         target = AttachTargets.start(dir, 600);
     }
 
@@ -163,20 +159,5 @@ class ExitCodesIT {
 
     private static String resolve(String arg) {
         return arg.replace("{dir}", dir.toString()).replace("{pid}", Long.toString(target.pid()));
-    }
-
-    static void workloadJar(Path jar, String mainClass) throws IOException {
-        Manifest manifest = new Manifest();
-        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, mainClass);
-        Path classes = Path.of(AgentRun.testClasses());
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest);
-                Stream<Path> files = Files.walk(classes.resolve("dev/jflame/workload"))) {
-            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-                out.putNextEntry(new JarEntry(classes.relativize(f).toString()));
-                out.write(Files.readAllBytes(f));
-                out.closeEntry();
-            }
-        }
     }
 }
