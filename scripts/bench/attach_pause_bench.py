@@ -18,7 +18,9 @@ What it reports per cell (median, min..max over runs):
 - the stall probe: AttachTarget's longest stall of a 1 ms sleeper over the whole run (it sees
   scheduling on a loaded machine too: compare with "none");
 - jcmd: how long the attach request took, jcmd's own JVM start-up included;
-- for jflame, method_ids_walk_ns from the profile header (the method-id walk at start).
+- for jflame, method_ids_walk_ns from the profile header (the method-id walk at start: CPU time
+  since the walk has its own thread, elapsed time in builds before that).
+--baseline-lib adds a cell "jflame baseline" with another build of the agent, for before/after.
 Writes target/bench/attach-pause.md. A benchmark, not a test: nothing here has a bound.
 """
 import argparse
@@ -66,8 +68,9 @@ def one_run(java_home, cell, args, tmp, tag):
         time.sleep(args.settle)
         begin = time.time()
         if cell != "none":
-            if cell == "jflame":
-                lib, options = args.jflame_lib, "event=cpu,interval=10ms,file=" + profile
+            if cell.startswith("jflame"):
+                lib = args.jflame_lib if cell == "jflame" else args.baseline_lib
+                options = "event=cpu,interval=10ms,file=" + profile
             else:
                 lib, options = args.ap_lib, "start,event=cpu,interval=10ms,collapsed,file=" + profile
             # Quoted for the diagnostic command's own parser, which would split at '='.
@@ -93,7 +96,7 @@ def one_run(java_home, cell, args, tmp, tag):
                 longest_ns = max(longest_ns, int(m.group(3)))
                 ops.add(m.group(2))
     walk = None
-    if cell == "jflame" and os.path.exists(profile):
+    if cell.startswith("jflame") and os.path.exists(profile):
         with open(profile, errors="replace") as f:
             m = WALK.search(f.read(200_000))
             walk = int(m.group(1)) if m else None
@@ -125,6 +128,7 @@ def main():
     p.add_argument("--settle", type=float, default=1.0, help="seconds between ready and the attach")
     p.add_argument("--profile-s", type=float, default=3.0, help="seconds profiled after the attach")
     p.add_argument("--jflame-lib", default=os.path.join(ROOT, "java/target/native/libjflame.so"))
+    p.add_argument("--baseline-lib", help="another libjflame.so (an earlier build) as a cell of its own")
     p.add_argument("--ap-lib", default=os.path.join(OUT, "bin/libasyncProfiler.so"))
     p.add_argument("--classes-dir", default=os.path.join(ROOT, "java/target/test-classes"))
     p.add_argument("--out", default=os.path.join(OUT, "attach-pause.md"))
@@ -132,17 +136,19 @@ def main():
     for path, what in ((args.jflame_lib, "jflame's agent (mvn -B -DskipTests package)"),
                        (args.ap_lib, "async-profiler's library (run.py's setup, or --ap-lib)"),
                        (os.path.join(args.classes_dir, "dev/jflame/workload/AttachTarget.class"),
-                        "AttachTarget (mvn -B -DskipTests package)")):
+                        "AttachTarget (mvn -B -DskipTests package)"),
+                       (args.baseline_lib or args.jflame_lib, "--baseline-lib")):
         if not os.path.exists(path):
             print("attach_pause_bench: %s not found: %s" % (what, path), file=sys.stderr)
             return 2
     jdks = args.jdk or sorted(JDKS)
-    results = {(j, c): [] for j in jdks for c in CELLS}
+    cells = CELLS if not args.baseline_lib else ("none", "jflame", "jflame baseline", "async-profiler")
+    results = {(j, c): [] for j in jdks for c in cells}
     loads = [load_average()]
     with tempfile.TemporaryDirectory(prefix="attach-pause-") as tmp:
         for r in range(args.runs):
             for j in jdks:
-                for c in CELLS:
+                for c in cells:
                     res = one_run(JDKS[j], c, args, tmp, "%s-%s-%d" % (j, c.replace(" ", "_"), r))
                     results[(j, c)].append(res)
                     print("JDK %s run %d %-15s stall %s ms, safepoints %.1f ms (longest %.1f) %s, jcmd %.0f ms%s"
@@ -160,15 +166,15 @@ def main():
              "| JDK | profiler | safepoint total | longest safepoint | stall probe | jcmd round trip | method-id walk |",
              "|---|---|---|---|---|---|---|"]
     for j in jdks:
-        for c in CELLS:
+        for c in cells:
             rs = results[(j, c)]
             lines.append("| %s | %s | %s | %s | %s | %s | %s |" % (
                 j, c, spread([x["sp_total_ms"] for x in rs]), spread([x["sp_longest_ms"] for x in rs]),
                 spread([x["stall_ms"] for x in rs]), "-" if c == "none" else spread([x["jcmd_ms"] for x in rs]),
-                spread([x["walk_ms"] for x in rs]) if c == "jflame" else "-"))
+                spread([x["walk_ms"] for x in rs]) if c.startswith("jflame") else "-"))
     lines += ["", "VM operations at a safepoint in the window (runs that saw it / runs):", ""]
     for j in jdks:
-        for c in CELLS:
+        for c in cells:
             rs = results[(j, c)]
             names = sorted(set().union(*(x["ops"] for x in rs)))
             seen = ", ".join("%s %d/%d" % (n, sum(n in x["ops"] for x in rs), len(rs)) for n in names)
