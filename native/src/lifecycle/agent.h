@@ -55,7 +55,8 @@ struct Profile {
   uint64_t threadSetupNsAtStart = 0;
   uint64_t earlierThreadSetupNs = 0;
   uint64_t classes = 0;     // loaded classes walked for method ids at the last start
-  uint64_t methodIdsNs = 0; // time that walk took
+  uint64_t methodIdsNs = 0; // CPU time that walk took
+  std::string methodIdsWhere;  // the thread it ran on (method_id_walk.h)
   uint64_t startRequestNs = 0;
   uint64_t cpuAtStartNs = 0;  // the process's CPU time at the last start
   uint64_t cpuNs = 0;         // ... and from there to the stop

@@ -9,6 +9,7 @@
 
 #include "lifecycle/java_thread_names.h"
 #include "lifecycle/jvmti_calls.h"
+#include "lifecycle/method_id_walk.h"
 #include "output/profile_writer.h"
 #include "sampling/engine_factory.h"
 #include "sampling/signal_handler.h"
@@ -36,19 +37,6 @@ std::string absolutePath(const std::string& path) {
 }
 
 // --- Starting ------------------------------------------------------------------------
-
-uint64_t createIdsForLoadedClasses(jvmtiEnv* jvmti, JNIEnv* jni) {
-  jint count = 0;
-  jclass* classes = nullptr;
-  if (jvmti->GetLoadedClasses(&count, &classes) != JVMTI_ERROR_NONE) return 0;
-  for (jint i = 0; i < count; ++i) {
-    // Classes not yet prepared fail here and come through ClassPrepare later.
-    Symbols::createMethodIds(jvmti, classes[i]);
-    if (jni != nullptr) jni->DeleteLocalRef(classes[i]);
-  }
-  jvmti->Deallocate(reinterpret_cast<unsigned char*>(classes));
-  return static_cast<uint64_t>(count);
-}
 
 // Narrows crash recovery to faults in libjvm's code, except its SafeFetch probes, which
 // AsyncGetCallTrace uses on purpose and the JVM's own handler resumes from.
@@ -341,7 +329,7 @@ bool setSamplingEvents(Agent& agent, bool enable, std::string* error) {
 }
 
 uint64_t createMethodIdsForLoadedClasses(Agent& agent, JNIEnv* jni) {
-  return createIdsForLoadedClasses(agent.jvmti, jni);
+  return walkLoadedClasses(agent.vm, agent.jvmti, jni).classes;
 }
 
 void prepareStackWalks(Agent& agent, JNIEnv* jni) {
@@ -383,9 +371,7 @@ bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::
   if (!setProfileEvents(agent, JVMTI_ENABLE, error) || !startThreadEvents(agent, jni, error)) {
     return undoStart(agent, StartStep::kEvents);
   }
-  uint64_t walkStart = monotonicNs();
-  uint64_t classes = createIdsForLoadedClasses(agent.jvmti, jni);
-  uint64_t walkNs = monotonicNs() - walkStart;
+  MethodIdWalk walk = walkLoadedClasses(agent.vm, agent.jvmti, jni);
 
   if (!keep) {
     // Sized by stacks= (options.h): a table that grows would need a resize no signal
@@ -408,8 +394,9 @@ bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::
   profile.optionText = optionText;
   profile.outputPath = outputPath;
   profile.verbose = verbose;
-  profile.classes = classes;
-  profile.methodIdsNs = walkNs;
+  profile.classes = walk.classes;
+  profile.methodIdsNs = walk.ns;
+  profile.methodIdsWhere = walk.where;
   // JFR output: the log is emptied before anything can push to it, tick 0 is now.
   SampleLog* log = nullptr;
   uint64_t recordingStartNs = monotonicNs();

@@ -185,6 +185,7 @@ bool writeTimeProfile(Agent& agent, JNIEnv* jni, const std::string& path, std::s
   header.extra.emplace_back("jvmti_callbacks_ns", std::to_string(cost.callbacksNs));
   header.extra.emplace_back("thread_setup_ns", std::to_string(cost.threadSetupNs));
   header.extra.emplace_back("method_ids_walk_ns", std::to_string(cost.methodIdsNs));
+  header.extra.emplace_back("method_ids_walk_thread", agent.profile.methodIdsWhere);
   header.extra.emplace_back("overhead_ns_total", std::to_string(cost.total()));
   header.extra.emplace_back("debug_non_safepoints", agent.nonSafepoints);
   header.extra.emplace_back("distinct_traces", std::to_string(store.distinctTraces()));

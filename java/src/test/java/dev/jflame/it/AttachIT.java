@@ -15,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -85,6 +87,52 @@ class AttachIT {
         } finally {
             target.kill();
         }
+    }
+
+    /**
+     * The method-id walk at a start (every method of every loaded class) is 20-600 ms of CPU
+     * with ~20,000 classes. It runs on a thread of its own at a lower priority, which ends
+     * with the walk; the attach listener keeps the application's priority, and the methods of
+     * classes loaded before the attach are named as before.
+     */
+    @Test
+    void theMethodIdWalkRunsOnALowerPriorityThreadOfItsOwn() throws Exception {
+        AttachTargets.Target target = AttachTargets.start(dir, 120);
+        try {
+            long pid = target.pid();
+            Jflame timed = jflame(dir, "attach", Long.toString(pid), "-d", "1s", "-o", "walk.collapsed");
+            assertEquals(0, timed.exitCode(), timed.stderr());
+            Profile profile = profile(dir.resolve("walk.collapsed"));
+            assertTrue(hotShare(profile) > 80, HOT + " named and dominant: " + hotShare(profile) + "%");
+            String where = Files.readAllLines(dir.resolve("walk.collapsed")).stream()
+                    .filter(l -> l.startsWith("# method_ids_walk_thread: ")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no method_ids_walk_thread in the header"));
+            Matcher m = Pattern.compile("thread 'jflame method ids', nice (-?\\d+), \\d+ ms elapsed").matcher(where);
+            assertTrue(m.find(), where);
+            int processNice = niceOf(Path.of("/proc/" + pid + "/stat"));
+            assertTrue(Integer.parseInt(m.group(1)) > processNice, where + ", the JVM's nice " + processNice);
+            int listeners = 0;
+            try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+                for (Path task : tasks.toList()) {
+                    String comm = Files.readString(task.resolve("comm")).trim();
+                    assertFalse(comm.startsWith("jflame method"), "the walker thread ended: " + comm);
+                    if (comm.equals("Attach Listener")) {
+                        listeners++;
+                        assertEquals(processNice, niceOf(task.resolve("stat")), "the attach listener's nice");
+                    }
+                }
+            }
+            assertEquals(1, listeners, "one attach listener thread");
+        } finally {
+            target.kill();
+        }
+    }
+
+    /** The nice value of /proc/PID[/task/TID]/stat: field 19, counted after the parenthesised name. */
+    private static int niceOf(Path stat) throws java.io.IOException {
+        String text = Files.readString(stat);
+        String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
+        return Integer.parseInt(fields[16]);
     }
 
     /**
