@@ -33,11 +33,6 @@ size_t readTaskFile(int tid, const char* file, char* buffer, size_t size) {
   return n > 0 ? static_cast<size_t>(n) : 0;
 }
 
-char readState(int tid) {
-  char buffer[512];
-  size_t n = readTaskFile(tid, "stat", buffer, sizeof(buffer));
-  return n > 0 ? WallEngine::parseState(buffer, n) : 0;
-}
 
 uint64_t readArrivals(int tid) {
   char buffer[128];
@@ -177,11 +172,18 @@ void WallEngine::applyChanges() {
       // thread once per round, not in any order.
       threads_[at - 1] = threads_.back();
       threads_.pop_back();
+      statFiles_.forget(c.tid);
       if (at - 1 < threads_.size()) indexOf_.at(threads_[at - 1].tid)->store(at, std::memory_order_relaxed);
       index->store(0, std::memory_order_relaxed);
     }
   }
   changes_.clear();
+}
+
+char WallEngine::readState(int tid) {
+  char buffer[512];
+  size_t n = statFiles_.read(tid, buffer, sizeof(buffer));
+  return n > 0 ? parseState(buffer, n) : 0;
 }
 
 bool WallEngine::onSignal(const siginfo_t* info, int tid) {
@@ -238,6 +240,7 @@ void WallEngine::run() {
     applyChanges();
     tick(monotonicNs(), &picked);
     for (Picked& p : picked) visit(&threads_[p.index], p.weight);
+    openStatFiles_.store(statFiles_.openFiles(), std::memory_order_relaxed);
     lock.lock();
     next += std::chrono::nanoseconds(jitter_.nextPeriod(intervalNs_));
     // Fell a whole period behind (a stopped process, an overloaded machine): skip ahead
@@ -245,6 +248,8 @@ void WallEngine::run() {
     Clock::time_point now = Clock::now();
     if (next < now) next = now + std::chrono::nanoseconds(jitter_.nextPeriod(intervalNs_));
   }
+  statFiles_.forgetAll();
+  openStatFiles_.store(0, std::memory_order_relaxed);
 }
 
 // Up to kThreadsPerTick Java-or-unknown threads to signal and up to

@@ -11,6 +11,7 @@
 
 #include "sampling/engine.h"
 #include "sampling/jitter.h"
+#include "sampling/task_stat_files.h"
 #include "store/tid_table.h"
 
 // event=wall: samples threads by wall-clock time, whatever they are doing. A plain
@@ -91,6 +92,9 @@ class WallEngine : public Engine {
   // The third field of /proc/.../schedstat (times the thread arrived on a CPU), or ~0.
   static uint64_t parseArrivals(const char* schedstat, size_t length);
 
+  // The stat files kept open for the threads it tracks (0 once stopped).
+  size_t openStatFiles() const { return openStatFiles_.load(std::memory_order_relaxed); }
+
   // Visits that counted a thread's last sample again instead of signalling it.
   uint64_t samplesReused() const { return reused_.load(std::memory_order_relaxed); }
 
@@ -129,6 +133,8 @@ class WallEngine : public Engine {
   void visit(Tracked* thread, uint64_t weight);
   void countAgain(int tid, uint64_t note, uint64_t weight);
   void signalThread(Tracked* thread, uint64_t weight, char state);
+  // The thread's kernel state letter (R, S, D, ...), 0 if it is gone.
+  char readState(int tid);
 
   const uint64_t intervalNs_;
   const int signo_;
@@ -152,6 +158,8 @@ class WallEngine : public Engine {
   std::vector<Change> changes_;   // the sampler's: the inbox it took
   std::vector<Tracked> threads_;  // the sampler's: every live thread the registry told us about
   TidTable<uint32_t> indexOf_;    // the sampler's: position + 1 in threads_, 0 if not there
+  TaskStatFiles statFiles_;       // the sampler's: each tracked thread's stat file, kept open
+  std::atomic<size_t> openStatFiles_{0};  // statFiles_.openFiles() after each tick
   size_t cursor_ = 0;             // round-robin position in threads_
   bool running_ = false;
   bool stopping_ = false;

@@ -1,5 +1,6 @@
 #include "sampling/wall_engine.h"
 
+#include <dirent.h>
 #include <signal.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -326,6 +327,67 @@ void anIdleJavaThreadIsStillSignalled() {
   CHECK(g_signalsAt[1].load() >= 5);  // the worker whose samples are dropped: one or two
 }
 
+
+// Open /proc/self/fd entries (the listing's own included, the same each time).
+int openFds() {
+  DIR* dir = opendir("/proc/self/fd");
+  if (dir == nullptr) return -1;
+  int n = 0;
+  while (readdir(dir) != nullptr) ++n;
+  closedir(dir);
+  return n;
+}
+
+// Waits up to ~5 s (a loaded machine) for `done`.
+template <typename F>
+bool eventually(F done) {
+  for (int i = 0; i < 500; ++i) {
+    if (done()) return true;
+    sleepMs(10);
+  }
+  return done();
+}
+
+// The sampler keeps each tracked thread's stat file open between ticks, and closes it when
+// the thread ends and when it stops: no descriptor outlives the thread or the profile.
+void statFilesAreKeptPerThreadAndClosedAtTheEnd() {
+  struct sigaction action;
+  std::memset(&action, 0, sizeof(action));
+  action.sa_sigaction = onWallSignal;
+  action.sa_flags = SA_SIGINFO | SA_RESTART;
+  sigaction(SIGVTALRM, &action, nullptr);
+  int before = openFds();
+  Jitter jitter(7);
+  WallEngine engine(1'000'000, SIGVTALRM, &jitter);
+  g_engine = &engine;
+  std::string error;
+  CHECK(engine.start(&error));
+  std::atomic<bool> release[3] = {false, false, false};
+  std::atomic<int> tids[3] = {0, 0, 0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 3; ++i) {
+    threads.emplace_back([&, i] {
+      tids[i] = static_cast<int>(syscall(SYS_gettid));
+      engine.threadStarted(tids[i].load());
+      while (!release[i].load()) sleepMs(2);
+      engine.threadEnded(tids[i].load());
+    });
+  }
+  CHECK(eventually([&] { return engine.openStatFiles() == 3; }));
+  CHECK_EQ(openFds(), before + 3);
+  release[0] = true;
+  threads[0].join();
+  CHECK(eventually([&] { return engine.openStatFiles() == 2; }));
+  CHECK_EQ(openFds(), before + 2);
+  engine.stop();
+  CHECK_EQ(engine.openStatFiles(), 0u);
+  CHECK_EQ(openFds(), before);
+  release[1] = true;
+  release[2] = true;
+  threads[1].join();
+  threads[2].join();
+  g_engine = nullptr;
+}
 }  // namespace
 
 int main() {
@@ -335,5 +397,6 @@ int main() {
   aSamplerThatFallsBehindStillCountsAllWallTime();
   anIdleThreadWithoutJavaFramesIsNotSignalledUntilItRuns();
   anIdleJavaThreadIsStillSignalled();
+  statFilesAreKeptPerThreadAndClosedAtTheEnd();
   return check::finish("wall_engine_test");
 }
