@@ -43,6 +43,14 @@ uint64_t readArrivals(int tid) {
 // Not running: the states a thread sleeps or waits in.
 bool asleep(char state) { return state == 'S' || state == 'D' || state == 'I'; }
 
+// Where the handler can tell a thread asleep in a system call from one running by the context
+// the signal interrupted (atSystemCall), the sampler does not read /proc for the state.
+#if defined(__x86_64__) || defined(__aarch64__)
+constexpr bool kStateFromContext = true;
+#else
+constexpr bool kStateFromContext = false;
+#endif
+
 constexpr uint64_t kNoteValid = 1;
 constexpr uint64_t kNoteCounted = 2;
 
@@ -192,11 +200,15 @@ bool WallEngine::onSignal(const siginfo_t* info, int tid) {
   return slot != nullptr && slot->load(std::memory_order_acquire) != 0;
 }
 
-void WallEngine::describeSample(int tid, Sample* sample) {
+void WallEngine::describeSample(int tid, const void* ucontext, Sample* sample) {
   std::atomic<uint64_t>* slot = pending_.at(tid);
   uint64_t value = slot != nullptr ? slot->exchange(0, std::memory_order_acq_rel) : 0;
   sample->weight = value >> 8;
-  sample->state = static_cast<char>(value & 0xff);
+  char state = static_cast<char>(value & 0xff);
+  // No letter from the sampler: the state where the signal found the thread, which is
+  // sleeping if and only if it was blocked in a system call.
+  if (state == 0) state = atSystemCall(ucontext) ? 'S' : 'R';
+  sample->state = state;
   sample->javaThreadsOnly = true;
 }
 
@@ -334,15 +346,20 @@ void WallEngine::signalThread(Tracked* t, uint64_t weight, char state) {
   int tid = t->tid;
   std::atomic<uint64_t>* slot = pending_.at(tid);
   if (slot == nullptr) return;
-  if (state == 0) state = readState(tid);
-  if (state == 0) return;  // exited already
-  uint64_t pending = slot->load(std::memory_order_relaxed);
   // What the last sample was: only a thread whose samples are dropped (no Java frames) is
   // left unsignalled while it sleeps, see the header.
   if (std::atomic<uint64_t>* note = notes_.at(tid)) {
     uint64_t last = note->load(std::memory_order_acquire);
     if ((last & kNoteValid) != 0) t->dropsSamples = (last & kNoteCounted) == 0;
   }
+  // The kernel state is read only where the sampler decides by it (whether a thread whose
+  // samples are dropped sleeps) or where the handler cannot tell it; for the others a /proc
+  // read per visit was most of the sampler's cost.
+  if (state == 0 && (t->dropsSamples || !kStateFromContext)) {
+    state = readState(tid);
+    if (state == 0) return;  // exited already
+  }
+  uint64_t pending = slot->load(std::memory_order_relaxed);
   if (pending == 0 && asleep(state) && t->dropsSamples) {
     // Asleep, and no signal of ours outstanding: see at the next visit whether the handler
     // was the only thing it ran for. A running thread is not worth the extra read.
@@ -358,7 +375,7 @@ void WallEngine::signalThread(Tracked* t, uint64_t weight, char state) {
   do {
     uint64_t total = (pending >> 8) + weight;
     if (total > (UINT64_MAX >> 8)) total = UINT64_MAX >> 8;
-    next = (total << 8) | static_cast<uint8_t>(state);
+    next = (total << 8) | static_cast<uint8_t>(kStateFromContext ? 0 : state);
   } while (!slot->compare_exchange_weak(pending, next, std::memory_order_release, std::memory_order_relaxed));
   if (syscall(SYS_tgkill, pid_, tid, signo_) != 0) slot->store(0, std::memory_order_relaxed);  // exited
 }

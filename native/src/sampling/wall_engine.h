@@ -81,7 +81,7 @@ class WallEngine : public Engine {
   int signal() const override { return signo_; }
   bool onSignal(const siginfo_t* info, int tid) override;
   const char* cpuTimeCounted() const override { return nullptr; }
-  void describeSample(int tid, Sample* sample) override;
+  void describeSample(int tid, const void* ucontext, Sample* sample) override;
   void sampleTaken(int tid, const void* ucontext, bool counted, uint32_t slot, TraceStore* store,
                    SampleLog* log) override;
   void notJavaThread(int tid) override;
