@@ -17,14 +17,21 @@
 // event=wall: samples threads by wall-clock time, whatever they are doing. A plain
 // pthread (not a Java thread: it must not stop at safepoints, nor show up in the profile)
 // wakes every `interval` (+/- 10% jitter, so periodic work cannot alias with it) and, for
-// each thread it picks, reads the thread's state from /proc/self/task/TID/stat, leaves it
-// in a per-tid slot and sends the thread `signo` with tgkill. The handler walks the stack
-// with AsyncGetCallTrace as for CPU samples and ends it in the state it finds in the slot.
+// each thread it picks, leaves the weight in a per-tid slot and sends the thread `signo`
+// with tgkill. The handler walks the stack with AsyncGetCallTrace as for CPU samples and
+// ends it in the thread's state: sleeping if the signal interrupted a blocking system call
+// (atSystemCall: the kernel restarts it or returns EINTR), else running (in its own code, or
+// runnable and waiting for a CPU, or in a system call that had completed). That is the
+// state at the sample itself, and costs the sampler nothing: reading it from
+// /proc/self/task/TID/stat at each visit (an open, a formatted line, a close) was most of
+// the sampler's CPU. /proc is still read for the threads whose samples are dropped (below),
+// whose sleeping decides whether they need a signal, and on CPUs atSystemCall does not
+// know; those files are kept open while the thread lives (TaskStatFiles).
 //
-// Why /proc and not JVMTI GetThreadState: the handler may not call JVMTI, and asking
-// JVMTI from the sampler would make it a Java thread holding a jthread per thread. The
-// kernel state says only running (R) or not (S, D, ...); the writer tells sleeping,
-// waiting and blocked apart by the leaf Java frame (Symbols::threadStateName).
+// Why not JVMTI GetThreadState: the handler may not call JVMTI, and asking JVMTI from the
+// sampler would make it a Java thread holding a jthread per thread. The state says only
+// running (R) or not; the writer tells sleeping, waiting and blocked apart by the leaf Java
+// frame (Symbols::threadStateName).
 //
 // Every thread's wall time is counted whole: each thread keeps the time up to which it has
 // been accounted for, and a signal carries, as its weight, the whole intervals that passed
