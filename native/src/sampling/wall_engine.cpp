@@ -89,30 +89,59 @@ uint64_t WallEngine::parseArrivals(const char* schedstat, size_t length) {
   return value;
 }
 
-bool WallEngine::atSystemCall(const void* ucontext) {
-  if (ucontext == nullptr) return false;
+namespace {
+
+enum class CallSite { kElsewhere, kAtCall, kAfterCall };
+
+// Whether the interrupted context is at a system call instruction, or just after one (then
+// `result` is what it returned).
+CallSite callSite(const void* ucontext, int64_t* result) {
+  if (ucontext == nullptr) return CallSite::kElsewhere;
   const ucontext_t* uc = static_cast<const ucontext_t*>(ucontext);
   // The thread resumes at this pc, so its code is mapped and readable; the instruction
-  // before it is read only when on the same page (it might be the first of a mapping). A
-  // blocking call the signal interrupted is either restarted (the kernel rewinds the pc to
-  // the call) or returns EINTR to its caller (a timed futex wait, nanosleep), which libc and
-  // the JVM answer by waiting again.
+  // before it is read only when on the same page (it might be the first of a mapping).
 #if defined(__x86_64__)
   const unsigned char* pc = reinterpret_cast<const unsigned char*>(uc->uc_mcontext.gregs[REG_RIP]);
-  if (pc == nullptr) return false;
-  if (pc[0] == 0x0f && pc[1] == 0x05) return true;  // syscall
+  if (pc == nullptr) return CallSite::kElsewhere;
+  if (pc[0] == 0x0f && pc[1] == 0x05) return CallSite::kAtCall;  // syscall
   bool samePage = (reinterpret_cast<uintptr_t>(pc) & 4095) >= 2;
-  return uc->uc_mcontext.gregs[REG_RAX] == -EINTR && samePage && pc[-2] == 0x0f && pc[-1] == 0x05;
+  if (!samePage || pc[-2] != 0x0f || pc[-1] != 0x05) return CallSite::kElsewhere;
+  *result = static_cast<int64_t>(uc->uc_mcontext.gregs[REG_RAX]);
+  return CallSite::kAfterCall;
 #elif defined(__aarch64__)
   const uint32_t* pc = reinterpret_cast<const uint32_t*>(uc->uc_mcontext.pc);
-  if (pc == nullptr) return false;
-  if (*pc == 0xd4000001u) return true;  // svc #0
+  if (pc == nullptr) return CallSite::kElsewhere;
+  if (*pc == 0xd4000001u) return CallSite::kAtCall;  // svc #0
   bool samePage = (reinterpret_cast<uintptr_t>(pc) & 4095) >= 4;
-  return static_cast<int64_t>(uc->uc_mcontext.regs[0]) == -EINTR && samePage && pc[-1] == 0xd4000001u;
+  if (!samePage || pc[-1] != 0xd4000001u) return CallSite::kElsewhere;
+  *result = static_cast<int64_t>(uc->uc_mcontext.regs[0]);
+  return CallSite::kAfterCall;
 #else
   (void)uc;
-  return false;  // no reuse: every visit signals
+  (void)result;
+  return CallSite::kElsewhere;  // no reuse: every visit signals
 #endif
+}
+
+}  // namespace
+
+bool WallEngine::atSystemCall(const void* ucontext) {
+  // A blocking call the signal interrupted is either restarted (the kernel rewinds the pc to
+  // the call) or returns EINTR to its caller (a timed futex wait, nanosleep), which libc and
+  // the JVM answer by waiting again.
+  int64_t result = 0;
+  CallSite site = callSite(ucontext, &result);
+  return site == CallSite::kAtCall || (site == CallSite::kAfterCall && result == -EINTR);
+}
+
+bool WallEngine::sleptAtSignal(const void* ucontext) {
+  // Also a timed wait that timed out: the signal woke it, and the timeout passed before it
+  // got a CPU to take the signal (common on a loaded machine), or the timeout woke it and
+  // the signal came while it waited for a CPU; either way it was asleep in that call.
+  int64_t result = 0;
+  CallSite site = callSite(ucontext, &result);
+  return site == CallSite::kAtCall ||
+         (site == CallSite::kAfterCall && (result == -EINTR || result == -ETIMEDOUT));
 }
 
 bool WallEngine::start(std::string* error) {
@@ -207,7 +236,7 @@ void WallEngine::describeSample(int tid, const void* ucontext, Sample* sample) {
   char state = static_cast<char>(value & 0xff);
   // No letter from the sampler: the state where the signal found the thread, which is
   // sleeping if and only if it was blocked in a system call.
-  if (state == 0) state = atSystemCall(ucontext) ? 'S' : 'R';
+  if (state == 0) state = sleptAtSignal(ucontext) ? 'S' : 'R';
   sample->state = state;
   sample->javaThreadsOnly = true;
 }

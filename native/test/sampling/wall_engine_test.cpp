@@ -2,6 +2,8 @@
 
 #include <dirent.h>
 #include <signal.h>
+#include <ucontext.h>
+#include <errno.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -461,6 +463,37 @@ void samplesTellRunningFromBlockedThreads() {
   // At most the one signal that came as it was woken at the end.
   CHECK(g_parkedStates[1].load() <= 1);
 }
+
+// The state from the interrupted context: asleep at a system call instruction (a restarted
+// call), or just after one that returned EINTR or ETIMEDOUT (a timed wait whose time ran out
+// while the signal waited for the thread to get a CPU); running anywhere else.
+void theStateComesFromTheInterruptedContext() {
+#if defined(__x86_64__)
+  alignas(64) static unsigned char code[64] = {0x90, 0x90, 0x0f, 0x05, 0x90, 0x90};
+  ucontext_t uc;
+  std::memset(&uc, 0, sizeof(uc));
+  auto at = [&](int offset, long result) {
+    uc.uc_mcontext.gregs[REG_RIP] = reinterpret_cast<greg_t>(code + offset);
+    uc.uc_mcontext.gregs[REG_RAX] = result;
+    return WallEngine::sleptAtSignal(&uc);
+  };
+  CHECK(at(2, 0));              // at the syscall: restarted
+  CHECK(at(4, -EINTR));         // interrupted
+  CHECK(at(4, -ETIMEDOUT));     // timed out with the signal pending
+  CHECK(!at(4, 0));             // a call that had completed: running
+  CHECK(!at(4, -EAGAIN));
+  CHECK(!at(5, -EINTR));        // not after a syscall instruction
+  CHECK(!at(1, 0));
+  // Only a restarted or interrupted call counts as the place to stand in for later visits.
+  uc.uc_mcontext.gregs[REG_RIP] = reinterpret_cast<greg_t>(code + 4);
+  uc.uc_mcontext.gregs[REG_RAX] = -ETIMEDOUT;
+  CHECK(!WallEngine::atSystemCall(&uc));
+  uc.uc_mcontext.gregs[REG_RAX] = -EINTR;
+  CHECK(WallEngine::atSystemCall(&uc));
+#else
+  std::printf("theStateComesFromTheInterruptedContext: skipped, x86_64 only\n");
+#endif
+}
 }  // namespace
 
 int main() {
@@ -472,5 +505,6 @@ int main() {
   anIdleJavaThreadIsStillSignalled();
   statFilesAreKeptPerThreadAndClosedAtTheEnd();
   samplesTellRunningFromBlockedThreads();
+  theStateComesFromTheInterruptedContext();
   return check::finish("wall_engine_test");
 }
