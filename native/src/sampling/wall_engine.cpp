@@ -33,7 +33,6 @@ size_t readTaskFile(int tid, const char* file, char* buffer, size_t size) {
   return n > 0 ? static_cast<size_t>(n) : 0;
 }
 
-
 uint64_t readArrivals(int tid) {
   char buffer[128];
   size_t n = readTaskFile(tid, "schedstat", buffer, sizeof(buffer));
@@ -44,7 +43,7 @@ uint64_t readArrivals(int tid) {
 bool asleep(char state) { return state == 'S' || state == 'D' || state == 'I'; }
 
 // Where the handler can tell a thread asleep in a system call from one running by the context
-// the signal interrupted (atSystemCall), the sampler does not read /proc for the state.
+// the signal interrupted (sleptAtSignal), the sampler does not read /proc for the state.
 #if defined(__x86_64__) || defined(__aarch64__)
 constexpr bool kStateFromContext = true;
 #else
@@ -234,8 +233,8 @@ void WallEngine::describeSample(int tid, const void* ucontext, Sample* sample) {
   uint64_t value = slot != nullptr ? slot->exchange(0, std::memory_order_acq_rel) : 0;
   sample->weight = value >> 8;
   char state = static_cast<char>(value & 0xff);
-  // No letter from the sampler: the state where the signal found the thread, which is
-  // sleeping if and only if it was blocked in a system call.
+  // No letter from the sampler: the state where the signal found the thread, sleeping if
+  // it was blocked in a system call (see the header).
   if (state == 0) state = sleptAtSignal(ucontext) ? 'S' : 'R';
   sample->state = state;
   sample->javaThreadsOnly = true;

@@ -21,9 +21,9 @@
 // with tgkill. The handler walks the stack with AsyncGetCallTrace as for CPU samples and
 // ends it in the thread's state: sleeping if the signal interrupted a blocking system call
 // (sleptAtSignal: the kernel restarts it, or returns EINTR, or ETIMEDOUT from a timed wait
-// whose time ran out before the thread got a CPU to take the signal), else running (in its own code, or
-// runnable and waiting for a CPU, or in a system call that had completed). That is the
-// state at the sample itself, and costs the sampler nothing: reading it from
+// whose time ran out before the thread got a CPU to take the signal), else running (in its
+// own code, or runnable and waiting for a CPU, or in a system call that had completed). That
+// is the state at the sample itself, and costs the sampler nothing: reading it from
 // /proc/self/task/TID/stat at each visit (an open, a formatted line, a close) was most of
 // the sampler's CPU. /proc is still read for the threads whose samples are dropped (below),
 // whose sleeping decides whether they need a signal, and on CPUs atSystemCall does not
