@@ -44,13 +44,15 @@ class Engine {
   // What one accepted signal stands for. CPU sources take the defaults.
   struct Sample {
     uint64_t weight = 1;          // samples it counts as (a sampler that skips threads scales up)
-    char state = 0;               // /proc state letter to end the stack with, 0 for none
+    char state = 0;               // state letter (R running, else not) to end the stack with, 0 for none
     bool javaThreadsOnly = false; // drop it if the thread turns out to have no Java frames
   };
 
-  // Signal-safe, right after onSignal accepted the signal.
-  virtual void describeSample(int tid, Sample* sample) {
+  // Signal-safe, right after onSignal accepted the signal; `ucontext` is where it
+  // interrupted the thread.
+  virtual void describeSample(int tid, const void* ucontext, Sample* sample) {
     (void)tid;
+    (void)ucontext;
     (void)sample;
   }
 

@@ -122,7 +122,7 @@ void sample(Sampler& s, int tid, void* ucontext) {
     return;
   }
   Engine::Sample what;
-  s.config.engine->describeSample(tid, &what);
+  s.config.engine->describeSample(tid, ucontext, &what);
   Frame* frames = s.pool->frames(buffer);
   // frames[0] is kept for the state frame, which is the leaf.
   uint32_t stateFrames = what.state != 0 ? 1 : 0;

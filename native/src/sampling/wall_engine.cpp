@@ -33,12 +33,6 @@ size_t readTaskFile(int tid, const char* file, char* buffer, size_t size) {
   return n > 0 ? static_cast<size_t>(n) : 0;
 }
 
-char readState(int tid) {
-  char buffer[512];
-  size_t n = readTaskFile(tid, "stat", buffer, sizeof(buffer));
-  return n > 0 ? WallEngine::parseState(buffer, n) : 0;
-}
-
 uint64_t readArrivals(int tid) {
   char buffer[128];
   size_t n = readTaskFile(tid, "schedstat", buffer, sizeof(buffer));
@@ -47,6 +41,14 @@ uint64_t readArrivals(int tid) {
 
 // Not running: the states a thread sleeps or waits in.
 bool asleep(char state) { return state == 'S' || state == 'D' || state == 'I'; }
+
+// Where the handler can tell a thread asleep in a system call from one running by the context
+// the signal interrupted (sleptAtSignal), the sampler does not read /proc for the state.
+#if defined(__x86_64__) || defined(__aarch64__)
+constexpr bool kStateFromContext = true;
+#else
+constexpr bool kStateFromContext = false;
+#endif
 
 constexpr uint64_t kNoteValid = 1;
 constexpr uint64_t kNoteCounted = 2;
@@ -86,30 +88,59 @@ uint64_t WallEngine::parseArrivals(const char* schedstat, size_t length) {
   return value;
 }
 
-bool WallEngine::atSystemCall(const void* ucontext) {
-  if (ucontext == nullptr) return false;
+namespace {
+
+enum class CallSite { kElsewhere, kAtCall, kAfterCall };
+
+// Whether the interrupted context is at a system call instruction, or just after one (then
+// `result` is what it returned).
+CallSite callSite(const void* ucontext, int64_t* result) {
+  if (ucontext == nullptr) return CallSite::kElsewhere;
   const ucontext_t* uc = static_cast<const ucontext_t*>(ucontext);
   // The thread resumes at this pc, so its code is mapped and readable; the instruction
-  // before it is read only when on the same page (it might be the first of a mapping). A
-  // blocking call the signal interrupted is either restarted (the kernel rewinds the pc to
-  // the call) or returns EINTR to its caller (a timed futex wait, nanosleep), which libc and
-  // the JVM answer by waiting again.
+  // before it is read only when on the same page (it might be the first of a mapping).
 #if defined(__x86_64__)
   const unsigned char* pc = reinterpret_cast<const unsigned char*>(uc->uc_mcontext.gregs[REG_RIP]);
-  if (pc == nullptr) return false;
-  if (pc[0] == 0x0f && pc[1] == 0x05) return true;  // syscall
+  if (pc == nullptr) return CallSite::kElsewhere;
+  if (pc[0] == 0x0f && pc[1] == 0x05) return CallSite::kAtCall;  // syscall
   bool samePage = (reinterpret_cast<uintptr_t>(pc) & 4095) >= 2;
-  return uc->uc_mcontext.gregs[REG_RAX] == -EINTR && samePage && pc[-2] == 0x0f && pc[-1] == 0x05;
+  if (!samePage || pc[-2] != 0x0f || pc[-1] != 0x05) return CallSite::kElsewhere;
+  *result = static_cast<int64_t>(uc->uc_mcontext.gregs[REG_RAX]);
+  return CallSite::kAfterCall;
 #elif defined(__aarch64__)
   const uint32_t* pc = reinterpret_cast<const uint32_t*>(uc->uc_mcontext.pc);
-  if (pc == nullptr) return false;
-  if (*pc == 0xd4000001u) return true;  // svc #0
+  if (pc == nullptr) return CallSite::kElsewhere;
+  if (*pc == 0xd4000001u) return CallSite::kAtCall;  // svc #0
   bool samePage = (reinterpret_cast<uintptr_t>(pc) & 4095) >= 4;
-  return static_cast<int64_t>(uc->uc_mcontext.regs[0]) == -EINTR && samePage && pc[-1] == 0xd4000001u;
+  if (!samePage || pc[-1] != 0xd4000001u) return CallSite::kElsewhere;
+  *result = static_cast<int64_t>(uc->uc_mcontext.regs[0]);
+  return CallSite::kAfterCall;
 #else
   (void)uc;
-  return false;  // no reuse: every visit signals
+  (void)result;
+  return CallSite::kElsewhere;  // no reuse: every visit signals
 #endif
+}
+
+}  // namespace
+
+bool WallEngine::atSystemCall(const void* ucontext) {
+  // A blocking call the signal interrupted is either restarted (the kernel rewinds the pc to
+  // the call) or returns EINTR to its caller (a timed futex wait, nanosleep), which libc and
+  // the JVM answer by waiting again.
+  int64_t result = 0;
+  CallSite site = callSite(ucontext, &result);
+  return site == CallSite::kAtCall || (site == CallSite::kAfterCall && result == -EINTR);
+}
+
+bool WallEngine::sleptAtSignal(const void* ucontext) {
+  // Also a timed wait that timed out: the signal woke it, and the timeout passed before it
+  // got a CPU to take the signal (common on a loaded machine), or the timeout woke it and
+  // the signal came while it waited for a CPU; either way it was asleep in that call.
+  int64_t result = 0;
+  CallSite site = callSite(ucontext, &result);
+  return site == CallSite::kAtCall ||
+         (site == CallSite::kAfterCall && (result == -EINTR || result == -ETIMEDOUT));
 }
 
 bool WallEngine::start(std::string* error) {
@@ -177,11 +208,18 @@ void WallEngine::applyChanges() {
       // thread once per round, not in any order.
       threads_[at - 1] = threads_.back();
       threads_.pop_back();
+      statFiles_.forget(c.tid);
       if (at - 1 < threads_.size()) indexOf_.at(threads_[at - 1].tid)->store(at, std::memory_order_relaxed);
       index->store(0, std::memory_order_relaxed);
     }
   }
   changes_.clear();
+}
+
+char WallEngine::readState(int tid) {
+  char buffer[512];
+  size_t n = statFiles_.read(tid, buffer, sizeof(buffer));
+  return n > 0 ? parseState(buffer, n) : 0;
 }
 
 bool WallEngine::onSignal(const siginfo_t* info, int tid) {
@@ -190,11 +228,15 @@ bool WallEngine::onSignal(const siginfo_t* info, int tid) {
   return slot != nullptr && slot->load(std::memory_order_acquire) != 0;
 }
 
-void WallEngine::describeSample(int tid, Sample* sample) {
+void WallEngine::describeSample(int tid, const void* ucontext, Sample* sample) {
   std::atomic<uint64_t>* slot = pending_.at(tid);
   uint64_t value = slot != nullptr ? slot->exchange(0, std::memory_order_acq_rel) : 0;
   sample->weight = value >> 8;
-  sample->state = static_cast<char>(value & 0xff);
+  char state = static_cast<char>(value & 0xff);
+  // No letter from the sampler: the state where the signal found the thread, sleeping if
+  // it was blocked in a system call (see the header).
+  if (state == 0) state = sleptAtSignal(ucontext) ? 'S' : 'R';
+  sample->state = state;
   sample->javaThreadsOnly = true;
 }
 
@@ -238,6 +280,7 @@ void WallEngine::run() {
     applyChanges();
     tick(monotonicNs(), &picked);
     for (Picked& p : picked) visit(&threads_[p.index], p.weight);
+    openStatFiles_.store(statFiles_.openFiles(), std::memory_order_relaxed);
     lock.lock();
     next += std::chrono::nanoseconds(jitter_.nextPeriod(intervalNs_));
     // Fell a whole period behind (a stopped process, an overloaded machine): skip ahead
@@ -245,6 +288,8 @@ void WallEngine::run() {
     Clock::time_point now = Clock::now();
     if (next < now) next = now + std::chrono::nanoseconds(jitter_.nextPeriod(intervalNs_));
   }
+  statFiles_.forgetAll();
+  openStatFiles_.store(0, std::memory_order_relaxed);
 }
 
 // Up to kThreadsPerTick Java-or-unknown threads to signal and up to
@@ -329,15 +374,20 @@ void WallEngine::signalThread(Tracked* t, uint64_t weight, char state) {
   int tid = t->tid;
   std::atomic<uint64_t>* slot = pending_.at(tid);
   if (slot == nullptr) return;
-  if (state == 0) state = readState(tid);
-  if (state == 0) return;  // exited already
-  uint64_t pending = slot->load(std::memory_order_relaxed);
   // What the last sample was: only a thread whose samples are dropped (no Java frames) is
   // left unsignalled while it sleeps, see the header.
   if (std::atomic<uint64_t>* note = notes_.at(tid)) {
     uint64_t last = note->load(std::memory_order_acquire);
     if ((last & kNoteValid) != 0) t->dropsSamples = (last & kNoteCounted) == 0;
   }
+  // The kernel state is read only where the sampler decides by it (whether a thread whose
+  // samples are dropped sleeps) or where the handler cannot tell it; for the others a /proc
+  // read per visit was most of the sampler's cost.
+  if (state == 0 && (t->dropsSamples || !kStateFromContext)) {
+    state = readState(tid);
+    if (state == 0) return;  // exited already
+  }
+  uint64_t pending = slot->load(std::memory_order_relaxed);
   if (pending == 0 && asleep(state) && t->dropsSamples) {
     // Asleep, and no signal of ours outstanding: see at the next visit whether the handler
     // was the only thing it ran for. A running thread is not worth the extra read.
@@ -353,7 +403,7 @@ void WallEngine::signalThread(Tracked* t, uint64_t weight, char state) {
   do {
     uint64_t total = (pending >> 8) + weight;
     if (total > (UINT64_MAX >> 8)) total = UINT64_MAX >> 8;
-    next = (total << 8) | static_cast<uint8_t>(state);
+    next = (total << 8) | static_cast<uint8_t>(kStateFromContext ? 0 : state);
   } while (!slot->compare_exchange_weak(pending, next, std::memory_order_release, std::memory_order_relaxed));
   if (syscall(SYS_tgkill, pid_, tid, signo_) != 0) slot->store(0, std::memory_order_relaxed);  // exited
 }

@@ -11,19 +11,28 @@
 
 #include "sampling/engine.h"
 #include "sampling/jitter.h"
+#include "sampling/task_stat_files.h"
 #include "store/tid_table.h"
 
 // event=wall: samples threads by wall-clock time, whatever they are doing. A plain
 // pthread (not a Java thread: it must not stop at safepoints, nor show up in the profile)
 // wakes every `interval` (+/- 10% jitter, so periodic work cannot alias with it) and, for
-// each thread it picks, reads the thread's state from /proc/self/task/TID/stat, leaves it
-// in a per-tid slot and sends the thread `signo` with tgkill. The handler walks the stack
-// with AsyncGetCallTrace as for CPU samples and ends it in the state it finds in the slot.
+// each thread it picks, leaves the weight in a per-tid slot and sends the thread `signo`
+// with tgkill. The handler walks the stack with AsyncGetCallTrace as for CPU samples and
+// ends it in the thread's state: sleeping if the signal interrupted a blocking system call
+// (sleptAtSignal: the kernel restarts it, or returns EINTR, or ETIMEDOUT from a timed wait
+// whose time ran out before the thread got a CPU to take the signal), else running (in its
+// own code, or runnable and waiting for a CPU, or in a system call that had completed). That
+// is the state at the sample itself, and costs the sampler nothing: reading it from
+// /proc/self/task/TID/stat at each visit (an open, a formatted line, a close) was most of
+// the sampler's CPU. /proc is still read for the threads whose samples are dropped (below),
+// whose sleeping decides whether they need a signal, and on CPUs atSystemCall does not
+// know; those files are kept open while the thread lives (TaskStatFiles).
 //
-// Why /proc and not JVMTI GetThreadState: the handler may not call JVMTI, and asking
-// JVMTI from the sampler would make it a Java thread holding a jthread per thread. The
-// kernel state says only running (R) or not (S, D, ...); the writer tells sleeping,
-// waiting and blocked apart by the leaf Java frame (Symbols::threadStateName).
+// Why not JVMTI GetThreadState: the handler may not call JVMTI, and asking JVMTI from the
+// sampler would make it a Java thread holding a jthread per thread. The state says only
+// running (R) or not; the writer tells sleeping, waiting and blocked apart by the leaf Java
+// frame (Symbols::threadStateName).
 //
 // Every thread's wall time is counted whole: each thread keeps the time up to which it has
 // been accounted for, and a signal carries, as its weight, the whole intervals that passed
@@ -80,7 +89,7 @@ class WallEngine : public Engine {
   int signal() const override { return signo_; }
   bool onSignal(const siginfo_t* info, int tid) override;
   const char* cpuTimeCounted() const override { return nullptr; }
-  void describeSample(int tid, Sample* sample) override;
+  void describeSample(int tid, const void* ucontext, Sample* sample) override;
   void sampleTaken(int tid, const void* ucontext, bool counted, uint32_t slot, TraceStore* store,
                    SampleLog* log) override;
   void notJavaThread(int tid) override;
@@ -88,8 +97,14 @@ class WallEngine : public Engine {
   // Whether the interrupted context is a blocking system call the signal interrupted: at the
   // call (restarted when the handler returns) or just after it with EINTR (waited again).
   static bool atSystemCall(const void* ucontext);
+  // The state a sample ends in: asleep if the signal found the thread blocked in a system
+  // call (atSystemCall) or just back from a timed wait that timed out.
+  static bool sleptAtSignal(const void* ucontext);
   // The third field of /proc/.../schedstat (times the thread arrived on a CPU), or ~0.
   static uint64_t parseArrivals(const char* schedstat, size_t length);
+
+  // The stat files kept open for the threads it tracks (0 once stopped).
+  size_t openStatFiles() const { return openStatFiles_.load(std::memory_order_relaxed); }
 
   // Visits that counted a thread's last sample again instead of signalling it.
   uint64_t samplesReused() const { return reused_.load(std::memory_order_relaxed); }
@@ -129,6 +144,8 @@ class WallEngine : public Engine {
   void visit(Tracked* thread, uint64_t weight);
   void countAgain(int tid, uint64_t note, uint64_t weight);
   void signalThread(Tracked* thread, uint64_t weight, char state);
+  // The thread's kernel state letter (R, S, D, ...), 0 if it is gone.
+  char readState(int tid);
 
   const uint64_t intervalNs_;
   const int signo_;
@@ -152,6 +169,8 @@ class WallEngine : public Engine {
   std::vector<Change> changes_;   // the sampler's: the inbox it took
   std::vector<Tracked> threads_;  // the sampler's: every live thread the registry told us about
   TidTable<uint32_t> indexOf_;    // the sampler's: position + 1 in threads_, 0 if not there
+  TaskStatFiles statFiles_;       // the sampler's: each tracked thread's stat file, kept open
+  std::atomic<size_t> openStatFiles_{0};  // statFiles_.openFiles() after each tick
   size_t cursor_ = 0;             // round-robin position in threads_
   bool running_ = false;
   bool stopping_ = false;

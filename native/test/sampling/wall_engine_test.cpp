@@ -1,6 +1,9 @@
 #include "sampling/wall_engine.h"
 
+#include <dirent.h>
 #include <signal.h>
+#include <ucontext.h>
+#include <errno.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -23,11 +26,11 @@ std::atomic<int> g_sleeping{0};
 std::atomic<int> g_running{0};
 std::atomic<uint64_t> g_weight{0};
 
-void onWallSignal(int, siginfo_t* info, void*) {
+void onWallSignal(int, siginfo_t* info, void* ucontext) {
   int tid = static_cast<int>(syscall(SYS_gettid));
   if (g_engine == nullptr || !g_engine->onSignal(info, tid)) return;
   Engine::Sample sample;
-  g_engine->describeSample(tid, &sample);
+  g_engine->describeSample(tid, ucontext, &sample);
   g_weight.fetch_add(sample.weight);
   (sample.state == 'R' ? g_running : g_sleeping).fetch_add(1);
 }
@@ -120,11 +123,11 @@ constexpr int kSleepers = 8;
 std::atomic<int> g_sleeperTids[kSleepers];
 std::atomic<uint64_t> g_sleeperWeight[kSleepers];
 
-void onSleeperSignal(int, siginfo_t* info, void*) {
+void onSleeperSignal(int, siginfo_t* info, void* ucontext) {
   int tid = static_cast<int>(syscall(SYS_gettid));
   if (g_engine == nullptr || !g_engine->onSignal(info, tid)) return;
   Engine::Sample sample;
-  g_engine->describeSample(tid, &sample);
+  g_engine->describeSample(tid, ucontext, &sample);
   for (int i = 0; i < kSleepers; ++i) {
     if (g_sleeperTids[i].load() == tid) g_sleeperWeight[i].fetch_add(sample.weight);
   }
@@ -218,7 +221,7 @@ void onRecordingSignal(int, siginfo_t* info, void* ucontext) {
   int tid = static_cast<int>(syscall(SYS_gettid));
   if (g_engine == nullptr || !g_engine->onSignal(info, tid)) return;
   Engine::Sample sample;
-  g_engine->describeSample(tid, &sample);
+  g_engine->describeSample(tid, ucontext, &sample);
   if (tid != g_workerTid.load()) return;
   int place = g_place.load();
   g_signalsAt[place].fetch_add(1);
@@ -326,6 +329,171 @@ void anIdleJavaThreadIsStillSignalled() {
   CHECK(g_signalsAt[1].load() >= 5);  // the worker whose samples are dropped: one or two
 }
 
+
+// Open /proc/self/fd entries (the listing's own included, the same each time).
+int openFds() {
+  DIR* dir = opendir("/proc/self/fd");
+  if (dir == nullptr) return -1;
+  int n = 0;
+  while (readdir(dir) != nullptr) ++n;
+  closedir(dir);
+  return n;
+}
+
+// Waits up to ~5 s (a loaded machine) for `done`.
+template <typename F>
+bool eventually(F done) {
+  for (int i = 0; i < 500; ++i) {
+    if (done()) return true;
+    sleepMs(10);
+  }
+  return done();
+}
+
+// A handler that drops every sample, as for a thread without Java frames.
+void onDroppingSignal(int, siginfo_t* info, void* ucontext) {
+  int tid = static_cast<int>(syscall(SYS_gettid));
+  if (g_engine == nullptr || !g_engine->onSignal(info, tid)) return;
+  Engine::Sample sample;
+  g_engine->describeSample(tid, ucontext, &sample);
+  g_engine->sampleTaken(tid, ucontext, false, 0, nullptr, nullptr);
+}
+
+// The sampler reads the kernel state of threads whose samples are dropped (whether they
+// sleep decides whether they need a signal); it keeps each one's stat file open between
+// ticks, and closes it when the thread ends and when it stops: no descriptor outlives the
+// thread or the profile.
+void statFilesAreKeptPerThreadAndClosedAtTheEnd() {
+  struct sigaction action;
+  std::memset(&action, 0, sizeof(action));
+  action.sa_sigaction = onDroppingSignal;
+  action.sa_flags = SA_SIGINFO | SA_RESTART;
+  sigaction(SIGVTALRM, &action, nullptr);
+  int before = openFds();
+  Jitter jitter(7);
+  WallEngine engine(1'000'000, SIGVTALRM, &jitter);
+  g_engine = &engine;
+  std::string error;
+  CHECK(engine.start(&error));
+  std::atomic<bool> release[3] = {false, false, false};
+  std::atomic<int> tids[3] = {0, 0, 0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 3; ++i) {
+    threads.emplace_back([&, i] {
+      tids[i] = static_cast<int>(syscall(SYS_gettid));
+      engine.threadStarted(tids[i].load());
+      while (!release[i].load()) sleepMs(2);
+      engine.threadEnded(tids[i].load());
+    });
+  }
+  CHECK(eventually([&] { return engine.openStatFiles() == 3; }));
+  CHECK_EQ(openFds(), before + 3);
+  release[0] = true;
+  threads[0].join();
+  CHECK(eventually([&] { return engine.openStatFiles() == 2; }));
+  CHECK_EQ(openFds(), before + 2);
+  engine.stop();
+  CHECK_EQ(engine.openStatFiles(), 0u);
+  CHECK_EQ(openFds(), before);
+  release[1] = true;
+  release[2] = true;
+  threads[1].join();
+  threads[2].join();
+  g_engine = nullptr;
+}
+
+std::atomic<int> g_spinnerTid{0};
+std::atomic<int> g_parkedTid{0};
+std::atomic<int> g_spinnerStates[2];  // [0] not running, [1] running
+std::atomic<int> g_parkedStates[2];
+
+void onStateSignal(int, siginfo_t* info, void* ucontext) {
+  int tid = static_cast<int>(syscall(SYS_gettid));
+  if (g_engine == nullptr || !g_engine->onSignal(info, tid)) return;
+  Engine::Sample sample;
+  g_engine->describeSample(tid, ucontext, &sample);
+  int running = sample.state == 'R' ? 1 : 0;
+  if (tid == g_spinnerTid.load()) g_spinnerStates[running].fetch_add(1);
+  if (tid == g_parkedTid.load()) g_parkedStates[running].fetch_add(1);
+}
+
+// The state a sample ends in is where the signal found the thread: a thread spinning in its
+// own code is running at every sample, one blocked in a futex wait at none, however loaded
+// the machine (a spinner preempted still runs, as far as its stack tells).
+void samplesTellRunningFromBlockedThreads() {
+  struct sigaction action;
+  std::memset(&action, 0, sizeof(action));
+  action.sa_sigaction = onStateSignal;
+  action.sa_flags = SA_SIGINFO | SA_RESTART;
+  sigaction(SIGVTALRM, &action, nullptr);
+  for (int i = 0; i < 2; ++i) g_spinnerStates[i] = 0, g_parkedStates[i] = 0;
+  Jitter jitter(3);
+  WallEngine engine(1'000'000, SIGVTALRM, &jitter);
+  g_engine = &engine;
+  std::string error;
+  CHECK(engine.start(&error));
+  std::atomic<bool> done{false};
+  std::atomic<int> futexWord{0};
+  std::thread spinner([&] {
+    g_spinnerTid = static_cast<int>(syscall(SYS_gettid));
+    engine.threadStarted(g_spinnerTid.load());
+    while (!done.load(std::memory_order_relaxed)) {
+    }
+    engine.threadEnded(g_spinnerTid.load());
+  });
+  std::thread parked([&] {
+    g_parkedTid = static_cast<int>(syscall(SYS_gettid));
+    engine.threadStarted(g_parkedTid.load());
+    while (futexWord.load() == 0) {
+      syscall(SYS_futex, reinterpret_cast<int*>(&futexWord), FUTEX_WAIT_PRIVATE, 0, nullptr, nullptr, 0);
+    }
+    engine.threadEnded(g_parkedTid.load());
+  });
+  CHECK(eventually([] { return g_spinnerStates[1].load() >= 20 && g_parkedStates[0].load() >= 20; }));
+  done = true;
+  futexWord = 1;
+  syscall(SYS_futex, reinterpret_cast<int*>(&futexWord), FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr, 0);
+  spinner.join();
+  parked.join();
+  engine.stop();
+  g_engine = nullptr;
+  std::printf("states: spinner %d running, %d not; parked %d running, %d not\n", g_spinnerStates[1].load(),
+              g_spinnerStates[0].load(), g_parkedStates[1].load(), g_parkedStates[0].load());
+  CHECK_EQ(g_spinnerStates[0].load(), 0);
+  // At most the one signal that came as it was woken at the end.
+  CHECK(g_parkedStates[1].load() <= 1);
+}
+
+// The state from the interrupted context: asleep at a system call instruction (a restarted
+// call), or just after one that returned EINTR or ETIMEDOUT (a timed wait whose time ran out
+// while the signal waited for the thread to get a CPU); running anywhere else.
+void theStateComesFromTheInterruptedContext() {
+#if defined(__x86_64__)
+  alignas(64) static unsigned char code[64] = {0x90, 0x90, 0x0f, 0x05, 0x90, 0x90};
+  ucontext_t uc;
+  std::memset(&uc, 0, sizeof(uc));
+  auto at = [&](int offset, long result) {
+    uc.uc_mcontext.gregs[REG_RIP] = reinterpret_cast<greg_t>(code + offset);
+    uc.uc_mcontext.gregs[REG_RAX] = result;
+    return WallEngine::sleptAtSignal(&uc);
+  };
+  CHECK(at(2, 0));              // at the syscall: restarted
+  CHECK(at(4, -EINTR));         // interrupted
+  CHECK(at(4, -ETIMEDOUT));     // timed out with the signal pending
+  CHECK(!at(4, 0));             // a call that had completed: running
+  CHECK(!at(4, -EAGAIN));
+  CHECK(!at(5, -EINTR));        // not after a syscall instruction
+  CHECK(!at(1, 0));
+  // Only a restarted or interrupted call counts as the place to stand in for later visits.
+  uc.uc_mcontext.gregs[REG_RIP] = reinterpret_cast<greg_t>(code + 4);
+  uc.uc_mcontext.gregs[REG_RAX] = -ETIMEDOUT;
+  CHECK(!WallEngine::atSystemCall(&uc));
+  uc.uc_mcontext.gregs[REG_RAX] = -EINTR;
+  CHECK(WallEngine::atSystemCall(&uc));
+#else
+  std::printf("theStateComesFromTheInterruptedContext: skipped, x86_64 only\n");
+#endif
+}
 }  // namespace
 
 int main() {
@@ -335,5 +503,8 @@ int main() {
   aSamplerThatFallsBehindStillCountsAllWallTime();
   anIdleThreadWithoutJavaFramesIsNotSignalledUntilItRuns();
   anIdleJavaThreadIsStillSignalled();
+  statFilesAreKeptPerThreadAndClosedAtTheEnd();
+  samplesTellRunningFromBlockedThreads();
+  theStateComesFromTheInterruptedContext();
   return check::finish("wall_engine_test");
 }
