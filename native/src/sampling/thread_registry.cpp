@@ -187,6 +187,7 @@ void* ThreadRegistry::scannerMain(void* self) {
     registry.wakeup_.wait_for(lock, period);
     if (registry.stopping_) break;
     bool changed = registry.scanLocked(false);
+    if (registry.engine_->rescanned()) changed = true;
     period = changed ? kRescanPeriod : std::min(period * 2, std::chrono::milliseconds(kQuietRescanPeriod));
   }
   return nullptr;
