@@ -235,6 +235,12 @@ bool PerfEngine::rescanned() {
   return !ringsDueNext_.empty();
 }
 
+void PerfEngine::aliveAtStartArmed() {
+  if (kernelStacks_ == nullptr) return;
+  for (const auto& due : ringsDue_) kernelStacks_->attach(due.first, due.second);
+  ringsDue_.clear();
+}
+
 void PerfEngine::release(int fd) { close(fd); }
 
 void PerfEngine::quiesce(int fd) { ioctl(fd, PERF_EVENT_IOC_DISABLE, 0); }

@@ -34,7 +34,8 @@
 // The ring is mapped lazily: a thread's event records callchains from its birth, but its
 // ring is mapped only by the registry's rescan (rescanned()) once the thread has lived
 // through one full rescan period (100-200 ms, the scan backing off to 800 ms only once no
-// ring is due). Mapping and unmapping a ring cost ~110 us of process CPU per thread (the
+// ring is due); threads alive when profiling starts get theirs at once (aliveAtStartArmed:
+// long-lived by definition). Mapping and unmapping a ring cost ~110 us of process CPU per thread (the
 // munmap's TLB shootdown across the JVM's CPUs most of all, measured with a 3,000-thread
 // churn), while most short threads never take a sample; their overflows before the ring
 // exists record nothing and their samples have no kernel frames.
@@ -63,6 +64,8 @@ class PerfEngine : public PerThreadEngine {
   void threadEnded(int tid) override;
   // Maps the kernel-frame rings of threads armed before the previous rescan (see below).
   bool rescanned() override;
+  // Maps the rings of the threads alive at start at once: they are not short-lived.
+  void aliveAtStartArmed() override;
   void stop() override;
   bool onSignal(const siginfo_t* info, int tid) override;
   int signal() const override { return signo_; }

@@ -139,6 +139,7 @@ bool ThreadRegistry::start(Engine* engine, std::string* error) {
   // Every thread alive now, at once: a thread the JVM is creating at this very moment is a
   // rare race here, where the rescan would meet every new thread.
   scanLocked(true);
+  engine_->aliveAtStartArmed();
   if (startAgentThread(&scanner_, scannerMain, this) != 0) {
     *error = "cannot start the thread rescan thread";
     return false;

@@ -42,7 +42,22 @@ class RecordingEngine : public Engine {
     std::lock_guard<std::mutex> lock(mutex);
     armed_.erase(tid);
   }
+  void aliveAtStartArmed() override {
+    std::lock_guard<std::mutex> lock(mutex);
+    ++aliveAtStartCalls_;
+    armedBeforeAliveAtStart_ = armed_;
+  }
   bool onSignal(const siginfo_t*, int) override { return false; }
+
+  // The threads armed when the registry said that those alive at start were armed.
+  std::set<int> armedAtStart() {
+    std::lock_guard<std::mutex> lock(mutex);
+    return armedBeforeAliveAtStart_;
+  }
+  int aliveAtStartCalls() {
+    std::lock_guard<std::mutex> lock(mutex);
+    return aliveAtStartCalls_;
+  }
 
   bool isArmed(int tid) {
     std::lock_guard<std::mutex> lock(mutex);
@@ -62,6 +77,8 @@ class RecordingEngine : public Engine {
  private:
   std::mutex mutex;
   std::set<int> armed_;
+  std::set<int> armedBeforeAliveAtStart_;
+  int aliveAtStartCalls_ = 0;
   int starts_ = 0;
 };
 
@@ -94,6 +111,10 @@ void existingAndLaterThreadsAreArmedAndDisarmed() {
   CHECK(registry.start(&engine, &error));
   CHECK(engine.isArmed(gettidNow()));
   CHECK_STR(registry.nameOf(gettidNow()), "main");
+  // Told once that the threads alive at start are armed, after arming them (event=cpu
+  // maps their kernel-frame rings at once then).
+  CHECK_EQ(engine.aliveAtStartCalls(), 1);
+  CHECK(engine.armedAtStart().count(gettidNow()) == 1);
 
   // A thread the registry is never told about is found by the rescan, and forgotten
   // once it has exited.

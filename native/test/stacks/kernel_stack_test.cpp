@@ -159,6 +159,26 @@ void aShortThreadGetsNoRing() {
   engine.stop();
 }
 
+// A thread alive when profiling starts is long-lived by definition: its ring is mapped
+// as soon as the registry has armed the threads alive at start, with no rescan.
+void aThreadAliveAtStartGetsItsRingAtOnce() {
+  Jitter jitter(9);
+  PerfEngine engine(10'000'000, &jitter);
+  std::string why;
+  if (!engine.start(&why) || engine.kernelStacks() == nullptr) {
+    std::printf("kernel_stack_test: skipping the ring at start check: %s\n",
+                why.empty() ? engine.kernelFramesFact().c_str() : why.c_str());
+    return;
+  }
+  int tid = static_cast<int>(syscall(SYS_gettid));
+  engine.threadStarted(tid);
+  CHECK(engine.kernelStacks()->attached() == 0);
+  engine.aliveAtStartArmed();
+  CHECK(engine.kernelStacks()->attached() == 1);
+  CHECK(!engine.rescanned());  // nothing left due
+  engine.stop();
+}
+
 }  // namespace
 
 int main() {
@@ -167,5 +187,6 @@ int main() {
   aLostNewestSampleGivesNoFrames();
   aThreadInReadGetsKernelFrames();
   aShortThreadGetsNoRing();
+  aThreadAliveAtStartGetsItsRingAtOnce();
   return check::finish("kernel_stack_test");
 }
