@@ -73,8 +73,8 @@ int PerfEngine::open(int tid, uint64_t firstPeriod, bool kernel, bool callchain,
   f_owner_ex owner;
   owner.type = F_OWNER_TID;
   owner.pid = tid;
-  int flags = fcntl(fd, F_GETFL);
-  if (flags < 0 || fcntl(fd, F_SETFL, flags | O_ASYNC) < 0 ||
+  // A new perf fd has no status flags F_SETFL could change but O_ASYNC: no F_GETFL first.
+  if (fcntl(fd, F_SETFL, O_ASYNC) < 0 ||
       fcntl(fd, F_SETSIG, signo) < 0 || fcntl(fd, F_SETOWN_EX, &owner) < 0) {
     int err = errno;
     close(fd);

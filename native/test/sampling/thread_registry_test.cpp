@@ -171,10 +171,46 @@ void aStoppedRegistryStartsAgainWithANewEngine() {
 
 }  // namespace
 
+// A thread created while profiling is armed on itself at birth (libstdc++'s pthread_create
+// is hooked), named from its JVMTI ThreadStart without being armed again, and the rescan
+// that later reads its start time (unknown at birth) takes it as the same thread: one arm.
+void aThreadArmedAtBirthIsArmedOnce() {
+  RecordingEngine engine;
+  ThreadRegistry registry;
+  std::string error;
+  CHECK(registry.start(&engine, &error));
+  int startsBefore = engine.starts();
+  std::atomic<int> workerTid{0};
+  std::atomic<bool> named{false};
+  std::atomic<bool> release{false};
+  std::thread worker([&] {
+    workerTid = gettidNow();
+    registry.javaThreadStarted(gettidNow(), "born-java");
+    named = true;
+    while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  });
+  while (!named) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  CHECK_EQ(registry.threadsArmedAtBirth(), uint64_t{1});
+  CHECK(engine.isArmed(workerTid));
+  CHECK_EQ(engine.starts(), startsBefore + 1);
+  CHECK_STR(registry.nameOf(workerTid), "born-java");
+  // Past two rescans (100 ms each at most while threads change): still the one arm.
+  std::this_thread::sleep_for(std::chrono::milliseconds(350));
+  CHECK(engine.isArmed(workerTid));
+  CHECK_EQ(engine.starts(), startsBefore + 1);
+  CHECK_STR(registry.nameOf(workerTid), "born-java");
+  registry.javaThreadEnded(workerTid);
+  CHECK(!engine.isArmed(workerTid));
+  release = true;
+  worker.join();
+  registry.stop();
+}
+
 int main() {
   statLinesWithOddCommsParse();
   ownThreadIsListedAndReadable();
   existingAndLaterThreadsAreArmedAndDisarmed();
   aStoppedRegistryStartsAgainWithANewEngine();
+  aThreadArmedAtBirthIsArmedOnce();
   return check::finish("thread_registry_test");
 }
