@@ -79,7 +79,11 @@ class KernelFramesIT {
                 + header;
         System.out.println("KernelFramesIT: " + where);
         assertTrue(header.startsWith("on, "), where);
-        assertTrue(inRead > 1000, where);
+        // A share, not a count: the program reads for 2,500 ms of wall time, which on a
+        // loaded machine is far less CPU (626 samples in readBytes once at load 20). Its
+        // time is readBytes' all but startup (91 % of the samples on a quiet machine).
+        long all = samples(profile, f -> true);
+        assertTrue(inRead > 200 && inRead * 2 > all, where + "; " + all + " samples in all");
         assertTrue(withKernel * 2 > inRead - atSyscallReturn,
                 "most readBytes samples not taken at the syscall's return need kernel frames: " + where);
         assertTrue(readPath * 10 > inRead, "the file read path must show: " + where);
@@ -116,7 +120,13 @@ class KernelFramesIT {
             Profile profile = run.profile();
             String header = profile.meta("kernel_frames").orElse("?");
             assertTrue(header.startsWith("off: kernel.perf_event_paranoid="), header);
-            assertTrue(samples(profile, f -> f.contains(READ_BYTES)) > 300, profile.metadata().toString());
+            // A share, not a count: the program reads for 1,500 ms of wall time, so on a loaded
+            // machine it gets fewer samples (383 in all once at load 13). Its user time is mostly
+            // readBytes' (57 % of the samples, startup included, measured at load 20).
+            long inRead = samples(profile, f -> f.contains(READ_BYTES));
+            long all = samples(profile, f -> true);
+            assertTrue(inRead > 100 && inRead * 3 > all, inRead + " of " + all + " samples in readBytes; "
+                    + profile.metadata());
             assertEquals(0, samples(profile, f -> f.stream().anyMatch(n -> n.endsWith("_[k]"))));
         } finally {
             try (var files = Files.walk(work)) {
