@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -37,6 +38,7 @@ class RecordingEngine : public Engine {
     std::lock_guard<std::mutex> lock(mutex);
     armed_.insert(tid);
     ++starts_;
+    ++startsOf_[tid];
   }
   void threadEnded(int tid) override {
     std::lock_guard<std::mutex> lock(mutex);
@@ -67,6 +69,10 @@ class RecordingEngine : public Engine {
     std::lock_guard<std::mutex> lock(mutex);
     return armed_.empty();
   }
+  int startsOf(int tid) {
+    std::lock_guard<std::mutex> lock(mutex);
+    return startsOf_[tid];
+  }
   int starts() {
     std::lock_guard<std::mutex> lock(mutex);
     return starts_;
@@ -77,6 +83,7 @@ class RecordingEngine : public Engine {
  private:
   std::mutex mutex;
   std::set<int> armed_;
+  std::map<int, int> startsOf_;
   std::set<int> armedBeforeAliveAtStart_;
   int aliveAtStartCalls_ = 0;
   int starts_ = 0;
@@ -179,7 +186,6 @@ void aThreadArmedAtBirthIsArmedOnce() {
   ThreadRegistry registry;
   std::string error;
   CHECK(registry.start(&engine, &error));
-  int startsBefore = engine.starts();
   std::atomic<int> workerTid{0};
   std::atomic<bool> named{false};
   std::atomic<bool> release{false};
@@ -192,12 +198,12 @@ void aThreadArmedAtBirthIsArmedOnce() {
   while (!named) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   CHECK_EQ(registry.threadsArmedAtBirth(), uint64_t{1});
   CHECK(engine.isArmed(workerTid));
-  CHECK_EQ(engine.starts(), startsBefore + 1);
+  CHECK_EQ(engine.startsOf(workerTid), 1);
   CHECK_STR(registry.nameOf(workerTid), "born-java");
   // Past two rescans (100 ms each at most while threads change): still the one arm.
   std::this_thread::sleep_for(std::chrono::milliseconds(350));
   CHECK(engine.isArmed(workerTid));
-  CHECK_EQ(engine.starts(), startsBefore + 1);
+  CHECK_EQ(engine.startsOf(workerTid), 1);
   CHECK_STR(registry.nameOf(workerTid), "born-java");
   registry.javaThreadEnded(workerTid);
   CHECK(!engine.isArmed(workerTid));
