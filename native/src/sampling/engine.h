@@ -34,6 +34,17 @@ class Engine {
   virtual void threadStarted(int tid) { (void)tid; }
   virtual void threadEnded(int tid) { (void)tid; }
 
+  // Called by the registry's rescan thread after each rescan, under the same lock as
+  // threadStarted/threadEnded: per-thread work deferred off the thread's birth (so that a
+  // short-lived thread never pays for it). True if work is still due at the next rescan,
+  // which then comes at the short period.
+  virtual bool rescanned() { return false; }
+
+  // Called by the registry once, at its start, right after arming the threads alive then
+  // (under the same lock): those are long-lived by definition, so work deferred for new
+  // threads (rescanned()) is done for them now.
+  virtual void aliveAtStartArmed() {}
+
   // Signal-safe. Re-arms the source for this thread if it needs that, and says whether
   // this signal is one of ours (anything else is not sampled).
   virtual bool onSignal(const siginfo_t* info, int tid) = 0;

@@ -73,8 +73,8 @@ int PerfEngine::open(int tid, uint64_t firstPeriod, bool kernel, bool callchain,
   f_owner_ex owner;
   owner.type = F_OWNER_TID;
   owner.pid = tid;
-  int flags = fcntl(fd, F_GETFL);
-  if (flags < 0 || fcntl(fd, F_SETFL, flags | O_ASYNC) < 0 ||
+  // A new perf fd has no status flags F_SETFL could change but O_ASYNC: no F_GETFL first.
+  if (fcntl(fd, F_SETFL, O_ASYNC) < 0 ||
       fcntl(fd, F_SETSIG, signo) < 0 || fcntl(fd, F_SETOWN_EX, &owner) < 0) {
     int err = errno;
     close(fd);
@@ -178,7 +178,8 @@ std::string PerfEngine::kernelFramesFact() const {
                           ? std::to_string(kallsyms_.symbols()) + " symbols from /proc/kallsyms (" +
                                 std::to_string(kallsyms_.bytes() / 1024) + " KB)"
                           : "unnamed, one [kernel] frame: " + kallsymsProblem_;
-  return "on, " + names + ", " + kernelStacks_->summary();
+  return "on, " + names + ", " + kernelStacks_->summary() + "; " + std::to_string(ringsNeverMapped_.load(std::memory_order_relaxed)) +
+         " threads ended before their ring was due";
 }
 
 void PerfEngine::threadEnded(int tid) {
@@ -190,6 +191,8 @@ void PerfEngine::threadEnded(int tid) {
 
 void PerfEngine::stop() {
   PerThreadEngine::stop();
+  ringsDue_.clear();
+  ringsDueNext_.clear();
   if (kernelStacks_ != nullptr) kernelStacks_->retireAll();
 }
 
@@ -203,8 +206,8 @@ void PerfEngine::threadStarted(int tid) {
     if (fd != -ESRCH) ++armFailures_;  // ESRCH: the thread is already gone
     return;
   }
-  // A refused ring (locked-memory limits) leaves this thread without kernel frames only.
-  if (kernelStacks_ != nullptr) kernelStacks_->attach(tid, fd);
+  // Its ring comes later, if it lives long enough (rescanned()).
+  if (kernelStacks_ != nullptr) ringsDue_.emplace_back(tid, fd);
   // The first period is a random phase, not a period to keep: the first signal sets one.
   if (std::atomic<uint64_t>* slot = periodSetAt_.at(tid)) slot->store(cpuNow, std::memory_order_relaxed);
   if (std::atomic<uint64_t>* slot = periods_.at(tid)) slot->store(first, std::memory_order_relaxed);
@@ -212,6 +215,30 @@ void PerfEngine::threadStarted(int tid) {
   publish(tid, fd);
   // Published before enabling, so the very first signal is recognised as ours.
   ioctl(fd, PERF_EVENT_IOC_ENABLE, 0);
+}
+
+bool PerfEngine::rescanned() {
+  if (kernelStacks_ == nullptr) return false;
+  for (const auto& due : ringsDueNext_) {
+    // Still the same event: the thread has not ended (its fd is closed then, and the
+    // number may be reused by another thread's event, which is then armed anew below).
+    if (handleOf(due.first) != due.second) {
+      ringsNeverMapped_.fetch_add(1, std::memory_order_relaxed);
+      continue;
+    }
+    // A refused ring (locked-memory limits) leaves this thread without kernel frames only.
+    // The handler, on the thread itself, sees the ring once it is published whole.
+    kernelStacks_->attach(due.first, due.second);
+  }
+  ringsDueNext_.swap(ringsDue_);
+  ringsDue_.clear();
+  return !ringsDueNext_.empty();
+}
+
+void PerfEngine::aliveAtStartArmed() {
+  if (kernelStacks_ == nullptr) return;
+  for (const auto& due : ringsDue_) kernelStacks_->attach(due.first, due.second);
+  ringsDue_.clear();
 }
 
 void PerfEngine::release(int fd) { close(fd); }

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "sampling/jitter.h"
 #include "sampling/per_thread_engine.h"
@@ -29,6 +31,14 @@
 // CAP_PERFMON, or perf_event_paranoid <= 1: the same rule as counting system time), each
 // event also records its callchain's kernel part into a per-thread ring buffer that the
 // handler reads (KernelStacks), named from /proc/kallsyms read once at start().
+// The ring is mapped lazily: a thread's event records callchains from its birth, but its
+// ring is mapped only by the registry's rescan (rescanned()) once the thread has lived
+// through one full rescan period (100-200 ms, the scan backing off to 800 ms only once no
+// ring is due); threads alive when profiling starts get theirs at once (aliveAtStartArmed:
+// long-lived by definition). Mapping and unmapping a ring cost ~110 us of process CPU per thread (the
+// munmap's TLB shootdown across the JVM's CPUs most of all, measured with a 3,000-thread
+// churn), while most short threads never take a sample; their overflows before the ring
+// exists record nothing and their samples have no kernel frames.
 //
 // Jitter: every kSamplesPerPeriod-th signal the handler sets a fresh random period
 // (PERF_EVENT_IOC_PERIOD, 9-110 us on a running event) and reads the thread's CPU clock.
@@ -52,6 +62,10 @@ class PerfEngine : public PerThreadEngine {
   bool start(std::string* error) override;
   void threadStarted(int tid) override;
   void threadEnded(int tid) override;
+  // Maps the kernel-frame rings of threads armed before the previous rescan (see below).
+  bool rescanned() override;
+  // Maps the rings of the threads alive at start at once: they are not short-lived.
+  void aliveAtStartArmed() override;
   void stop() override;
   bool onSignal(const siginfo_t* info, int tid) override;
   int signal() const override { return signo_; }
@@ -75,6 +89,11 @@ class PerfEngine : public PerThreadEngine {
   // Signal-safe: a fresh random period for `fd` from `now` (the thread's CPU clock).
   void setNextPeriod(int tid, int fd, uint64_t now);
 
+  // Threads armed since the last rescan (tid, fd), and those armed before it: a thread
+  // in ringsDueNext_ at a rescan has lived at least one rescan period and gets its ring.
+  std::vector<std::pair<int, int>> ringsDue_;
+  std::vector<std::pair<int, int>> ringsDueNext_;
+  std::atomic<uint64_t> ringsNeverMapped_{0};  // threads that ended before their ring was due (read by the writer)
   TidTable<uint64_t> periodSetAt_;     // thread CPU time (ns) when the period was last set
   TidTable<uint64_t> periods_;         // the period in force (ns)
   TidTable<int> untilNewPeriod_;       // signals to go before the next random period

@@ -21,7 +21,9 @@ class Engine;
 // Anything else (threads alive at start, threads created past the hook) is found by a
 // plain pthread that rescans /proc/self/task every 100 ms (and armed at the second scan
 // that sees them, once the JVM has set them up). A tid is told apart
-// from an earlier thread with the same tid by its start time (/proc/.../stat field 22).
+// from an earlier thread with the same tid by its start time (/proc/.../stat field 22);
+// a thread armed at birth needs no /proc read then (being born, it is new), its start
+// time is read by the rescan, if it lives that long.
 // All engine calls happen under one mutex, never on the signal path.
 class ThreadRegistry {
  public:
@@ -39,7 +41,8 @@ class ThreadRegistry {
   // No engine call happens after it returns. Names stay known.
   void stop();
 
-  // A thread created while profiling, on the thread itself before its start routine.
+  // A thread created while profiling, on the thread itself (required: it reads its name
+  // with prctl) before its start routine.
   void threadBorn(int tid);
   uint64_t threadsArmedAtBirth() const;  // since the last start()
 
@@ -67,10 +70,14 @@ class ThreadRegistry {
   static std::vector<int> listTasks();
 
  private:
+  // A thread armed at birth: its start time is read by the first rescan that meets it.
+  static constexpr uint64_t kStartTimeUnknown = 0;
+
   struct Live {
-    uint64_t startTime = 0;
+    uint64_t startTime = 0;  // kStartTimeUnknown until read
     bool ended = false;      // JVMTI ThreadEnd seen; the thread may linger in /proc a moment
     int nameReads = 0;       // comm re-reads left (a new thread may not have its name yet)
+    bool awaitingThreadStart = false;  // armed at birth; a JVMTI ThreadStart for tid is then this thread's
   };
 
   static void* scannerMain(void* self);
@@ -95,6 +102,7 @@ class ThreadRegistry {
     uint64_t startTime = 0;  // of the thread that had the name: tells a reused tid apart
   };
   void forgetStaleJavaNameLocked(int tid, uint64_t startTime);
+  void adoptStartTimeLocked(int tid, Live* live, uint64_t startTime);
 
   std::unordered_map<int, JavaName> javaNames_;
   std::unordered_map<int, std::string> osNames_;

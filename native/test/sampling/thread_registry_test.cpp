@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -37,12 +38,28 @@ class RecordingEngine : public Engine {
     std::lock_guard<std::mutex> lock(mutex);
     armed_.insert(tid);
     ++starts_;
+    ++startsOf_[tid];
   }
   void threadEnded(int tid) override {
     std::lock_guard<std::mutex> lock(mutex);
     armed_.erase(tid);
   }
+  void aliveAtStartArmed() override {
+    std::lock_guard<std::mutex> lock(mutex);
+    ++aliveAtStartCalls_;
+    armedBeforeAliveAtStart_ = armed_;
+  }
   bool onSignal(const siginfo_t*, int) override { return false; }
+
+  // The threads armed when the registry said that those alive at start were armed.
+  std::set<int> armedAtStart() {
+    std::lock_guard<std::mutex> lock(mutex);
+    return armedBeforeAliveAtStart_;
+  }
+  int aliveAtStartCalls() {
+    std::lock_guard<std::mutex> lock(mutex);
+    return aliveAtStartCalls_;
+  }
 
   bool isArmed(int tid) {
     std::lock_guard<std::mutex> lock(mutex);
@@ -51,6 +68,10 @@ class RecordingEngine : public Engine {
   bool noneArmed() {
     std::lock_guard<std::mutex> lock(mutex);
     return armed_.empty();
+  }
+  int startsOf(int tid) {
+    std::lock_guard<std::mutex> lock(mutex);
+    return startsOf_[tid];
   }
   int starts() {
     std::lock_guard<std::mutex> lock(mutex);
@@ -62,6 +83,9 @@ class RecordingEngine : public Engine {
  private:
   std::mutex mutex;
   std::set<int> armed_;
+  std::map<int, int> startsOf_;
+  std::set<int> armedBeforeAliveAtStart_;
+  int aliveAtStartCalls_ = 0;
   int starts_ = 0;
 };
 
@@ -94,6 +118,10 @@ void existingAndLaterThreadsAreArmedAndDisarmed() {
   CHECK(registry.start(&engine, &error));
   CHECK(engine.isArmed(gettidNow()));
   CHECK_STR(registry.nameOf(gettidNow()), "main");
+  // Told once that the threads alive at start are armed, after arming them (event=cpu
+  // maps their kernel-frame rings at once then).
+  CHECK_EQ(engine.aliveAtStartCalls(), 1);
+  CHECK(engine.armedAtStart().count(gettidNow()) == 1);
 
   // A thread the registry is never told about is found by the rescan, and forgotten
   // once it has exited.
@@ -150,10 +178,45 @@ void aStoppedRegistryStartsAgainWithANewEngine() {
 
 }  // namespace
 
+// A thread created while profiling is armed on itself at birth (libstdc++'s pthread_create
+// is hooked), named from its JVMTI ThreadStart without being armed again, and the rescan
+// that later reads its start time (unknown at birth) takes it as the same thread: one arm.
+void aThreadArmedAtBirthIsArmedOnce() {
+  RecordingEngine engine;
+  ThreadRegistry registry;
+  std::string error;
+  CHECK(registry.start(&engine, &error));
+  std::atomic<int> workerTid{0};
+  std::atomic<bool> named{false};
+  std::atomic<bool> release{false};
+  std::thread worker([&] {
+    workerTid = gettidNow();
+    registry.javaThreadStarted(gettidNow(), "born-java");
+    named = true;
+    while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  });
+  while (!named) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  CHECK_EQ(registry.threadsArmedAtBirth(), uint64_t{1});
+  CHECK(engine.isArmed(workerTid));
+  CHECK_EQ(engine.startsOf(workerTid), 1);
+  CHECK_STR(registry.nameOf(workerTid), "born-java");
+  // Past two rescans (100 ms each at most while threads change): still the one arm.
+  std::this_thread::sleep_for(std::chrono::milliseconds(350));
+  CHECK(engine.isArmed(workerTid));
+  CHECK_EQ(engine.startsOf(workerTid), 1);
+  CHECK_STR(registry.nameOf(workerTid), "born-java");
+  registry.javaThreadEnded(workerTid);
+  CHECK(!engine.isArmed(workerTid));
+  release = true;
+  worker.join();
+  registry.stop();
+}
+
 int main() {
   statLinesWithOddCommsParse();
   ownThreadIsListedAndReadable();
   existingAndLaterThreadsAreArmedAndDisarmed();
   aStoppedRegistryStartsAgainWithANewEngine();
+  aThreadArmedAtBirthIsArmedOnce();
   return check::finish("thread_registry_test");
 }

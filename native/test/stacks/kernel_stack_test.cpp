@@ -114,6 +114,11 @@ void aThreadInReadGetsKernelFrames() {
   g_kernel = engine.kernelStacks();
   int tid = static_cast<int>(syscall(SYS_gettid));
   engine.threadStarted(tid);
+  // The ring is mapped at the second rescan after the thread was armed (perf_engine.h).
+  CHECK(engine.rescanned());
+  CHECK(engine.kernelStacks()->attached() == 0);
+  engine.rescanned();
+  CHECK(engine.kernelStacks()->attached() == 1);
   FILE* zero = std::fopen("/dev/zero", "r");
   char buffer[1 << 16];
   // 200 ms of CPU at 1 ms, bounded by wall time on a busy machine.
@@ -133,6 +138,47 @@ void aThreadInReadGetsKernelFrames() {
   CHECK(g_withFrames.load() * 2 > g_signals.load());
 }
 
+// A thread that ends within one rescan period never has its ring mapped: the per-thread
+// cost that thread churn paid (mmap + munmap) is gone for it.
+void aShortThreadGetsNoRing() {
+  Jitter jitter(7);
+  PerfEngine engine(10'000'000, &jitter);
+  std::string why;
+  if (!engine.start(&why) || engine.kernelStacks() == nullptr) {
+    std::printf("kernel_stack_test: skipping the lazy ring check: %s\n",
+                why.empty() ? engine.kernelFramesFact().c_str() : why.c_str());
+    return;
+  }
+  int tid = static_cast<int>(syscall(SYS_gettid));
+  engine.threadStarted(tid);
+  engine.rescanned();
+  engine.threadEnded(tid);
+  CHECK(!engine.rescanned());
+  CHECK(engine.kernelStacks()->attached() == 0);
+  CHECK(engine.kernelFramesFact().find("; 1 threads ended before their ring was due") != std::string::npos);
+  engine.stop();
+}
+
+// A thread alive when profiling starts is long-lived by definition: its ring is mapped
+// as soon as the registry has armed the threads alive at start, with no rescan.
+void aThreadAliveAtStartGetsItsRingAtOnce() {
+  Jitter jitter(9);
+  PerfEngine engine(10'000'000, &jitter);
+  std::string why;
+  if (!engine.start(&why) || engine.kernelStacks() == nullptr) {
+    std::printf("kernel_stack_test: skipping the ring at start check: %s\n",
+                why.empty() ? engine.kernelFramesFact().c_str() : why.c_str());
+    return;
+  }
+  int tid = static_cast<int>(syscall(SYS_gettid));
+  engine.threadStarted(tid);
+  CHECK(engine.kernelStacks()->attached() == 0);
+  engine.aliveAtStartArmed();
+  CHECK(engine.kernelStacks()->attached() == 1);
+  CHECK(!engine.rescanned());  // nothing left due
+  engine.stop();
+}
+
 }  // namespace
 
 int main() {
@@ -140,5 +186,7 @@ int main() {
   aRecordAcrossTheEndIsReadWhole();
   aLostNewestSampleGivesNoFrames();
   aThreadInReadGetsKernelFrames();
+  aShortThreadGetsNoRing();
+  aThreadAliveAtStartGetsItsRingAtOnce();
   return check::finish("kernel_stack_test");
 }

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,6 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KernelFramesIT {
     private static final String READ_BYTES = "java.io.FileInputStream.readBytes [native]";
+    // libc's read wrapper as a leaf frame, by its names across glibc versions.
+    private static final Set<String> LIBC_READ = Set.of("__read [libc.so.6]", "read [libc.so.6]",
+            "__libc_read [libc.so.6]", "__read_nocancel [libc.so.6]");
 
     @TempDir
     Path dir;
@@ -60,12 +64,28 @@ class KernelFramesIT {
         });
         long readPath = samples(profile, f -> f.contains(READ_BYTES)
                 && f.stream().anyMatch(n -> n.equals("ksys_read_[k]") || n.equals("vfs_read_[k]")));
-        String where = withKernel + " of " + inRead + " samples in readBytes with the syscall entry, " + readPath
-                + " in ksys_read/vfs_read; kernel_frames: " + header;
+        // The CPU-time clock is an hrtimer: a tick that falls while the kernel runs with
+        // interrupts off (the system call's exit path) is taken on the first user
+        // instruction after the syscall, in libc's read, with an empty kernel callchain.
+        // perf's own cpu-clock does the same: 20 % of this program's samples sit in libc's
+        // read in user mode (perf record -e cpu-clock, no agent; this VM has no PMU for a
+        // precise clock). Those samples are the kernel's time but cannot carry its frames.
+        long atSyscallReturn = samples(profile, f -> {
+            int at = f.indexOf(READ_BYTES);
+            return at >= 0 && f.stream().noneMatch(n -> n.endsWith("_[k]")) && LIBC_READ.contains(f.get(f.size() - 1));
+        });
+        String where = withKernel + " of " + inRead + " samples in readBytes with the syscall entry, " + atSyscallReturn
+                + " at the syscall's return without kernel frames, " + readPath + " in ksys_read/vfs_read; kernel_frames: "
+                + header;
         System.out.println("KernelFramesIT: " + where);
         assertTrue(header.startsWith("on, "), where);
-        assertTrue(inRead > 1000, where);
-        assertTrue(withKernel * 2 > inRead, "most readBytes samples need kernel frames: " + where);
+        // A share, not a count: the program reads for 2,500 ms of wall time, which on a
+        // loaded machine is far less CPU (626 samples in readBytes once at load 20). Its
+        // time is readBytes' all but startup (91 % of the samples on a quiet machine).
+        long all = samples(profile, f -> true);
+        assertTrue(inRead > 200 && inRead * 2 > all, where + "; " + all + " samples in all");
+        assertTrue(withKernel * 2 > inRead - atSyscallReturn,
+                "most readBytes samples not taken at the syscall's return need kernel frames: " + where);
         assertTrue(readPath * 10 > inRead, "the file read path must show: " + where);
         // Kernel frames are the leaf: nothing but kernel frames follows the first one.
         long misplaced = samples(profile, f -> {
@@ -100,7 +120,13 @@ class KernelFramesIT {
             Profile profile = run.profile();
             String header = profile.meta("kernel_frames").orElse("?");
             assertTrue(header.startsWith("off: kernel.perf_event_paranoid="), header);
-            assertTrue(samples(profile, f -> f.contains(READ_BYTES)) > 300, profile.metadata().toString());
+            // A share, not a count: the program reads for 1,500 ms of wall time, so on a loaded
+            // machine it gets fewer samples (383 in all once at load 13). Its user time is mostly
+            // readBytes' (57 % of the samples, startup included, measured at load 20).
+            long inRead = samples(profile, f -> f.contains(READ_BYTES));
+            long all = samples(profile, f -> true);
+            assertTrue(inRead > 100 && inRead * 3 > all, inRead + " of " + all + " samples in readBytes; "
+                    + profile.metadata());
             assertEquals(0, samples(profile, f -> f.stream().anyMatch(n -> n.endsWith("_[k]"))));
         } finally {
             try (var files = Files.walk(work)) {
