@@ -65,9 +65,7 @@ void UnwindTable::appendGap(uint32_t pc) {
 }
 
 bool UnwindTable::build(uintptr_t loadBias, const Elf64_Phdr* programHeaders, size_t count) {
-  rows_.clear();
-  functionStarts_.clear();
-  stats_ = Stats();
+  reset();
   ReadableMemory memory;
   uintptr_t header = 0;
   for (size_t i = 0; i < count; ++i) {
@@ -81,6 +79,70 @@ bool UnwindTable::build(uintptr_t loadBias, const Elf64_Phdr* programHeaders, si
 
   std::vector<FdeLocation> fdes = listFdes(header, memory);
   EhFrameParser parser(memory);
+  if (!buildInAddressOrder(fdes, loadBias, parser)) buildStaged(fdes, loadBias, parser);
+  return !rows_.empty();
+}
+
+void UnwindTable::reset() {
+  rows_.clear();
+  functionStarts_.clear();
+  stats_ = Stats();
+}
+
+void UnwindTable::appendFde(uint32_t begin, uint32_t end, const UnwindRow* rows, size_t count, uint32_t* covered,
+                            bool* any) {
+  if (*any && begin < *covered) return;  // overlapping FDEs (discarded duplicates): first wins
+  if (*any && begin > *covered) appendGap(*covered);
+  functionStarts_.push_back(begin);
+  for (size_t i = 0; i < count; ++i) append(rows[i]);
+  *covered = end;
+  *any = true;
+}
+
+bool UnwindTable::buildInAddressOrder(const std::vector<FdeLocation>& fdes, uintptr_t loadBias,
+                                      EhFrameParser& parser) {
+  // The header's search table lists FDEs sorted by address: their rows then go straight
+  // into the table, with no staging copy and no sort. Each FDE's rows are compacted as
+  // soon as its program has run. A table out of order, or an FDE whose own start
+  // disagrees with the order, sends the build to the staged path.
+  for (size_t i = 0; i < fdes.size(); ++i) {
+    if (fdes[i].pcBegin == 0 || (i > 0 && fdes[i].pcBegin < fdes[i - 1].pcBegin)) return false;
+  }
+  // About 4.4 rows per FDE in libjvm and libc: reserved once, so the table is not copied
+  // while it grows (pages reserved but never written cost nothing).
+  rows_.reserve(fdes.size() * 5 + 1);
+  functionStarts_.reserve(fdes.size());
+  std::vector<CfaRow> programRows;  // one FDE's, reused
+  std::vector<UnwindRow> compacted;
+  uint32_t covered = 0;
+  uint32_t lastBegin = 0;
+  bool any = false;
+  for (const FdeLocation& fde : fdes) {
+    programRows.clear();
+    uintptr_t begin = 0, end = 0;
+    if (!parser.parseFde(fde.fde, &begin, &end, &programRows) || begin < loadBias || end - loadBias > UINT32_MAX) {
+      ++stats_.failedFdes;
+      continue;
+    }
+    ++stats_.fdes;
+    uint32_t first = static_cast<uint32_t>(begin - loadBias);
+    if (first < lastBegin) {
+      reset();
+      return false;
+    }
+    lastBegin = first;
+    compacted.clear();
+    for (const CfaRow& row : programRows) {
+      if (row.pc >= end) break;
+      compacted.push_back(compact(static_cast<uint32_t>(row.pc - loadBias), row.state));
+    }
+    appendFde(first, static_cast<uint32_t>(end - loadBias), compacted.data(), compacted.size(), &covered, &any);
+  }
+  if (any) appendGap(covered);
+  return true;
+}
+
+void UnwindTable::buildStaged(const std::vector<FdeLocation>& fdes, uintptr_t loadBias, EhFrameParser& parser) {
   struct Range {
     uint32_t begin, end;  // object vaddrs
     size_t firstRow, rowCount;
@@ -111,25 +173,16 @@ bool UnwindTable::build(uintptr_t loadBias, const Elf64_Phdr* programHeaders, si
     ranges.push_back(Range{static_cast<uint32_t>(begin - loadBias), static_cast<uint32_t>(end - loadBias), mark,
                            staged.size() - mark});
   }
-  std::sort(ranges.begin(), ranges.end(), [](const Range& a, const Range& b) { return a.begin < b.begin; });
+  std::stable_sort(ranges.begin(), ranges.end(), [](const Range& a, const Range& b) { return a.begin < b.begin; });
 
   rows_.reserve(staged.size() + ranges.size());
   functionStarts_.reserve(ranges.size());
   uint32_t covered = 0;  // end of the code covered so far
   bool any = false;
   for (const Range& r : ranges) {
-    if (any && r.begin < covered) continue;  // overlapping FDEs (discarded duplicates): first wins
-    if (any && r.begin > covered) appendGap(covered);
-    functionStarts_.push_back(r.begin);
-    for (size_t i = r.firstRow; i < r.firstRow + r.rowCount; ++i) append(staged[i]);
-    covered = r.end;
-    any = true;
+    appendFde(r.begin, r.end, staged.data() + r.firstRow, r.rowCount, &covered, &any);
   }
   if (any) appendGap(covered);
-  // shrink_to_fit() is a no-op in libstdc++ without exceptions: copy to an exact fit.
-  std::vector<UnwindRow>(rows_.begin(), rows_.end()).swap(rows_);
-  std::vector<uint32_t>(functionStarts_.begin(), functionStarts_.end()).swap(functionStarts_);
-  return !rows_.empty();
 }
 
 const UnwindRow* UnwindTable::find(uint64_t vaddr) const {

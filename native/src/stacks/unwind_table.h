@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "stacks/cfa_program.h"
+#include "stacks/eh_frame_reader.h"
 
 // One row of a compacted unwind table: the rule from `pc` up to the next row's pc.
 // 16 bytes, so libjvm's table stays a few MB. Offsets are relative to the CFA.
@@ -57,13 +58,22 @@ class UnwindTable {
   uint64_t functionStartOfCovered(uint64_t vaddr) const;
 
   size_t rowCount() const { return rows_.size(); }
-  size_t bytes() const {
-    return rows_.capacity() * sizeof(UnwindRow) + functionStarts_.capacity() * sizeof(uint32_t);
-  }
+  // What the table holds: its vectors keep the room reserved for the build (pages
+  // never written cost nothing), and a copy to an exact fit would fault in 3 MB for libjvm.
+  size_t bytes() const { return rows_.size() * sizeof(UnwindRow) + functionStarts_.size() * sizeof(uint32_t); }
   const Stats& stats() const { return stats_; }
   const std::vector<UnwindRow>& rows() const { return rows_; }
 
  private:
+  void reset();
+  // The fast build, for FDEs listed in address order (the header's search table); false
+  // (and an empty table) if they are not in order after all.
+  bool buildInAddressOrder(const std::vector<FdeLocation>& fdes, uintptr_t loadBias, EhFrameParser& parser);
+  // Any order (a linear walk of .eh_frame): rows staged per FDE, then laid out by address.
+  void buildStaged(const std::vector<FdeLocation>& fdes, uintptr_t loadBias, EhFrameParser& parser);
+  // One FDE's compacted rows at [begin, end), after a gap marker if code before it is not
+  // covered; an FDE overlapping the covered code is dropped.
+  void appendFde(uint32_t begin, uint32_t end, const UnwindRow* rows, size_t count, uint32_t* covered, bool* any);
   void push(const UnwindRow& row);
   void append(const UnwindRow& row);
   void appendGap(uint32_t pc);
