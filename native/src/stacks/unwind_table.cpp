@@ -80,12 +80,36 @@ bool UnwindTable::build(uintptr_t loadBias, const Elf64_Phdr* programHeaders, si
   std::vector<FdeLocation> fdes = listFdes(header, memory);
   EhFrameParser parser(memory);
   if (!buildInAddressOrder(fdes, loadBias, parser)) buildStaged(fdes, loadBias, parser);
+  buildIndexes();
   return !rows_.empty();
+}
+
+void UnwindTable::buildIndexes() {
+  rowIndex_.build(rows_.size(), [this](size_t i) { return rows_[i].pc; });
+  startIndex_.build(functionStarts_.size(), [this](size_t i) { return functionStarts_[i]; });
+}
+
+void PageIndex::bounds(uint64_t key, size_t count, size_t* low, size_t* high) const {
+  if (below_.empty() || key < first_) {
+    *low = 0;
+    *high = below_.empty() ? count : below_[0];
+    return;
+  }
+  uint64_t page = (key - first_) >> shift_;
+  if (page + 1 >= below_.size()) {  // at or past the last key's page
+    *low = below_.back();
+    *high = count;
+    return;
+  }
+  *low = below_[page];
+  *high = below_[page + 1];
 }
 
 void UnwindTable::reset() {
   rows_.clear();
   functionStarts_.clear();
+  rowIndex_.build(0, [](size_t) { return uint64_t{0}; });
+  startIndex_.build(0, [](size_t) { return uint64_t{0}; });
   stats_ = Stats();
 }
 
@@ -188,7 +212,8 @@ void UnwindTable::buildStaged(const std::vector<FdeLocation>& fdes, uintptr_t lo
 const UnwindRow* UnwindTable::find(uint64_t vaddr) const {
   // Hand-written binary search: std::upper_bound would do, but this keeps the signal-path
   // code obviously free of anything but loads and compares.
-  size_t low = 0, high = rows_.size();
+  size_t low = 0, high = 0;
+  rowIndex_.bounds(vaddr, rows_.size(), &low, &high);
   const UnwindRow* rows = rows_.data();
   while (low < high) {
     size_t middle = low + (high - low) / 2;
@@ -204,7 +229,8 @@ uint64_t UnwindTable::functionStart(uint64_t vaddr) const {
 }
 
 uint64_t UnwindTable::functionStartOfCovered(uint64_t vaddr) const {
-  size_t low = 0, high = functionStarts_.size();
+  size_t low = 0, high = 0;
+  startIndex_.bounds(vaddr, functionStarts_.size(), &low, &high);
   const uint32_t* starts = functionStarts_.data();
   while (low < high) {
     size_t middle = low + (high - low) / 2;
