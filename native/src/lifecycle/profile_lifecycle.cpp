@@ -17,6 +17,7 @@
 #include "support/agent_thread.h"
 #include "support/monotonic_clock.h"
 #include "support/process_clock.h"
+#include "support/thread_clock.h"
 #include "symbols/elf_symbols.h"
 #include "symbols/native_frame_names.h"
 #include "symbols/symbols.h"
@@ -363,6 +364,7 @@ bool resolveOutputPath(const std::string& pattern, std::string* path, std::strin
 bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::string& optionText,
                   const std::string& outputPath, bool verbose, std::string* error) {
   uint64_t requestStart = monotonicNs();
+  uint64_t requestCpuStart = thread_clock::ofCaller();
   if (agent.jvmName.empty()) {
     agent.jvmName = systemProperty(agent.jvmti, "java.vm.name") + " " +
                     systemProperty(agent.jvmti, "java.vm.version");
@@ -384,8 +386,10 @@ bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::
     return undoStart(agent, StartStep::kEvents);
   }
   uint64_t walkStart = monotonicNs();
+  uint64_t walkCpuStart = thread_clock::ofCaller();
   uint64_t classes = createIdsForLoadedClasses(agent.jvmti, jni);
   uint64_t walkNs = monotonicNs() - walkStart;
+  uint64_t walkCpuNs = thread_clock::ofCaller() - walkCpuStart;
 
   if (!keep) {
     // Sized by stacks= (options.h): a table that grows would need a resize no signal
@@ -423,6 +427,7 @@ bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::
     }
     profile.startNs = monotonicNs();
     profile.startRequestNs = monotonicNs() - requestStart;
+    profile.startCpuNs = thread_clock::ofCaller() - requestCpuStart - walkCpuNs;
     agent.running = true;
     startCheckpoints(agent, options);
     return true;
@@ -467,6 +472,7 @@ bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::
   if (!agent.watch.start(signo, verbose, &why, &agent.guard) && verbose) report(why);
   profile.cpuAtStartNs = processCpuNs();
   profile.startRequestNs = monotonicNs() - requestStart;
+  profile.startCpuNs = thread_clock::ofCaller() - requestCpuStart - walkCpuNs;
   agent.running = true;
   startCheckpoints(agent, options);
   return true;
