@@ -58,6 +58,9 @@ struct Profile {
   uint64_t methodIdsNs = 0; // CPU time that walk took
   std::string methodIdsWhere;  // the thread it ran on (method_id_walk.h)
   uint64_t startRequestNs = 0;
+  // CPU time the last start took on the thread that made it, without the method-id walk:
+  // the crash guard, /proc/kallsyms, libjvm's symbols, perf events, buffers committed.
+  uint64_t startCpuNs = 0;
   uint64_t cpuAtStartNs = 0;  // the process's CPU time at the last start
   uint64_t cpuNs = 0;         // ... and from there to the stop
   uint64_t storeGeneration = 0;  // one more for each fresh store: live counts start over

@@ -18,6 +18,7 @@
 #include "support/agent_thread.h"
 #include "support/monotonic_clock.h"
 #include "support/process_clock.h"
+#include "support/thread_clock.h"
 #include "symbols/elf_symbols.h"
 #include "symbols/native_frame_names.h"
 #include "symbols/symbols.h"
@@ -351,6 +352,7 @@ bool resolveOutputPath(const std::string& pattern, std::string* path, std::strin
 bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::string& optionText,
                   const std::string& outputPath, bool verbose, std::string* error) {
   uint64_t requestStart = monotonicNs();
+  uint64_t requestCpuStart = thread_clock::ofCaller();
   if (agent.jvmName.empty()) {
     agent.jvmName = systemProperty(agent.jvmti, "java.vm.name") + " " +
                     systemProperty(agent.jvmti, "java.vm.version");
@@ -371,7 +373,12 @@ bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::
   if (!setProfileEvents(agent, JVMTI_ENABLE, error) || !startThreadEvents(agent, jni, error)) {
     return undoStart(agent, StartStep::kEvents);
   }
+  // The caller's own CPU during the walk (the whole walk when it fell back to this thread,
+  // next to nothing while it waits for the walker) is left out of start_cpu_ns: the walk has
+  // its own key.
+  uint64_t walkCpuStart = thread_clock::ofCaller();
   MethodIdWalk walk = walkLoadedClasses(agent.vm, agent.jvmti, jni);
+  uint64_t walkCpuNs = thread_clock::ofCaller() - walkCpuStart;
 
   if (!keep) {
     // Sized by stacks= (options.h): a table that grows would need a resize no signal
@@ -410,6 +417,7 @@ bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::
     }
     profile.startNs = monotonicNs();
     profile.startRequestNs = monotonicNs() - requestStart;
+    profile.startCpuNs = thread_clock::ofCaller() - requestCpuStart - walkCpuNs;
     agent.running = true;
     startCheckpoints(agent, options);
     return true;
@@ -454,6 +462,7 @@ bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::
   if (!agent.watch.start(signo, verbose, &why, &agent.guard) && verbose) report(why);
   profile.cpuAtStartNs = processCpuNs();
   profile.startRequestNs = monotonicNs() - requestStart;
+  profile.startCpuNs = thread_clock::ofCaller() - requestCpuStart - walkCpuNs;
   agent.running = true;
   startCheckpoints(agent, options);
   return true;

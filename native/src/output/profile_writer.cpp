@@ -130,7 +130,10 @@ struct OwnCost {
   uint64_t callbacksNs = 0;  // JVMTI callbacks on the application's threads
   uint64_t threadSetupNs = 0;  // threads armed and disarmed (ThreadRegistry)
   uint64_t methodIdsNs = 0;  // the walk of loaded classes at the last start
-  uint64_t total() const { return handlersNs + deliveryNs + threadsNs + callbacksNs + threadSetupNs + methodIdsNs; }
+  uint64_t startNs = 0;      // the rest of the last start, on the thread that made it
+  uint64_t total() const {
+    return handlersNs + deliveryNs + threadsNs + callbacksNs + threadSetupNs + methodIdsNs + startNs;
+  }
 };
 
 OwnCost ownCost(const Agent& agent) {
@@ -142,6 +145,7 @@ OwnCost ownCost(const Agent& agent) {
   cost.callbacksNs = callbacksNs(agent);
   cost.threadSetupNs = threadSetupNs(agent);
   cost.methodIdsNs = agent.profile.methodIdsNs;
+  cost.startNs = agent.profile.startCpuNs;
   return cost;
 }
 
@@ -186,6 +190,7 @@ bool writeTimeProfile(Agent& agent, JNIEnv* jni, const std::string& path, std::s
   header.extra.emplace_back("thread_setup_ns", std::to_string(cost.threadSetupNs));
   header.extra.emplace_back("method_ids_walk_ns", std::to_string(cost.methodIdsNs));
   header.extra.emplace_back("method_ids_walk_thread", agent.profile.methodIdsWhere);
+  header.extra.emplace_back("start_cpu_ns", std::to_string(cost.startNs));
   header.extra.emplace_back("overhead_ns_total", std::to_string(cost.total()));
   header.extra.emplace_back("debug_non_safepoints", agent.nonSafepoints);
   header.extra.emplace_back("distinct_traces", std::to_string(store.distinctTraces()));
@@ -238,7 +243,7 @@ bool writeTimeProfile(Agent& agent, JNIEnv* jni, const std::string& path, std::s
              " dropped, failed walks: " + header.failedWalks + ", " + handler + ", own cost " +
              formatMs(cost.total()) + " ms CPU (handlers " + formatMs(cost.handlersNs) + ", signal delivery " +
              formatMs(cost.deliveryNs) + ", agent threads " + formatMs(cost.threadsNs) + ", thread set-up " + formatMs(cost.threadSetupNs) + ", JVMTI callbacks " +
-             formatMs(cost.callbacksNs + cost.methodIdsNs) + ")" + (warnings.empty() ? "" : "; warning: " + warnings);
+             formatMs(cost.callbacksNs + cost.methodIdsNs) + ", start " + formatMs(cost.startNs) + ")" + (warnings.empty() ? "" : "; warning: " + warnings);
   return writer.write(path, header, error);
 }
 

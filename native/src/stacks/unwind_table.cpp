@@ -65,9 +65,7 @@ void UnwindTable::appendGap(uint32_t pc) {
 }
 
 bool UnwindTable::build(uintptr_t loadBias, const Elf64_Phdr* programHeaders, size_t count) {
-  rows_.clear();
-  functionStarts_.clear();
-  stats_ = Stats();
+  reset();
   ReadableMemory memory;
   uintptr_t header = 0;
   for (size_t i = 0; i < count; ++i) {
@@ -81,6 +79,94 @@ bool UnwindTable::build(uintptr_t loadBias, const Elf64_Phdr* programHeaders, si
 
   std::vector<FdeLocation> fdes = listFdes(header, memory);
   EhFrameParser parser(memory);
+  if (!buildInAddressOrder(fdes, loadBias, parser)) buildStaged(fdes, loadBias, parser);
+  buildIndexes();
+  return !rows_.empty();
+}
+
+void UnwindTable::buildIndexes() {
+  rowIndex_.build(rows_.size(), [this](size_t i) { return rows_[i].pc; });
+  startIndex_.build(functionStarts_.size(), [this](size_t i) { return functionStarts_[i]; });
+}
+
+void PageIndex::bounds(uint64_t key, size_t count, size_t* low, size_t* high) const {
+  if (below_.empty() || key < first_) {
+    *low = 0;
+    *high = below_.empty() ? count : below_[0];
+    return;
+  }
+  uint64_t page = (key - first_) >> shift_;
+  if (page + 1 >= below_.size()) {  // at or past the last key's page
+    *low = below_.back();
+    *high = count;
+    return;
+  }
+  *low = below_[page];
+  *high = below_[page + 1];
+}
+
+void UnwindTable::reset() {
+  rows_.clear();
+  functionStarts_.clear();
+  rowIndex_.build(0, [](size_t) { return uint64_t{0}; });
+  startIndex_.build(0, [](size_t) { return uint64_t{0}; });
+  stats_ = Stats();
+}
+
+void UnwindTable::appendFde(uint32_t begin, uint32_t end, const UnwindRow* rows, size_t count, uint32_t* covered,
+                            bool* any) {
+  if (*any && begin < *covered) return;  // overlapping FDEs (discarded duplicates): first wins
+  if (*any && begin > *covered) appendGap(*covered);
+  functionStarts_.push_back(begin);
+  for (size_t i = 0; i < count; ++i) append(rows[i]);
+  *covered = end;
+  *any = true;
+}
+
+bool UnwindTable::buildInAddressOrder(const std::vector<FdeLocation>& fdes, uintptr_t loadBias,
+                                      EhFrameParser& parser) {
+  // The header's search table lists FDEs sorted by address: their rows then go straight
+  // into the table, with no staging copy and no sort. Each FDE's rows are compacted as
+  // soon as its program has run. A table out of order, or an FDE whose own start
+  // disagrees with the order, sends the build to the staged path.
+  for (size_t i = 0; i < fdes.size(); ++i) {
+    if (fdes[i].pcBegin == 0 || (i > 0 && fdes[i].pcBegin < fdes[i - 1].pcBegin)) return false;
+  }
+  // About 4.4 rows per FDE in libjvm and libc: reserved once, so the table is not copied
+  // while it grows (pages reserved but never written cost nothing).
+  rows_.reserve(fdes.size() * 5 + 1);
+  functionStarts_.reserve(fdes.size());
+  std::vector<CfaRow> programRows;  // one FDE's, reused
+  std::vector<UnwindRow> compacted;
+  uint32_t covered = 0;
+  uint32_t lastBegin = 0;
+  bool any = false;
+  for (const FdeLocation& fde : fdes) {
+    programRows.clear();
+    uintptr_t begin = 0, end = 0;
+    if (!parser.parseFde(fde.fde, &begin, &end, &programRows) || begin < loadBias || end - loadBias > UINT32_MAX) {
+      ++stats_.failedFdes;
+      continue;
+    }
+    ++stats_.fdes;
+    uint32_t first = static_cast<uint32_t>(begin - loadBias);
+    if (first < lastBegin) {
+      reset();
+      return false;
+    }
+    lastBegin = first;
+    compacted.clear();
+    for (const CfaRow& row : programRows) {
+      if (row.pc >= end) break;
+      compacted.push_back(compact(static_cast<uint32_t>(row.pc - loadBias), row.state));
+    }
+    appendFde(first, static_cast<uint32_t>(end - loadBias), compacted.data(), compacted.size(), &covered, &any);
+  }
+  if (any) appendGap(covered);
+  return true;
+}
+
+void UnwindTable::buildStaged(const std::vector<FdeLocation>& fdes, uintptr_t loadBias, EhFrameParser& parser) {
   struct Range {
     uint32_t begin, end;  // object vaddrs
     size_t firstRow, rowCount;
@@ -111,31 +197,23 @@ bool UnwindTable::build(uintptr_t loadBias, const Elf64_Phdr* programHeaders, si
     ranges.push_back(Range{static_cast<uint32_t>(begin - loadBias), static_cast<uint32_t>(end - loadBias), mark,
                            staged.size() - mark});
   }
-  std::sort(ranges.begin(), ranges.end(), [](const Range& a, const Range& b) { return a.begin < b.begin; });
+  std::stable_sort(ranges.begin(), ranges.end(), [](const Range& a, const Range& b) { return a.begin < b.begin; });
 
   rows_.reserve(staged.size() + ranges.size());
   functionStarts_.reserve(ranges.size());
   uint32_t covered = 0;  // end of the code covered so far
   bool any = false;
   for (const Range& r : ranges) {
-    if (any && r.begin < covered) continue;  // overlapping FDEs (discarded duplicates): first wins
-    if (any && r.begin > covered) appendGap(covered);
-    functionStarts_.push_back(r.begin);
-    for (size_t i = r.firstRow; i < r.firstRow + r.rowCount; ++i) append(staged[i]);
-    covered = r.end;
-    any = true;
+    appendFde(r.begin, r.end, staged.data() + r.firstRow, r.rowCount, &covered, &any);
   }
   if (any) appendGap(covered);
-  // shrink_to_fit() is a no-op in libstdc++ without exceptions: copy to an exact fit.
-  std::vector<UnwindRow>(rows_.begin(), rows_.end()).swap(rows_);
-  std::vector<uint32_t>(functionStarts_.begin(), functionStarts_.end()).swap(functionStarts_);
-  return !rows_.empty();
 }
 
 const UnwindRow* UnwindTable::find(uint64_t vaddr) const {
   // Hand-written binary search: std::upper_bound would do, but this keeps the signal-path
   // code obviously free of anything but loads and compares.
-  size_t low = 0, high = rows_.size();
+  size_t low = 0, high = 0;
+  rowIndex_.bounds(vaddr, rows_.size(), &low, &high);
   const UnwindRow* rows = rows_.data();
   while (low < high) {
     size_t middle = low + (high - low) / 2;
@@ -151,7 +229,8 @@ uint64_t UnwindTable::functionStart(uint64_t vaddr) const {
 }
 
 uint64_t UnwindTable::functionStartOfCovered(uint64_t vaddr) const {
-  size_t low = 0, high = functionStarts_.size();
+  size_t low = 0, high = 0;
+  startIndex_.bounds(vaddr, functionStarts_.size(), &low, &high);
   const uint32_t* starts = functionStarts_.data();
   while (low < high) {
     size_t middle = low + (high - low) / 2;

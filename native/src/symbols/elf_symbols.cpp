@@ -1,58 +1,37 @@
 #include "symbols/elf_symbols.h"
 
 #include <elf.h>
-#include <fcntl.h>
 #include <link.h>
-#include <unistd.h>
 
 #include <cstring>
 
+#include "symbols/elf_image.h"
+
 namespace {
 
-// RAII for the file descriptor.
-class File {
- public:
-  explicit File(const std::string& path) : fd_(open(path.c_str(), O_RDONLY | O_CLOEXEC)) {}
-  ~File() {
-    if (fd_ >= 0) close(fd_);
-  }
-  File(const File&) = delete;
-  File& operator=(const File&) = delete;
-
-  bool ok() const { return fd_ >= 0; }
-  bool read(uint64_t offset, void* out, size_t size) const {
-    char* p = static_cast<char*>(out);
-    while (size > 0) {
-      ssize_t n = pread(fd_, p, size, static_cast<off_t>(offset));
-      if (n <= 0) return false;
-      p += n;
-      offset += static_cast<uint64_t>(n);
-      size -= static_cast<size_t>(n);
-    }
-    return true;
-  }
-
- private:
-  int fd_;
-};
-
-void scanSymbolTable(const File& file, const Elf64_Shdr& symtab, const Elf64_Shdr& strtab,
+// Symbols are read where the file is mapped (ElfImage): libjvm's tables are 4 MB, and a
+// copy into fresh memory costs a page fault per page, while mapped pages come from the
+// page cache several at a time.
+void scanSymbolTable(const ElfImage::Section& symtab, const ElfImage::Section& strtab,
                      const std::vector<std::string>& names, std::vector<uint64_t>* values) {
-  if (symtab.sh_entsize != sizeof(Elf64_Sym) || strtab.sh_size == 0 ||
-      strtab.sh_size > (256u << 20) || symtab.sh_size > (256u << 20)) {
+  if (symtab.data == nullptr || strtab.data == nullptr || symtab.entrySize != sizeof(Elf64_Sym) ||
+      strtab.size == 0) {
     return;
   }
-  std::vector<char> strings(strtab.sh_size + 1, '\0');
-  std::vector<Elf64_Sym> symbols(symtab.sh_size / sizeof(Elf64_Sym));
-  if (!file.read(strtab.sh_offset, strings.data(), strtab.sh_size) ||
-      !file.read(symtab.sh_offset, symbols.data(), symbols.size() * sizeof(Elf64_Sym))) {
-    return;
-  }
-  for (const Elf64_Sym& sym : symbols) {
-    if (sym.st_name >= strtab.sh_size || sym.st_value == 0) continue;
-    const char* name = strings.data() + sym.st_name;
+  const char* strings = reinterpret_cast<const char*>(strtab.data);
+  size_t count = symtab.size / sizeof(Elf64_Sym);
+  for (size_t s = 0; s < count; ++s) {
+    Elf64_Sym sym;
+    std::memcpy(&sym, symtab.data + s * sizeof(Elf64_Sym), sizeof(sym));  // may be misaligned
+    if (sym.st_name >= strtab.size || sym.st_value == 0) continue;
+    const char* name = strings + sym.st_name;
+    size_t room = strtab.size - sym.st_name;  // a damaged table may end without a NUL
     for (size_t i = 0; i < names.size(); ++i) {
-      if ((*values)[i] == 0 && names[i] == name) (*values)[i] = sym.st_value;
+      const std::string& wanted = names[i];
+      if ((*values)[i] == 0 && wanted.size() < room && name[0] == wanted[0] &&
+          std::memcmp(name, wanted.c_str(), wanted.size() + 1) == 0) {
+        (*values)[i] = sym.st_value;
+      }
     }
   }
 }
@@ -90,21 +69,18 @@ int visitObject(dl_phdr_info* info, size_t, void* data) {
 
 std::vector<uint64_t> findElfSymbols(const std::string& path, const std::vector<std::string>& names) {
   std::vector<uint64_t> values(names.size(), 0);
-  File file(path);
-  Elf64_Ehdr header;
-  if (!file.ok() || !file.read(0, &header, sizeof(header)) ||
-      std::memcmp(header.e_ident, ELFMAG, SELFMAG) != 0 || header.e_ident[EI_CLASS] != ELFCLASS64 ||
-      header.e_shentsize != sizeof(Elf64_Shdr) || header.e_shnum == 0) {
-    return values;
+  for (const std::string& name : names) {
+    if (name.empty()) return values;  // matches nothing, and scanSymbolTable reads name[0]
   }
-  std::vector<Elf64_Shdr> sections(header.e_shnum);
-  if (!file.read(header.e_shoff, sections.data(), sections.size() * sizeof(Elf64_Shdr))) {
-    return values;
-  }
-  for (const Elf64_Shdr& section : sections) {
-    if ((section.sh_type == SHT_SYMTAB || section.sh_type == SHT_DYNSYM) &&
-        section.sh_link < sections.size()) {
-      scanSymbolTable(file, section, sections[section.sh_link], names, &values);
+  ElfImage image = ElfImage::openFile(path);
+  if (!image.ok()) return values;
+  size_t sections = image.sectionCount();
+  for (size_t i = 0; i < sections; ++i) {
+    ElfImage::Section table;
+    ElfImage::Section strings;
+    if (image.section(i, &table) && (table.type == SHT_SYMTAB || table.type == SHT_DYNSYM) &&
+        image.section(table.link, &strings)) {
+      scanSymbolTable(table, strings, names, &values);
     }
   }
   return values;

@@ -18,8 +18,8 @@ class Kallsyms {
   // The same from text in /proc/kallsyms' format (for tests).
   void parse(const std::string& text);
 
-  bool named() const { return !starts_.empty(); }
-  size_t symbols() const { return starts_.size(); }
+  bool named() const { return !entries_.empty(); }
+  size_t symbols() const { return entries_.size(); }
   size_t bytes() const;
 
   // Signal-safe: the start of the function holding `pc`, or 0 if none does (below the
@@ -34,7 +34,18 @@ class Kallsyms {
   // loaded after the table was read.
   static constexpr uint64_t kMaxFunctionBytes = 1u << 20;
 
-  std::vector<uint64_t> starts_;   // sorted, unique
-  std::vector<uint32_t> nameAt_;   // offset into names_ of each start's name
+  struct Entry {
+    uint64_t start;
+    uint32_t name;  // offset into names_
+  };
+
+  void clear();    // empty, with room reserved for a typical kernel
+  void release();  // empty, holding no memory
+  // One line of /proc/kallsyms without its '\n'; a text symbol is appended, unsorted.
+  void addLine(const char* line, size_t length);
+  // Sorts by start and keeps the first of each alias.
+  void finish();
+
+  std::vector<Entry> entries_;     // sorted by start, unique after finish()
   std::string names_;              // NUL-terminated names, "name [module]" for modules
 };

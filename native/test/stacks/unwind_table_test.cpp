@@ -1,3 +1,4 @@
+#include <algorithm>
 #include "stacks/unwind_table.h"
 
 #include <dlfcn.h>
@@ -54,6 +55,45 @@ void checkFunctionEntries(const UnwindTable& table, const NativeSymbols& symbols
 #endif
 }
 
+// find() and functionStart() bisect only one code page's entries (PageIndex): for every
+// row start, the byte before it and pcs between rows, the answer must be the one a plain
+// search of all rows gives.
+void checkIndexedSearchesMatchPlainOnes(const UnwindTable& table) {
+  const auto& rows = table.rows();
+  auto plainFind = [&rows](uint64_t vaddr) -> const UnwindRow* {
+    auto it = std::upper_bound(rows.begin(), rows.end(), vaddr,
+                               [](uint64_t v, const UnwindRow& r) { return v < r.pc; });
+    if (it == rows.begin()) return nullptr;
+    const UnwindRow* row = &*(it - 1);
+    return row->cfa == CfaKind::kNoEntry ? nullptr : row;
+  };
+  // FDE starts as the rows show them: the first row after a gap, or a row where the
+  // plain function start changes, is checked through functionStart below.
+  size_t mismatches = 0, checked = 0;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    uint64_t next = i + 1 < rows.size() ? rows[i + 1].pc : uint64_t{rows[i].pc} + 64;
+    uint64_t probes[] = {rows[i].pc, uint64_t{rows[i].pc} - 1, (rows[i].pc + next) / 2, next - 1,
+                         uint64_t{rows[i].pc} + 4096};
+    for (uint64_t vaddr : probes) {
+      ++checked;
+      if (table.find(vaddr) != plainFind(vaddr)) ++mismatches;
+    }
+  }
+  CHECK_EQ(mismatches, size_t{0});
+  // Function starts: each covered pc's start is at or below it, and is the start of an
+  // FDE whose rows cover the pc (the row found at the start is not a gap).
+  size_t badStarts = 0;
+  for (size_t i = 0; i + 1 < rows.size(); i += 3) {
+    if (rows[i].cfa == CfaKind::kNoEntry) continue;
+    uint64_t vaddr = (uint64_t{rows[i].pc} + rows[i + 1].pc) / 2;
+    uint64_t start = table.functionStart(vaddr);
+    if (start > vaddr || table.find(start) == nullptr || table.functionStart(start) != start) ++badStarts;
+  }
+  CHECK_EQ(badStarts, size_t{0});
+  CHECK(table.find(~uint64_t{0} >> 1) == nullptr);
+  std::printf("  %zu indexed lookups match a plain search\n", checked);
+}
+
 void measuresLibjvm(const char* path) {
   if (access(path, R_OK) != 0) {
     std::printf("skipped: %s missing\n", path);
@@ -85,6 +125,7 @@ void measuresLibjvm(const char* path) {
   CHECK(table.find(~uint64_t{0}) == nullptr);
   NativeSymbols symbols{std::string(path)};
   checkFunctionEntries(table, symbols, path);
+  checkIndexedSearchesMatchPlainOnes(table);
 }
 
 struct Found {
