@@ -102,7 +102,9 @@ CallSite callSite(const void* ucontext, int64_t* result) {
 #if defined(__x86_64__)
   const unsigned char* pc = reinterpret_cast<const unsigned char*>(uc->uc_mcontext.gregs[REG_RIP]);
   if (pc == nullptr) return CallSite::kElsewhere;
-  if (pc[0] == 0x0f && pc[1] == 0x05) return CallSite::kAtCall;  // syscall
+  // pc[1] only when on pc's page too: a one-byte instruction may end a mapping.
+  bool lastByteOfPage = (reinterpret_cast<uintptr_t>(pc) & 4095) == 4095;
+  if (pc[0] == 0x0f && !lastByteOfPage && pc[1] == 0x05) return CallSite::kAtCall;  // syscall
   bool samePage = (reinterpret_cast<uintptr_t>(pc) & 4095) >= 2;
   if (!samePage || pc[-2] != 0x0f || pc[-1] != 0x05) return CallSite::kElsewhere;
   *result = static_cast<int64_t>(uc->uc_mcontext.gregs[REG_RAX]);

@@ -469,7 +469,10 @@ void samplesTellRunningFromBlockedThreads() {
 // while the signal waited for the thread to get a CPU); running anywhere else.
 void theStateComesFromTheInterruptedContext() {
 #if defined(__x86_64__)
-  alignas(64) static unsigned char code[64] = {0x90, 0x90, 0x0f, 0x05, 0x90, 0x90};
+  // The code starts 8 bytes in: the engine reads up to two bytes before the pc.
+  alignas(64) static unsigned char buffer[64] = {0x90, 0x90, 0x90, 0x90, 0x90, 0x90, 0x90, 0x90,
+                                                 0x90, 0x90, 0x0f, 0x05, 0x90, 0x90};
+  unsigned char* code = buffer + 8;
   ucontext_t uc;
   std::memset(&uc, 0, sizeof(uc));
   auto at = [&](int offset, long result) {
