@@ -69,6 +69,13 @@
 // from the call and blocks again in the same CPU stay, is not told apart (rare: the next time
 // it runs it is sampled afresh).
 //
+// What that costs the sampler (a stat read and a schedstat open, read and close per probe) is
+// spent only where it may pay: a thread counts as one without Java frames after two dropped
+// samples in a row (a Java thread's first sample often comes while the JVM is still starting
+// it, and the thread may be gone a millisecond later), and a probe that finds the thread ran
+// after all (a JVM thread that wakes every few hundred microseconds) is followed by 1, 2, 4,
+// ... up to 32 visits that just signal, as for a Java thread.
+//
 // Java threads are signalled at every visit, asleep or not: leaving sleeping Java threads
 // unsignalled the same way made a program that starts and ends thousands of threads
 // (ThreadChurnWorkload: four starters contending for HotSpot's Threads_lock) run 1.4 to 1.9
