@@ -82,6 +82,7 @@ struct Agent {
   // CPU time of the agent's JVMTI callbacks on the application's threads (ClassPrepare:
   // method ids for every method of every class), thread CPU clock, since the agent loaded.
   std::atomic<uint64_t> callbackNs{0};
+  std::atomic<uint32_t> threadStartCalls{0};  // which ThreadStart callbacks are timed
   // What one sampling signal costs the interrupted thread outside the handler, measured
   // at the first start that could (sampler::measureDeliveryNs); 0 if not measured.
   uint64_t signalDeliveryNs = 0;

@@ -5,7 +5,6 @@
 #include <link.h>
 #include <pthread.h>
 #include <sys/mman.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -14,6 +13,8 @@
 #include <mutex>
 #include <set>
 #include <string>
+
+#include "support/thread_id.h"
 
 namespace thread_birth {
 namespace {
@@ -47,7 +48,8 @@ void* bornThread(void* p) {
   void* arg = birth->arg;
   birth.reset();
   Callback callback = g_callback.load(std::memory_order_acquire);
-  if (callback != nullptr) callback(static_cast<int>(syscall(SYS_gettid)));
+  // callerTid: cached, so the thread's JVMTI ThreadStart and ThreadEnd read it free.
+  if (callback != nullptr) callback(callerTid());
   return start(arg);
 }
 

@@ -50,8 +50,25 @@ constexpr bool kStateFromContext = true;
 constexpr bool kStateFromContext = false;
 #endif
 
-constexpr uint64_t kNoteValid = 1;
+constexpr uint64_t kNoteValid = 1;    // the sample interrupted a system call: it may stand in
 constexpr uint64_t kNoteCounted = 2;
+constexpr uint64_t kNoteElsewhere = 4;  // a sample not at a system call (never stands in)
+
+// Dropped samples in a row (no counted one between) before the sampler takes a thread for
+// one without Java frames and reads /proc for it (its state, then its CPU arrivals) to leave
+// it unsignalled while it sleeps. A Java thread's first sample often comes before its first
+// Java frame (the JVM is still starting it, blocked in a system call): taken at its word, a
+// short thread in a churn cost the sampler a stat file opened, a schedstat file read, and
+// the stat file closed a millisecond later at its end. The second sample of such a thread
+// is in Java; a JIT compiler thread's is dropped again.
+constexpr uint8_t kDropsBeforeProbing = 2;
+
+// A probe that finds the thread ran after all (a JVM thread without Java frames that wakes
+// every few hundred microseconds: the service thread in a thread churn) cost the sampler a
+// stat read and a schedstat open, read and close, and the signal went out anyway: every
+// visit, at 1 ms. After each failed probe the next 1, 2, 4, ... up to 32 visits just signal
+// (as for a Java thread), without /proc; a probe that finds it idle starts afresh.
+constexpr uint8_t kMaxProbeBackoff = 5;
 
 }  // namespace
 
@@ -203,7 +220,7 @@ void WallEngine::applyChanges() {
       if (tracked) continue;  // announced twice (at birth and by ThreadStart)
       // Its wall time counts from its start: what it lived before the profile knew it is
       // not ours.
-      threads_.push_back(Tracked{c.tid, c.timeNs, Phase::kSignal, 0, 0, 0, false});
+      threads_.push_back(Tracked{c.tid, c.timeNs, Phase::kSignal, 0, 0, 0, 0, false, 0, 0});
       index->store(static_cast<uint32_t>(threads_.size()), std::memory_order_relaxed);
     } else if (tracked) {
       // Swap with the last, not erase: O(1), and the rotation only needs to visit each
@@ -248,7 +265,8 @@ void WallEngine::sampleTaken(int tid, const void* ucontext, bool counted, uint32
   if (note == nullptr) return;
   store_.store(store, std::memory_order_relaxed);
   log_.store(log, std::memory_order_relaxed);
-  uint64_t value = atSystemCall(ucontext) ? (uint64_t{slot} << 2) | (counted ? kNoteCounted : 0) | kNoteValid : 0;
+  uint64_t value = atSystemCall(ucontext) ? (uint64_t{slot} << 3) | (counted ? kNoteCounted : 0) | kNoteValid
+                                          : (counted ? kNoteCounted : 0) | kNoteElsewhere;
   note->store(value, std::memory_order_release);
 }
 
@@ -337,12 +355,16 @@ void WallEngine::visit(Tracked* t, uint64_t weight) {
   char state = 0;
   if (t->phase == Phase::kProbing) {
     t->phase = Phase::kSignal;
+    // Unless it turns out idle below: back off.
+    t->probeSkips = static_cast<uint8_t>(1u << t->probeBackoff);
+    if (t->probeBackoff < kMaxProbeBackoff) ++t->probeBackoff;
     std::atomic<uint64_t>* note = notes_.at(t->tid);
     std::atomic<uint64_t>* pending = pending_.at(t->tid);
     uint64_t value = note != nullptr ? note->exchange(0, std::memory_order_acquire) : 0;
     if ((value & kNoteValid) != 0 && pending != nullptr && pending->load(std::memory_order_acquire) == 0) {
       // The clock first: a run after it either shows in the arrivals read next, or moves the
       // clock past what is kept, and the next visit signals.
+      probes_.fetch_add(1, std::memory_order_relaxed);
       uint64_t cpu = thread_clock::ofThread(t->tid);
       uint64_t arrivals = readArrivals(t->tid);
       state = readState(t->tid);
@@ -350,6 +372,8 @@ void WallEngine::visit(Tracked* t, uint64_t weight) {
       // One arrival: the handler's. The thread went back into the call it was sampled in.
       if (cpu != 0 && arrivals == t->arrivals + 1 && asleep(state)) {
         t->phase = Phase::kIdle;
+        t->probeSkips = 0;
+        t->probeBackoff = 0;
         t->idleCpuNs = cpu;
         t->note = value;
         countAgain(t->tid, value, weight);
@@ -365,7 +389,7 @@ void WallEngine::countAgain(int tid, uint64_t note, uint64_t weight) {
   if ((note & kNoteCounted) == 0) return;  // a sample that was dropped is dropped again
   TraceStore* store = store_.load(std::memory_order_relaxed);
   if (store == nullptr) return;
-  uint32_t slot = static_cast<uint32_t>(note >> 2);
+  uint32_t slot = static_cast<uint32_t>(note >> 3);
   store->addAt(slot, weight);
   if (SampleLog* log = log_.load(std::memory_order_relaxed)) {
     log->push(SampleRecord{monotonicNs(), weight, static_cast<uint32_t>(tid), slot, SampleLog::kTime});
@@ -376,21 +400,29 @@ void WallEngine::signalThread(Tracked* t, uint64_t weight, char state) {
   int tid = t->tid;
   std::atomic<uint64_t>* slot = pending_.at(tid);
   if (slot == nullptr) return;
-  // What the last sample was: only a thread whose samples are dropped (no Java frames) is
-  // left unsignalled while it sleeps, see the header.
+  // What the samples since the last visit were (taken: each is looked at once): only a
+  // thread whose samples are dropped (no Java frames) is left unsignalled while it sleeps,
+  // see the header, and only once it dropped kDropsBeforeProbing in a row.
   if (std::atomic<uint64_t>* note = notes_.at(tid)) {
-    uint64_t last = note->load(std::memory_order_acquire);
-    if ((last & kNoteValid) != 0) t->dropsSamples = (last & kNoteCounted) == 0;
+    uint64_t last = note->exchange(0, std::memory_order_acquire);
+    if ((last & kNoteCounted) != 0) {
+      t->droppedInRow = 0;
+    } else if (last != 0 && t->droppedInRow < kDropsBeforeProbing) {
+      ++t->droppedInRow;
+    }
+    t->dropsSamples = t->droppedInRow >= kDropsBeforeProbing;
   }
+  bool mayProbe = t->dropsSamples && t->probeSkips == 0;
+  if (t->probeSkips > 0) --t->probeSkips;
   // The kernel state is read only where the sampler decides by it (whether a thread whose
   // samples are dropped sleeps) or where the handler cannot tell it; for the others a /proc
   // read per visit was most of the sampler's cost.
-  if (state == 0 && (t->dropsSamples || !kStateFromContext)) {
+  if (state == 0 && (mayProbe || !kStateFromContext)) {
     state = readState(tid);
     if (state == 0) return;  // exited already
   }
   uint64_t pending = slot->load(std::memory_order_relaxed);
-  if (pending == 0 && asleep(state) && t->dropsSamples) {
+  if (pending == 0 && asleep(state) && mayProbe) {
     // Asleep, and no signal of ours outstanding: see at the next visit whether the handler
     // was the only thing it ran for. A running thread is not worth the extra read.
     if (std::atomic<uint64_t>* note = notes_.at(tid)) note->store(0, std::memory_order_relaxed);

@@ -69,6 +69,13 @@
 // from the call and blocks again in the same CPU stay, is not told apart (rare: the next time
 // it runs it is sampled afresh).
 //
+// What that costs the sampler (a stat read and a schedstat open, read and close per probe) is
+// spent only where it may pay: a thread counts as one without Java frames after two dropped
+// samples in a row (a Java thread's first sample often comes while the JVM is still starting
+// it, and the thread may be gone a millisecond later), and a probe that finds the thread ran
+// after all (a JVM thread that wakes every few hundred microseconds) is followed by 1, 2, 4,
+// ... up to 32 visits that just signal, as for a Java thread.
+//
 // Java threads are signalled at every visit, asleep or not: leaving sleeping Java threads
 // unsignalled the same way made a program that starts and ends thousands of threads
 // (ThreadChurnWorkload: four starters contending for HotSpot's Threads_lock) run 1.4 to 1.9
@@ -109,6 +116,9 @@ class WallEngine : public Engine {
   // Visits that counted a thread's last sample again instead of signalling it.
   uint64_t samplesReused() const { return reused_.load(std::memory_order_relaxed); }
 
+  // Visits that read /proc to see whether a thread slept on since its last sample.
+  uint64_t probes() const { return probes_.load(std::memory_order_relaxed); }
+
   // The state letter of a /proc/.../stat line ("123 (name) S ..."), 0 if malformed.
   static char parseState(const char* stat, size_t length);
 
@@ -128,7 +138,10 @@ class WallEngine : public Engine {
     uint64_t arrivals;     // kProbing: CPU arrivals read before the signal
     uint64_t idleCpuNs;    // kIdle: its CPU time when found asleep after the sample
     uint64_t note;         // kIdle: the handler's note of that sample (see notes_)
-    bool dropsSamples;     // its last sample interrupted a system call and had no Java frames
+    uint8_t droppedInRow;  // its samples dropped (no Java frames) since its last counted one
+    bool dropsSamples;     // droppedInRow reached kDropsBeforeProbing: no Java thread, or idle
+    uint8_t probeBackoff;  // probes that found it had run, in a row (capped): the next wait
+    uint8_t probeSkips;    // visits left that signal without reading /proc (after such a probe)
   };
   struct Picked {
     size_t index;  // in threads_
@@ -155,12 +168,14 @@ class WallEngine : public Engine {
   // whole by the handler; zero means no signal of ours is pending for that tid.
   TidTable<uint64_t> pending_;
   TidTable<uint8_t> notJava_;
-  // Written by the handler at the end of each sample: ((slot << 2) | counted << 1 | 1) if it
-  // interrupted a system call, else 0. Cleared by the sampler before it signals.
+  // Written by the handler at the end of each sample: ((slot << 3) | counted << 1 | 1) if it
+  // interrupted a system call, else (counted << 1 | 4). Taken by the sampler at its next
+  // visit (0: no sample since).
   TidTable<uint64_t> notes_;
   std::atomic<TraceStore*> store_{nullptr};  // where the handler counts (the profile's)
   std::atomic<SampleLog*> log_{nullptr};
   std::atomic<uint64_t> reused_{0};
+  std::atomic<uint64_t> probes_{0};
 
   std::mutex mutex_;  // running_, stopping_
   std::condition_variable wakeup_;

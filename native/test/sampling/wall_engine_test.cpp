@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <thread>
@@ -402,6 +403,114 @@ void statFilesAreKeptPerThreadAndClosedAtTheEnd() {
   g_engine = nullptr;
 }
 
+// The handler for the test below: drops the first sample of the worker (the JVM still
+// starting a thread, before its first Java frame) and counts the rest in a real store.
+std::atomic<int> g_firstDroppedSignals{0};
+
+void onFirstDroppedSignal(int, siginfo_t* info, void* ucontext) {
+  int tid = static_cast<int>(syscall(SYS_gettid));
+  if (g_engine == nullptr || !g_engine->onSignal(info, tid)) return;
+  Engine::Sample sample;
+  g_engine->describeSample(tid, ucontext, &sample);
+  if (tid != g_workerTid.load()) return;
+  if (g_firstDroppedSignals.fetch_add(1) == 0) {
+    g_engine->sampleTaken(tid, ucontext, false, 0, g_store, nullptr);
+    return;
+  }
+  Frame frame = pseudoFrame(FrameKind::kThreadSelf, 1);
+  uint32_t slot = 0;
+  if (sample.weight != 0 && g_store->add(&frame, 1, sample.weight, &slot) == TraceStore::Result::kCounted) {
+    g_engine->sampleTaken(tid, ucontext, true, slot, g_store, nullptr);
+  }
+}
+
+// A thread whose first sample is dropped at a system call but whose next ones count (a Java
+// thread sampled while the JVM was still starting it) is no thread without Java frames:
+// the sampler neither reads /proc for it (no stat file opened) nor leaves it unsignalled.
+// Before, that one dropped sample made the next visit open the thread's stat file and read
+// its schedstat: in a churn of short threads at 1 ms, two /proc opens per thread.
+void aThreadThatDroppedOnlyItsFirstSampleIsNotProbed() {
+  struct sigaction action;
+  std::memset(&action, 0, sizeof(action));
+  action.sa_sigaction = onFirstDroppedSignal;
+  action.sa_flags = SA_SIGINFO | SA_RESTART;
+  sigaction(SIGVTALRM, &action, nullptr);
+  g_firstDroppedSignals = 0;
+  TraceStore store(64, 1024);
+  g_store = &store;
+  Jitter jitter(5);
+  WallEngine engine(1'000'000, SIGVTALRM, &jitter);
+  g_engine = &engine;
+  std::string error;
+  CHECK(engine.start(&error));
+  std::atomic<int> futexWord{0};
+  std::thread worker([&] {
+    g_workerTid = static_cast<int>(syscall(SYS_gettid));
+    engine.threadStarted(g_workerTid.load());
+    while (futexWord.load() == 0) {
+      syscall(SYS_futex, reinterpret_cast<int*>(&futexWord), FUTEX_WAIT_PRIVATE, 0, nullptr, nullptr, 0);
+    }
+    engine.threadEnded(g_workerTid.load());
+  });
+  size_t mostOpen = 0;
+  // Blocked in the futex wait until it has taken a few signals (a loaded machine: up to ~10 s).
+  for (int i = 0; i < 2000 && g_firstDroppedSignals.load() < 6; ++i) {
+    sleepMs(5);
+    mostOpen = std::max(mostOpen, engine.openStatFiles());
+  }
+  int signals = g_firstDroppedSignals.load();
+  futexWord = 1;
+  syscall(SYS_futex, reinterpret_cast<int*>(&futexWord), FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr, 0);
+  worker.join();
+  engine.stop();
+  std::printf("first sample dropped: %d signals, %zu stat files open at most, %llu reused\n", signals, mostOpen,
+              static_cast<unsigned long long>(engine.samplesReused()));
+  CHECK(signals >= 6);
+  CHECK_EQ(mostOpen, 0u);
+  CHECK_EQ(engine.samplesReused(), 0u);
+  g_engine = nullptr;
+  g_store = nullptr;
+}
+
+// A thread without Java frames that wakes every 100 us (busy, not idle: the service thread
+// in a thread churn) fails nearly every probe of whether it slept on. The sampler backs off:
+// after a failed probe it signals for the next 1, 2, 4, ... 32 visits without reading /proc.
+// Before, it probed at every other visit (a stat read and a schedstat open, read and close
+// each), at 1 ms.
+void aBusyThreadWithoutJavaFramesIsProbedRarely() {
+  struct sigaction action;
+  std::memset(&action, 0, sizeof(action));
+  action.sa_sigaction = onDroppingSignal;
+  action.sa_flags = SA_SIGINFO | SA_RESTART;
+  sigaction(SIGVTALRM, &action, nullptr);
+  Jitter jitter(9);
+  WallEngine engine(1'000'000, SIGVTALRM, &jitter);
+  g_engine = &engine;
+  std::string error;
+  CHECK(engine.start(&error));
+  std::atomic<bool> stop{false};
+  std::thread busy([&] {
+    int tid = static_cast<int>(syscall(SYS_gettid));
+    engine.threadStarted(tid);
+    while (!stop.load()) {
+      timespec pause{0, 100'000};
+      nanosleep(&pause, nullptr);
+    }
+    engine.threadEnded(tid);
+  });
+  sleepMs(400);
+  stop = true;
+  busy.join();
+  engine.stop();
+  uint64_t probes = engine.probes();
+  std::printf("busy thread without Java frames: %llu probes, %llu reused in ~400 visits\n",
+              static_cast<unsigned long long>(probes), static_cast<unsigned long long>(engine.samplesReused()));
+  // Backing off to one probe per 32 visits: about 20 in 400 visits (more if the loaded
+  // machine let a probe find it asleep and start afresh); every other visit before.
+  CHECK(probes <= 60);
+  g_engine = nullptr;
+}
+
 std::atomic<int> g_spinnerTid{0};
 std::atomic<int> g_parkedTid{0};
 std::atomic<int> g_spinnerStates[2];  // [0] not running, [1] running
@@ -507,6 +616,8 @@ int main() {
   anIdleThreadWithoutJavaFramesIsNotSignalledUntilItRuns();
   anIdleJavaThreadIsStillSignalled();
   statFilesAreKeptPerThreadAndClosedAtTheEnd();
+  aThreadThatDroppedOnlyItsFirstSampleIsNotProbed();
+  aBusyThreadWithoutJavaFramesIsProbedRarely();
   samplesTellRunningFromBlockedThreads();
   theStateComesFromTheInterruptedContext();
   return check::finish("wall_engine_test");
