@@ -2,6 +2,7 @@
 
 // Files for the native unit tests that write real files: a fresh directory, a file's text.
 
+#include <dirent.h>
 #include <stdlib.h>
 
 #include <fstream>
@@ -23,6 +24,17 @@ inline std::string readFile(const std::string& path) {
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+// Entries in /proc/self/fd: this process's open descriptors, the listing's own included (the
+// same each time, so differences count the test's own).
+inline int openFds() {
+  DIR* dir = opendir("/proc/self/fd");
+  if (dir == nullptr) return -1;
+  int n = 0;
+  while (readdir(dir) != nullptr) ++n;
+  closedir(dir);
+  return n;
 }
 
 }  // namespace test_files

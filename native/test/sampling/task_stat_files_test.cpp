@@ -1,6 +1,5 @@
 #include "sampling/task_stat_files.h"
 
-#include <dirent.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -11,21 +10,14 @@
 #include <vector>
 
 #include "check.h"
+#include "test_files.h"
 #include "sampling/wall_engine.h"
 
 namespace {
 
 int currentTid() { return static_cast<int>(syscall(SYS_gettid)); }
 
-// Open file descriptors of this process (the listing's own included, the same each time).
-int openFds() {
-  DIR* dir = opendir("/proc/self/fd");
-  if (dir == nullptr) return -1;
-  int n = 0;
-  while (readdir(dir) != nullptr) ++n;
-  closedir(dir);
-  return n;
-}
+using test_files::openFds;
 
 // A thread parked until released, and its tid.
 class ParkedThread {

@@ -1,6 +1,5 @@
 #include "sampling/wall_engine.h"
 
-#include <dirent.h>
 #include <signal.h>
 #include <ucontext.h>
 #include <errno.h>
@@ -17,10 +16,20 @@
 #include <linux/futex.h>
 
 #include "check.h"
+#include "test_files.h"
 #include "stacks/frame.h"
 #include "store/trace_store.h"
 
 namespace {
+
+// The engine's signal (SIGVTALRM) goes to `handler`; restarted calls as in the JVM.
+void onWallSignals(void (*handler)(int, siginfo_t*, void*)) {
+  struct sigaction action;
+  std::memset(&action, 0, sizeof(action));
+  action.sa_sigaction = handler;
+  action.sa_flags = SA_SIGINFO | SA_RESTART;
+  sigaction(SIGVTALRM, &action, nullptr);
+}
 
 Engine* g_engine = nullptr;
 std::atomic<int> g_sleeping{0};
@@ -48,11 +57,7 @@ void theStateLetterFollowsTheLastParenthesis() {
 // A sleeping thread is signalled about once per interval, seen as sleeping;
 // stop() returns promptly and nothing is signalled after it.
 void aSleepingThreadIsSampledByWallClock() {
-  struct sigaction action;
-  std::memset(&action, 0, sizeof(action));
-  action.sa_sigaction = onWallSignal;
-  action.sa_flags = SA_SIGINFO | SA_RESTART;
-  sigaction(SIGVTALRM, &action, nullptr);
+  onWallSignals(onWallSignal);
 
   Jitter jitter(42);
   WallEngine engine(10'000'000, SIGVTALRM, &jitter);
@@ -146,11 +151,7 @@ uint64_t sleeperWeights() {
 // One thread ended midway is accounted up to its end and not after. Failed before the
 // engine accounted each thread's time (5% of the wall time was counted).
 void aSamplerThatFallsBehindStillCountsAllWallTime() {
-  struct sigaction action;
-  std::memset(&action, 0, sizeof(action));
-  action.sa_sigaction = onSleeperSignal;
-  action.sa_flags = SA_SIGINFO | SA_RESTART;
-  sigaction(SIGVTALRM, &action, nullptr);
+  onWallSignals(onSleeperSignal);
   constexpr uint64_t kIntervalNs = 50'000;
   Jitter jitter(3);
   WallEngine engine(kIntervalNs, SIGVTALRM, &jitter);
@@ -257,11 +258,7 @@ struct Phases {
 // The worker: blocked in an untimed futex wait (restarted after each handler) for ~blockMs,
 // then running 100 ms, then in a nanosleep (EINTR after each handler, slept again) 300 ms.
 Phases runWorker(bool counted, long blockMs) {
-  struct sigaction action;
-  std::memset(&action, 0, sizeof(action));
-  action.sa_sigaction = onRecordingSignal;
-  action.sa_flags = SA_SIGINFO | SA_RESTART;
-  sigaction(SIGVTALRM, &action, nullptr);
+  onWallSignals(onRecordingSignal);
   for (auto& n : g_signalsAt) n = 0;
   g_counted = counted;
   TraceStore store(64, 1024);
@@ -331,15 +328,7 @@ void anIdleJavaThreadIsStillSignalled() {
 }
 
 
-// Open /proc/self/fd entries (the listing's own included, the same each time).
-int openFds() {
-  DIR* dir = opendir("/proc/self/fd");
-  if (dir == nullptr) return -1;
-  int n = 0;
-  while (readdir(dir) != nullptr) ++n;
-  closedir(dir);
-  return n;
-}
+using test_files::openFds;
 
 // Waits up to ~5 s (a loaded machine) for `done`.
 template <typename F>
@@ -365,11 +354,7 @@ void onDroppingSignal(int, siginfo_t* info, void* ucontext) {
 // ticks, and closes it when the thread ends and when it stops: no descriptor outlives the
 // thread or the profile.
 void statFilesAreKeptPerThreadAndClosedAtTheEnd() {
-  struct sigaction action;
-  std::memset(&action, 0, sizeof(action));
-  action.sa_sigaction = onDroppingSignal;
-  action.sa_flags = SA_SIGINFO | SA_RESTART;
-  sigaction(SIGVTALRM, &action, nullptr);
+  onWallSignals(onDroppingSignal);
   int before = openFds();
   Jitter jitter(7);
   WallEngine engine(1'000'000, SIGVTALRM, &jitter);
@@ -430,11 +415,7 @@ void onFirstDroppedSignal(int, siginfo_t* info, void* ucontext) {
 // Before, that one dropped sample made the next visit open the thread's stat file and read
 // its schedstat: in a churn of short threads at 1 ms, two /proc opens per thread.
 void aThreadThatDroppedOnlyItsFirstSampleIsNotProbed() {
-  struct sigaction action;
-  std::memset(&action, 0, sizeof(action));
-  action.sa_sigaction = onFirstDroppedSignal;
-  action.sa_flags = SA_SIGINFO | SA_RESTART;
-  sigaction(SIGVTALRM, &action, nullptr);
+  onWallSignals(onFirstDroppedSignal);
   g_firstDroppedSignals = 0;
   TraceStore store(64, 1024);
   g_store = &store;
@@ -478,11 +459,7 @@ void aThreadThatDroppedOnlyItsFirstSampleIsNotProbed() {
 // Before, it probed at every other visit (a stat read and a schedstat open, read and close
 // each), at 1 ms.
 void aBusyThreadWithoutJavaFramesIsProbedRarely() {
-  struct sigaction action;
-  std::memset(&action, 0, sizeof(action));
-  action.sa_sigaction = onDroppingSignal;
-  action.sa_flags = SA_SIGINFO | SA_RESTART;
-  sigaction(SIGVTALRM, &action, nullptr);
+  onWallSignals(onDroppingSignal);
   Jitter jitter(9);
   WallEngine engine(1'000'000, SIGVTALRM, &jitter);
   g_engine = &engine;
@@ -530,11 +507,7 @@ void onStateSignal(int, siginfo_t* info, void* ucontext) {
 // own code is running at every sample, one blocked in a futex wait at none, however loaded
 // the machine (a spinner preempted still runs, as far as its stack tells).
 void samplesTellRunningFromBlockedThreads() {
-  struct sigaction action;
-  std::memset(&action, 0, sizeof(action));
-  action.sa_sigaction = onStateSignal;
-  action.sa_flags = SA_SIGINFO | SA_RESTART;
-  sigaction(SIGVTALRM, &action, nullptr);
+  onWallSignals(onStateSignal);
   for (int i = 0; i < 2; ++i) g_spinnerStates[i] = 0, g_parkedStates[i] = 0;
   Jitter jitter(3);
   WallEngine engine(1'000'000, SIGVTALRM, &jitter);
