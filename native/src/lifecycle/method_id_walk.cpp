@@ -29,6 +29,17 @@ uint64_t createIdsForLoadedClasses(jvmtiEnv* jvmti, JNIEnv* jni) {
   return static_cast<uint64_t>(count);
 }
 
+// The walk on the calling thread, timed on its CPU clock; `where` gets "<place>, N ms elapsed".
+MethodIdWalk timedWalk(jvmtiEnv* jvmti, JNIEnv* jni, const std::string& place) {
+  MethodIdWalk walk;
+  uint64_t start = monotonicNs();
+  uint64_t cpuStart = thread_clock::ofCaller();
+  walk.classes = createIdsForLoadedClasses(jvmti, jni);
+  walk.ns = thread_clock::ofCaller() - cpuStart;
+  walk.where = place + ", " + std::to_string((monotonicNs() - start) / 1000000) + " ms elapsed";
+  return walk;
+}
+
 struct WalkerTask {
   JavaVM* vm = nullptr;
   jvmtiEnv* jvmti = nullptr;
@@ -51,26 +62,15 @@ void* walkerBody(void* arg) {
   JNIEnv* jni = nullptr;
   if (!attachToJvmAsDaemon(task->vm, kWalkerName, &jni)) return nullptr;
   task->attached = true;
-  uint64_t start = monotonicNs();
-  uint64_t cpuStart = thread_clock::ofCaller();
-  task->result.classes = createIdsForLoadedClasses(task->jvmti, jni);
-  task->result.ns = thread_clock::ofCaller() - cpuStart;
-  task->result.where = std::string("thread '") + kWalkerName + "', nice " +
-                       (niceKnown ? std::to_string(nice) : std::string("unknown")) + ", " +
-                       std::to_string((monotonicNs() - start) / 1000000) + " ms elapsed";
+  task->result = timedWalk(task->jvmti, jni,
+                           std::string("thread '") + kWalkerName + "', nice " +
+                               (niceKnown ? std::to_string(nice) : std::string("unknown")));
   task->vm->DetachCurrentThread();
   return nullptr;
 }
 
 MethodIdWalk walkHere(jvmtiEnv* jvmti, JNIEnv* jni, const std::string& why) {
-  MethodIdWalk walk;
-  uint64_t start = monotonicNs();
-  uint64_t cpuStart = thread_clock::ofCaller();
-  walk.classes = createIdsForLoadedClasses(jvmti, jni);
-  walk.ns = thread_clock::ofCaller() - cpuStart;
-  walk.where = "the requesting thread (" + why + "), " + std::to_string((monotonicNs() - start) / 1000000) +
-               " ms elapsed";
-  return walk;
+  return timedWalk(jvmti, jni, "the requesting thread (" + why + ")");
 }
 
 }  // namespace
