@@ -3,6 +3,7 @@
 #include <linux/perf_event.h>
 #include <signal.h>
 #include <sys/syscall.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -84,13 +85,29 @@ Engine* g_engine = nullptr;
 const KernelStacks* g_kernel = nullptr;
 std::atomic<int> g_withFrames{0};
 std::atomic<int> g_signals{0};
+std::atomic<int> g_atSyscallReturn{0};
 Frame g_frames[KernelStacks::kMaxFrames];
 
-void onSigprof(int, siginfo_t* info, void*) {
+// True when the interrupted instruction is the one after a `syscall` (0f 05): a CPU-clock
+// overflow raised with interrupts off on the syscall exit path is taken there, in user
+// mode, with an empty kernel chain (perf's own cpu-clock shows the same). Such samples
+// say nothing about the rings, so the share below leaves them out.
+bool atSyscallReturn(void* context) {
+  const auto* uc = static_cast<const ucontext_t*>(context);
+  const auto* pc = reinterpret_cast<const uint8_t*>(uc->uc_mcontext.gregs[REG_RIP]);
+  return pc[-2] == 0x0f && pc[-1] == 0x05;  // the test loop's pc is in libc's read(): readable
+}
+
+void onSigprof(int, siginfo_t* info, void* context) {
   int tid = static_cast<int>(syscall(SYS_gettid));
   if (g_engine == nullptr || !g_engine->onSignal(info, tid)) return;
   g_signals.fetch_add(1);
-  if (g_kernel != nullptr && g_kernel->framesOf(tid, g_frames, KernelStacks::kMaxFrames) > 0) g_withFrames.fetch_add(1);
+  bool withFrames = g_kernel != nullptr && g_kernel->framesOf(tid, g_frames, KernelStacks::kMaxFrames) > 0;
+  if (withFrames) {
+    g_withFrames.fetch_add(1);
+  } else if (atSyscallReturn(context)) {
+    g_atSyscallReturn.fetch_add(1);
+  }
 }
 
 void aThreadInReadGetsKernelFrames() {
@@ -127,15 +144,17 @@ void aThreadInReadGetsKernelFrames() {
   for (;;) {
     clock_gettime(CLOCK_MONOTONIC, &now);
     if (g_signals.load() >= 200 || now.tv_sec - begin.tv_sec > 5) break;
-    if (read(fileno(zero), buffer, sizeof(buffer)) < 0) break;
+    // The raw system call: a sanitizer build intercepts read() and spends user time on the buffer.
+    if (syscall(SYS_read, fileno(zero), buffer, sizeof(buffer)) < 0) break;
   }
   std::fclose(zero);
   engine.stop();
   g_engine = nullptr;
-  std::printf("kernel_stack_test: %d of %d samples with kernel frames; %s\n", g_withFrames.load(), g_signals.load(),
-              engine.kernelFramesFact().c_str());
-  CHECK(g_signals.load() > 50);
-  CHECK(g_withFrames.load() * 2 > g_signals.load());
+  int considered = g_signals.load() - g_atSyscallReturn.load();
+  std::printf("kernel_stack_test: %d of %d samples with kernel frames (%d more at a syscall's return); %s\n",
+              g_withFrames.load(), considered, g_atSyscallReturn.load(), engine.kernelFramesFact().c_str());
+  CHECK(considered > 50);
+  CHECK(g_withFrames.load() * 2 > considered);
 }
 
 // A thread that ends within one rescan period never has its ring mapped: the per-thread
