@@ -10,7 +10,7 @@ bool CheckpointThread::start(JavaVM* vm, uint64_t periodNs, Write write, std::st
   work.begin = [this] { return attachToJvmAsDaemon(vm_, "jflame checkpoint", &jni_); };
   work.tick = [this] { write_(jni_); };
   work.end = [this] { vm_->DetachCurrentThread(); };
-  return thread_.start("checkpoint", static_cast<int>(periodNs / 1'000'000), std::move(work), error);
+  return thread_.start("checkpoint", "jflame-checkpt", static_cast<int>(periodNs / 1'000'000), std::move(work), error);
 }
 
 void CheckpointThread::stop() { thread_.stop(); }

@@ -91,7 +91,7 @@ void startCodeMapWatch(Agent& agent, const Options& options) {
   };
   work.tick = [&agent] { agent.codeMap->refresh(); };
   std::string why;
-  if (!agent.codeMapWatch.start("code map watch", kCodeMapWatchMs, std::move(work), &why) &&
+  if (!agent.codeMapWatch.start("code map watch", "jflame-codemap", kCodeMapWatchMs, std::move(work), &why) &&
       agent.profile.verbose) {
     report(why + "; libraries loaded from now on get no native frames");
     agent.codeMap->refresh();

@@ -115,7 +115,7 @@ bool JfrWriter::start(Config config, std::string* error) {
     threadSymbols_.reset();
     config_.vm->DetachCurrentThread();
   };
-  if (!thread_.start("JFR writer", kDrainMs, std::move(work), error)) return false;
+  if (!thread_.start("JFR writer", "jflame-jfr", kDrainMs, std::move(work), error)) return false;
   started_ = true;
   return true;
 }

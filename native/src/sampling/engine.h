@@ -57,6 +57,8 @@ class Engine {
     uint64_t weight = 1;          // samples it counts as (a sampler that skips threads scales up)
     char state = 0;               // state letter (R running, else not) to end the stack with, 0 for none
     bool javaThreadsOnly = false; // drop it if the thread turns out to have no Java frames
+    uint8_t context = 0;          // the source's own reading of the interrupted context, handed
+                                  // from describeSample to sampleTaken (read once per signal)
   };
 
   // Signal-safe, right after onSignal accepted the signal; `ucontext` is where it
@@ -67,14 +69,15 @@ class Engine {
     (void)sample;
   }
 
-  // Signal-safe, at the end of a sample of `tid` interrupted at `ucontext`: counted at
-  // `slot` of `store` (and logged to `log` if not null), or not counted (`counted` false:
-  // dropped, e.g. a thread without Java frames). A source that stands a thread's last sample
-  // in for later ones while it has not run (event=wall) keeps what it needs of this.
-  virtual void sampleTaken(int tid, const void* ucontext, bool counted, uint32_t slot, TraceStore* store,
+  // Signal-safe, at the end of a sample of `tid` that describeSample described as `sample`:
+  // counted at `slot` of `store` (and logged to `log` if not null), or not counted
+  // (`counted` false: dropped, e.g. a thread without Java frames). A source that stands a
+  // thread's last sample in for later ones while it has not run (event=wall) keeps what it
+  // needs of this.
+  virtual void sampleTaken(int tid, const Sample& sample, bool counted, uint32_t slot, TraceStore* store,
                            SampleLog* log) {
     (void)tid;
-    (void)ucontext;
+    (void)sample;
     (void)counted;
     (void)slot;
     (void)store;

@@ -141,7 +141,7 @@ void sample(Sampler& s, int tid, void* ucontext) {
   if (what.javaThreadsOnly && !javaFrames) {
     // A wall sample of a thread without Java frames says nothing about Java code.
     if (!javaThread) s.config.engine->notJavaThread(tid);
-    else s.config.engine->sampleTaken(tid, ucontext, false, 0, s.config.store, s.config.log);
+    else s.config.engine->sampleTaken(tid, what, false, 0, s.config.store, s.config.log);
     s.pool->release(buffer);
     return;
   }
@@ -157,7 +157,7 @@ void sample(Sampler& s, int tid, void* ucontext) {
     if (s.config.log != nullptr) {
       s.config.log->push(SampleRecord{monotonicNs(), what.weight, static_cast<uint32_t>(tid), slot, SampleLog::kTime});
     }
-    s.config.engine->sampleTaken(tid, ucontext, true, slot, s.config.store, s.config.log);
+    s.config.engine->sampleTaken(tid, what, true, slot, s.config.store, s.config.log);
   }
   s.pool->release(buffer);
 }

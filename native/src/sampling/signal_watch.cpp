@@ -33,7 +33,7 @@ bool SignalWatch::start(int signo, bool report, std::string* error, const CrashG
   }
   PeriodicThread::Work work;
   work.tick = [this] { check(); };
-  return thread_.start("signal watch", kCheckMs, std::move(work), error);
+  return thread_.start("signal watch", "jflame-sigwatch", kCheckMs, std::move(work), error);
 }
 
 void SignalWatch::stop() { thread_.stop(); }

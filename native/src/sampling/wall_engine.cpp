@@ -70,6 +70,13 @@ constexpr uint8_t kDropsBeforeProbing = 2;
 // (as for a Java thread), without /proc; a probe that finds it idle starts afresh.
 constexpr uint8_t kMaxProbeBackoff = 5;
 
+// A Java thread is probed (and left unsignalled while it sleeps) once it lived this long and
+// its last samples were this many in a row at a system call with the same trace: the idle
+// threads of any JVM qualify within a fraction of a second, the threads of a thread churn
+// (milliseconds) never do (see the header).
+constexpr uint64_t kSettledAfterNs = 100'000'000;
+constexpr uint8_t kSleptBeforeProbing = 3;
+
 }  // namespace
 
 WallEngine::WallEngine(uint64_t intervalNs, int signo, Jitter* jitter)
@@ -143,24 +150,24 @@ CallSite callSite(const void* ucontext, int64_t* result) {
 
 }  // namespace
 
-bool WallEngine::atSystemCall(const void* ucontext) {
+WallEngine::ContextReading WallEngine::readContext(const void* ucontext) {
+  int64_t result = 0;
+  CallSite site = callSite(ucontext, &result);
+  ContextReading reading;
   // A blocking call the signal interrupted is either restarted (the kernel rewinds the pc to
   // the call) or returns EINTR to its caller (a timed futex wait, nanosleep), which libc and
-  // the JVM answer by waiting again.
-  int64_t result = 0;
-  CallSite site = callSite(ucontext, &result);
-  return site == CallSite::kAtCall || (site == CallSite::kAfterCall && result == -EINTR);
+  // the JVM answer by waiting again: the sample may stand in for later visits.
+  reading.atSystemCall = site == CallSite::kAtCall || (site == CallSite::kAfterCall && result == -EINTR);
+  // Also asleep: a timed wait that timed out. The signal woke it, and the timeout passed
+  // before it got a CPU to take the signal (common on a loaded machine), or the timeout woke
+  // it and the signal came while it waited for a CPU; either way it was asleep in that call.
+  reading.slept = reading.atSystemCall || (site == CallSite::kAfterCall && result == -ETIMEDOUT);
+  return reading;
 }
 
-bool WallEngine::sleptAtSignal(const void* ucontext) {
-  // Also a timed wait that timed out: the signal woke it, and the timeout passed before it
-  // got a CPU to take the signal (common on a loaded machine), or the timeout woke it and
-  // the signal came while it waited for a CPU; either way it was asleep in that call.
-  int64_t result = 0;
-  CallSite site = callSite(ucontext, &result);
-  return site == CallSite::kAtCall ||
-         (site == CallSite::kAfterCall && (result == -EINTR || result == -ETIMEDOUT));
-}
+bool WallEngine::atSystemCall(const void* ucontext) { return readContext(ucontext).atSystemCall; }
+
+bool WallEngine::sleptAtSignal(const void* ucontext) { return readContext(ucontext).slept; }
 
 bool WallEngine::start(std::string* error) {
   if (!pending_.ok() || !notJava_.ok() || !notes_.ok() || !indexOf_.ok()) {
@@ -220,7 +227,7 @@ void WallEngine::applyChanges() {
       if (tracked) continue;  // announced twice (at birth and by ThreadStart)
       // Its wall time counts from its start: what it lived before the profile knew it is
       // not ours.
-      threads_.push_back(Tracked{c.tid, c.timeNs, Phase::kSignal, 0, 0, 0, 0, false, 0, 0});
+      threads_.push_back(Tracked{c.tid, c.timeNs, c.timeNs, Phase::kSignal, 0, 0, 0, 0, 0, 0, false, 0, 0});
       index->store(static_cast<uint32_t>(threads_.size()), std::memory_order_relaxed);
     } else if (tracked) {
       // Swap with the last, not erase: O(1), and the rotation only needs to visit each
@@ -251,22 +258,26 @@ void WallEngine::describeSample(int tid, const void* ucontext, Sample* sample) {
   std::atomic<uint64_t>* slot = pending_.at(tid);
   uint64_t value = slot != nullptr ? slot->exchange(0, std::memory_order_acq_rel) : 0;
   sample->weight = value >> 8;
+  // The context is read once: for the state and, in sampleTaken, for whether the sample
+  // may stand in for later visits.
+  ContextReading context = readContext(ucontext);
   char state = static_cast<char>(value & 0xff);
   // No letter from the sampler: the state where the signal found the thread, sleeping if
   // it was blocked in a system call (see the header).
-  if (state == 0) state = sleptAtSignal(ucontext) ? 'S' : 'R';
+  if (state == 0) state = context.slept ? 'S' : 'R';
   sample->state = state;
   sample->javaThreadsOnly = true;
+  sample->context = context.atSystemCall ? 1 : 0;
 }
 
-void WallEngine::sampleTaken(int tid, const void* ucontext, bool counted, uint32_t slot, TraceStore* store,
+void WallEngine::sampleTaken(int tid, const Sample& sample, bool counted, uint32_t slot, TraceStore* store,
                              SampleLog* log) {
   std::atomic<uint64_t>* note = notes_.at(tid);
   if (note == nullptr) return;
   store_.store(store, std::memory_order_relaxed);
   log_.store(log, std::memory_order_relaxed);
-  uint64_t value = atSystemCall(ucontext) ? (uint64_t{slot} << 3) | (counted ? kNoteCounted : 0) | kNoteValid
-                                          : (counted ? kNoteCounted : 0) | kNoteElsewhere;
+  uint64_t value = sample.context != 0 ? (uint64_t{slot} << 3) | (counted ? kNoteCounted : 0) | kNoteValid
+                                       : (counted ? kNoteCounted : 0) | kNoteElsewhere;
   note->store(value, std::memory_order_release);
 }
 
@@ -400,19 +411,31 @@ void WallEngine::signalThread(Tracked* t, uint64_t weight, char state) {
   int tid = t->tid;
   std::atomic<uint64_t>* slot = pending_.at(tid);
   if (slot == nullptr) return;
-  // What the samples since the last visit were (taken: each is looked at once): only a
-  // thread whose samples are dropped (no Java frames) is left unsignalled while it sleeps,
-  // see the header, and only once it dropped kDropsBeforeProbing in a row.
+  // What the samples since the last visit were (taken: each is looked at once): a thread
+  // is left unsignalled while it sleeps (see the header) only once it dropped
+  // kDropsBeforeProbing samples in a row (no Java frames), or, with Java frames, has settled
+  // asleep in one place.
   if (std::atomic<uint64_t>* note = notes_.at(tid)) {
     uint64_t last = note->exchange(0, std::memory_order_acquire);
     if ((last & kNoteCounted) != 0) {
       t->droppedInRow = 0;
-    } else if (last != 0 && t->droppedInRow < kDropsBeforeProbing) {
-      ++t->droppedInRow;
+      uint32_t sampleSlot = static_cast<uint32_t>(last >> 3);
+      if ((last & kNoteValid) == 0) {
+        t->sleptInRow = 0;  // caught running
+      } else if (t->sleptInRow != 0 && sampleSlot == t->sleptSlot) {
+        if (t->sleptInRow < kSleptBeforeProbing) ++t->sleptInRow;
+      } else {
+        t->sleptSlot = sampleSlot;
+        t->sleptInRow = 1;
+      }
+    } else if (last != 0) {
+      t->sleptInRow = 0;
+      if (t->droppedInRow < kDropsBeforeProbing) ++t->droppedInRow;
     }
     t->dropsSamples = t->droppedInRow >= kDropsBeforeProbing;
   }
-  bool mayProbe = t->dropsSamples && t->probeSkips == 0;
+  bool settledAsleep = t->sleptInRow >= kSleptBeforeProbing && t->accountedNs - t->sinceNs >= kSettledAfterNs;
+  bool mayProbe = (t->dropsSamples || settledAsleep) && t->probeSkips == 0;
   if (t->probeSkips > 0) --t->probeSkips;
   // The kernel state is read only where the sampler decides by it (whether a thread whose
   // samples are dropped sleeps) or where the handler cannot tell it; for the others a /proc

@@ -74,12 +74,17 @@
 // samples in a row (a Java thread's first sample often comes while the JVM is still starting
 // it, and the thread may be gone a millisecond later), and a probe that finds the thread ran
 // after all (a JVM thread that wakes every few hundred microseconds) is followed by 1, 2, 4,
-// ... up to 32 visits that just signal, as for a Java thread.
+// ... up to 32 visits that just signal, without /proc.
 //
-// Java threads are signalled at every visit, asleep or not: leaving sleeping Java threads
-// unsignalled the same way made a program that starts and ends thousands of threads
-// (ThreadChurnWorkload: four starters contending for HotSpot's Threads_lock) run 1.4 to 1.9
-// times longer on a loaded 2-CPU machine, on JDK 17 and 25, for a reason not found yet.
+// Java threads that sleep are left unsignalled the same way once they have settled: a thread
+// at least 100 ms old whose last three samples all caught it blocked in a system call with
+// the same stack (Reference Handler, Finalizer, Common-Cleaner, a pool's idle workers, a
+// thread in Thread.sleep or Object.wait: about six in any JVM, each signalled at every tick
+// before). Their samples keep their stacks and states: the last one counts again, with each
+// visit's weight, only while the thread's CPU clock shows it has not run. The age keeps the
+// probes off the threads of a thread churn, which live a few milliseconds (an earlier version
+// that probed every Java thread found asleep made such a program run 1.4 to 1.9 times longer
+// on a loaded 2-CPU machine).
 class WallEngine : public Engine {
  public:
   static constexpr uint32_t kThreadsPerTick = 16;
@@ -97,10 +102,16 @@ class WallEngine : public Engine {
   bool onSignal(const siginfo_t* info, int tid) override;
   const char* cpuTimeCounted() const override { return nullptr; }
   void describeSample(int tid, const void* ucontext, Sample* sample) override;
-  void sampleTaken(int tid, const void* ucontext, bool counted, uint32_t slot, TraceStore* store,
+  void sampleTaken(int tid, const Sample& sample, bool counted, uint32_t slot, TraceStore* store,
                    SampleLog* log) override;
   void notJavaThread(int tid) override;
 
+  // What the interrupted context says, decoded once per signal (describeSample).
+  struct ContextReading {
+    bool atSystemCall = false;  // see atSystemCall
+    bool slept = false;         // see sleptAtSignal
+  };
+  static ContextReading readContext(const void* ucontext);
   // Whether the interrupted context is a blocking system call the signal interrupted: at the
   // call (restarted when the handler returns) or just after it with EINTR (waited again).
   static bool atSystemCall(const void* ucontext);
@@ -133,11 +144,14 @@ class WallEngine : public Engine {
   };
   struct Tracked {
     int tid;
+    uint64_t sinceNs;      // monotonic time it was first tracked
     uint64_t accountedNs;  // monotonic time up to which its wall time was handed out
     Phase phase;
     uint64_t arrivals;     // kProbing: CPU arrivals read before the signal
     uint64_t idleCpuNs;    // kIdle: its CPU time when found asleep after the sample
     uint64_t note;         // kIdle: the handler's note of that sample (see notes_)
+    uint32_t sleptSlot;    // the trace slot of its last counted sample at a system call
+    uint8_t sleptInRow;    // counted samples in a row at a system call with that trace (capped)
     uint8_t droppedInRow;  // its samples dropped (no Java frames) since its last counted one
     bool dropsSamples;     // droppedInRow reached kDropsBeforeProbing: no Java thread, or idle
     uint8_t probeBackoff;  // probes that found it had run, in a row (capped): the next wait

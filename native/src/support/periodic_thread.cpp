@@ -4,9 +4,10 @@
 
 #include "support/agent_thread.h"
 
-bool PeriodicThread::start(const char* what, int periodMs, Work work, std::string* error) {
+bool PeriodicThread::start(const char* what, const char* threadName, int periodMs, Work work, std::string* error) {
   stop();
   work_ = std::move(work);
+  threadName_ = threadName;
   periodMs_ = periodMs;
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -33,6 +34,7 @@ void PeriodicThread::stop() {
 }
 
 void* PeriodicThread::threadMain(void* self) {
+  pthread_setname_np(pthread_self(), static_cast<PeriodicThread*>(self)->threadName_);
   static_cast<PeriodicThread*>(self)->run();
   return nullptr;
 }

@@ -25,8 +25,9 @@ class PeriodicThread {
   PeriodicThread(const PeriodicThread&) = delete;
   PeriodicThread& operator=(const PeriodicThread&) = delete;
 
-  // Starts the thread; on failure *error names `what` and the error.
-  bool start(const char* what, int periodMs, Work work, std::string* error);
+  // Starts the thread, named `threadName` for the OS (at most 15 characters: what `top -H`
+  // and /proc show); on failure *error names `what` and the error.
+  bool start(const char* what, const char* threadName, int periodMs, Work work, std::string* error);
 
   // Asks the thread to end, wakes it and joins it; nothing if it is not running.
   void stop();
@@ -38,6 +39,7 @@ class PeriodicThread {
   void run();
 
   Work work_;
+  const char* threadName_ = "jflame";
   int periodMs_ = 0;
   pthread_t thread_{};
   bool running_ = false;

@@ -22,7 +22,7 @@ bool MethodNamer::start(JavaVM* vm, jvmtiEnv* jvmti, TraceStore* store, bool lin
     look();  // what the last few milliseconds added, while the JVM still answers
     vm_->DetachCurrentThread();
   };
-  return thread_.start("method namer", kPollMs, std::move(work), error);
+  return thread_.start("method namer", "jflame-namer", kPollMs, std::move(work), error);
 }
 
 void MethodNamer::stop() { thread_.stop(); }

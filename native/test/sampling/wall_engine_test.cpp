@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cstring>
 #include <thread>
 #include <vector>
@@ -228,13 +229,13 @@ void onRecordingSignal(int, siginfo_t* info, void* ucontext) {
   int place = g_place.load();
   g_signalsAt[place].fetch_add(1);
   if (!g_counted.load()) {
-    g_engine->sampleTaken(tid, ucontext, false, 0, g_store, nullptr);
+    g_engine->sampleTaken(tid, sample, false, 0, g_store, nullptr);
     return;
   }
   Frame frame = pseudoFrame(FrameKind::kThreadSelf, static_cast<uint64_t>(place));
   uint32_t slot = 0;
   if (sample.weight != 0 && g_store->add(&frame, 1, sample.weight, &slot) == TraceStore::Result::kCounted) {
-    g_engine->sampleTaken(tid, ucontext, true, slot, g_store, nullptr);
+    g_engine->sampleTaken(tid, sample, true, slot, g_store, nullptr);
   }
 }
 
@@ -253,6 +254,8 @@ void sleepMs(long ms) {
 struct Phases {
   double blocked, running, sleeping;  // ms
   uint64_t reused;
+  uint64_t reusedWhileBlocked;  // of reused, those before the worker was woken
+  uint64_t weightAt[5];         // counted samples' weight by place (counted workers)
 };
 
 // The worker: blocked in an untimed futex wait (restarted after each handler) for ~blockMs,
@@ -270,6 +273,7 @@ Phases runWorker(bool counted, long blockMs) {
   CHECK(engine.start(&error));
   std::atomic<int> futexWord{0};
   timespec t0, t1, t2, t3;
+  uint64_t reusedWhileBlocked = 0;
   std::thread worker([&] {
     g_workerTid = static_cast<int>(syscall(SYS_gettid));
     engine.threadStarted(g_workerTid.load());
@@ -279,6 +283,7 @@ Phases runWorker(bool counted, long blockMs) {
       syscall(SYS_futex, reinterpret_cast<int*>(&futexWord), FUTEX_WAIT_PRIVATE, 0, nullptr, nullptr, 0);
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
+    reusedWhileBlocked = engine.samplesReused();
     g_place = 2;
     while (msSince(t1) < 100) {
     }
@@ -298,10 +303,16 @@ Phases runWorker(bool counted, long blockMs) {
   auto ms = [](const timespec& a, const timespec& b) {
     return static_cast<double>(b.tv_sec - a.tv_sec) * 1e3 + static_cast<double>(b.tv_nsec - a.tv_nsec) / 1e6;
   };
-  Phases p{ms(t0, t1), ms(t1, t2), ms(t2, t3), engine.samplesReused()};
-  std::printf("worker (samples %s): signals blocked %d in %.0f ms, running %d in %.0f, sleeping %d in %.0f; %llu reused\n",
+  Phases p{ms(t0, t1), ms(t1, t2), ms(t2, t3), engine.samplesReused(), reusedWhileBlocked, {}};
+  store.forEach([&](const Frame* frames, uint32_t count, uint64_t samples) {
+    if (count == 1 && frames[0].id < 5) p.weightAt[frames[0].id] += samples;
+  });
+  std::printf("worker (samples %s): signals blocked %d in %.0f ms, running %d in %.0f, sleeping %d in %.0f; %llu reused "
+              "(%llu while blocked); weights %llu, %llu, %llu\n",
               counted ? "counted" : "dropped", g_signalsAt[1].load(), p.blocked, g_signalsAt[2].load(), p.running,
-              g_signalsAt[3].load(), p.sleeping, static_cast<unsigned long long>(p.reused));
+              g_signalsAt[3].load(), p.sleeping, static_cast<unsigned long long>(p.reused),
+              static_cast<unsigned long long>(p.reusedWhileBlocked), static_cast<unsigned long long>(p.weightAt[1]),
+              static_cast<unsigned long long>(p.weightAt[2]), static_cast<unsigned long long>(p.weightAt[3]));
   g_engine = nullptr;
   g_store = nullptr;
   return p;
@@ -318,15 +329,28 @@ void anIdleThreadWithoutJavaFramesIsNotSignalledUntilItRuns() {
   CHECK(g_signalsAt[3].load() >= 1);  // asleep again after running: sampled afresh first
 }
 
-// A thread with Java frames is signalled at every visit, asleep or not: leaving such threads
-// unsignalled made a program that starts and ends many threads (ThreadChurnWorkload) run 1.4
-// to 1.9 times longer on a loaded machine (JDK 17 and 25); see the header.
-void anIdleJavaThreadIsStillSignalled() {
-  Phases p = runWorker(true, 200);
-  CHECK_EQ(p.reused, 0u);
-  CHECK(g_signalsAt[1].load() >= 5);  // the worker whose samples are dropped: one or two
+// A Java thread that has settled asleep (old enough, its last samples at one system call with
+// one stack) is not signalled while it does not run either, and its last sample counts for
+// each visit: the weights by place still add up to the time it spent there.
+void aSettledIdleJavaThreadIsNotSignalledWhileItSleeps() {
+  Phases p = runWorker(true, 400);
+  CHECK(p.reusedWhileBlocked > 0);
+  CHECK(static_cast<double>(g_signalsAt[1].load() + g_signalsAt[3].load()) < 0.5 * (p.blocked + p.sleeping));
+  CHECK(g_signalsAt[2].load() >= 1);  // running: signalled
+  CHECK(g_signalsAt[3].load() >= 1);  // asleep again after running: sampled afresh first
+  // Whole intervals per place, give or take the few around each change of place.
+  auto near = [](uint64_t weight, double ms) { return std::abs(static_cast<double>(weight) - ms) <= 0.05 * ms + 5; };
+  CHECK(near(p.weightAt[1], p.blocked));
+  CHECK(near(p.weightAt[3], p.sleeping));
 }
 
+// A young Java thread is signalled at every visit, asleep or not: the threads of a thread
+// churn live a few milliseconds, and probing them made such a program run much longer.
+void aYoungJavaThreadIsSignalledWhileItSleeps() {
+  Phases p = runWorker(true, 60);
+  CHECK_EQ(p.reusedWhileBlocked, 0u);
+  CHECK(g_signalsAt[1].load() >= 5);
+}
 
 using test_files::openFds;
 
@@ -346,7 +370,7 @@ void onDroppingSignal(int, siginfo_t* info, void* ucontext) {
   if (g_engine == nullptr || !g_engine->onSignal(info, tid)) return;
   Engine::Sample sample;
   g_engine->describeSample(tid, ucontext, &sample);
-  g_engine->sampleTaken(tid, ucontext, false, 0, nullptr, nullptr);
+  g_engine->sampleTaken(tid, sample, false, 0, nullptr, nullptr);
 }
 
 // The sampler reads the kernel state of threads whose samples are dropped (whether they
@@ -399,13 +423,13 @@ void onFirstDroppedSignal(int, siginfo_t* info, void* ucontext) {
   g_engine->describeSample(tid, ucontext, &sample);
   if (tid != g_workerTid.load()) return;
   if (g_firstDroppedSignals.fetch_add(1) == 0) {
-    g_engine->sampleTaken(tid, ucontext, false, 0, g_store, nullptr);
+    g_engine->sampleTaken(tid, sample, false, 0, g_store, nullptr);
     return;
   }
   Frame frame = pseudoFrame(FrameKind::kThreadSelf, 1);
   uint32_t slot = 0;
   if (sample.weight != 0 && g_store->add(&frame, 1, sample.weight, &slot) == TraceStore::Result::kCounted) {
-    g_engine->sampleTaken(tid, ucontext, true, slot, g_store, nullptr);
+    g_engine->sampleTaken(tid, sample, true, slot, g_store, nullptr);
   }
 }
 
@@ -587,7 +611,8 @@ int main() {
   ticksCoalescedIntoOneSignalAllCount();
   aSamplerThatFallsBehindStillCountsAllWallTime();
   anIdleThreadWithoutJavaFramesIsNotSignalledUntilItRuns();
-  anIdleJavaThreadIsStillSignalled();
+  aSettledIdleJavaThreadIsNotSignalledWhileItSleeps();
+  aYoungJavaThreadIsSignalledWhileItSleeps();
   statFilesAreKeptPerThreadAndClosedAtTheEnd();
   aThreadThatDroppedOnlyItsFirstSampleIsNotProbed();
   aBusyThreadWithoutJavaFramesIsProbedRarely();
