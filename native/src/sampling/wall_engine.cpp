@@ -80,7 +80,11 @@ constexpr uint8_t kSleptBeforeProbing = 3;
 }  // namespace
 
 WallEngine::WallEngine(uint64_t intervalNs, int signo, Jitter* jitter)
-    : intervalNs_(intervalNs), signo_(signo), jitter_(*jitter), pid_(getpid()) {}
+    : intervalNs_(intervalNs),
+      maxIdleSkips_(kIdleCheckGapNs > intervalNs ? kIdleCheckGapNs / intervalNs - 1 : 0),
+      signo_(signo),
+      jitter_(*jitter),
+      pid_(getpid()) {}
 
 WallEngine::~WallEngine() { stop(); }
 
@@ -227,7 +231,7 @@ void WallEngine::applyChanges() {
       if (tracked) continue;  // announced twice (at birth and by ThreadStart)
       // Its wall time counts from its start: what it lived before the profile knew it is
       // not ours.
-      threads_.push_back(Tracked{c.tid, c.timeNs, c.timeNs, Phase::kSignal, 0, 0, 0, 0, 0, 0, false, 0, 0});
+      threads_.push_back(Tracked{c.tid, c.timeNs, c.timeNs, Phase::kSignal, 0, 0, 0, 0, 0, 0, false, 0, 0, 0, 0});
       index->store(static_cast<uint32_t>(threads_.size()), std::memory_order_relaxed);
     } else if (tracked) {
       // Swap with the last, not erase: O(1), and the rotation only needs to visit each
@@ -341,6 +345,10 @@ void WallEngine::tick(uint64_t nowNs, std::vector<Picked>* picked) {
       t.accountedNs = nowNs;  // its time is nobody's: a thread that turns Java starts afresh
       continue;
     }
+    if (t.phase == Phase::kIdle && t.idleSkips > 0) {
+      --t.idleSkips;  // checked again later: its weight keeps growing till then
+      continue;
+    }
     if (nowNs <= t.accountedNs) continue;
     // A sample stands for the time since the last visit, however long: a gap the sampler
     // was kept off the CPU goes to the stack found at its end (left out, as tried with a
@@ -356,12 +364,31 @@ void WallEngine::tick(uint64_t nowNs, std::vector<Picked>* picked) {
 // Counts the thread's last sample again if it has not run since, else signals.
 void WallEngine::visit(Tracked* t, uint64_t weight) {
   if (t->phase == Phase::kIdle) {
+    idleChecks_.fetch_add(1, std::memory_order_relaxed);
     uint64_t cpu = thread_clock::ofThread(t->tid);
     if (cpu != 0 && cpu == t->idleCpuNs) {
       countAgain(t->tid, t->note, weight);
+      // Checked after 1, 2, 4, ... intervals while it sleeps on, at most kIdleCheckGapNs apart.
+      if (t->idleStreak < 16) ++t->idleStreak;
+      uint64_t skips = (uint64_t{1} << t->idleStreak) - 1;
+      t->idleSkips = static_cast<uint16_t>(std::min(skips, maxIdleSkips_));
       return;
     }
-    t->phase = Phase::kSignal;  // it ran (or is gone): a fresh sample
+    // It ran (or is gone): a fresh sample. Of a gap of several intervals (checks skipped, or
+    // the sampler late) it ran at least what its clock moved by; the rest is taken to have
+    // been spent asleep where its last sample found it, rather than all given to the fresh
+    // sample's stack.
+    if (cpu > t->idleCpuNs && weight > 1) {
+      uint64_t ran = (cpu - t->idleCpuNs + intervalNs_ - 1) / intervalNs_;
+      uint64_t slept = weight > ran + 1 ? weight - ran - 1 : 0;
+      if (slept != 0) {
+        countAgain(t->tid, t->note, slept);
+        weight -= slept;
+      }
+    }
+    t->phase = Phase::kSignal;
+    t->idleStreak = 0;
+    t->idleSkips = 0;
   }
   char state = 0;
   if (t->phase == Phase::kProbing) {
@@ -383,6 +410,8 @@ void WallEngine::visit(Tracked* t, uint64_t weight) {
       // One arrival: the handler's. The thread went back into the call it was sampled in.
       if (cpu != 0 && arrivals == t->arrivals + 1 && asleep(state)) {
         t->phase = Phase::kIdle;
+        t->idleStreak = 0;
+        t->idleSkips = 0;
         t->probeSkips = 0;
         t->probeBackoff = 0;
         t->idleCpuNs = cpu;

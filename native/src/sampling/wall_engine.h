@@ -89,6 +89,10 @@ class WallEngine : public Engine {
  public:
   static constexpr uint32_t kThreadsPerTick = 16;
   static constexpr uint32_t kIdleThreadsPerTick = 64;
+  // An idle thread's clock is read after 1, 2, 4, ... intervals while it sleeps on, but at
+  // least this often: at 1 ms, the ~6 idle threads of any JVM cost a clock read each per tick
+  // (a system call) otherwise. When it has run, the gap is split by its clock (visit()).
+  static constexpr uint64_t kIdleCheckGapNs = 8'000'000;
 
   WallEngine(uint64_t intervalNs, int signo, Jitter* jitter);
   ~WallEngine() override;
@@ -127,6 +131,9 @@ class WallEngine : public Engine {
   // Visits that counted a thread's last sample again instead of signalling it.
   uint64_t samplesReused() const { return reused_.load(std::memory_order_relaxed); }
 
+  // Visits that read an idle thread's CPU clock to see whether its last sample still stands.
+  uint64_t idleChecks() const { return idleChecks_.load(std::memory_order_relaxed); }
+
   // Visits that read /proc to see whether a thread slept on since its last sample.
   uint64_t probes() const { return probes_.load(std::memory_order_relaxed); }
 
@@ -156,6 +163,8 @@ class WallEngine : public Engine {
     bool dropsSamples;     // droppedInRow reached kDropsBeforeProbing: no Java thread, or idle
     uint8_t probeBackoff;  // probes that found it had run, in a row (capped): the next wait
     uint8_t probeSkips;    // visits left that signal without reading /proc (after such a probe)
+    uint8_t idleStreak;    // kIdle: checks in a row that found its clock unchanged (capped)
+    uint16_t idleSkips;    // kIdle: ticks left before its next check
   };
   struct Picked {
     size_t index;  // in threads_
@@ -175,6 +184,7 @@ class WallEngine : public Engine {
   char readState(int tid);
 
   const uint64_t intervalNs_;
+  const uint64_t maxIdleSkips_;  // ticks an idle thread may go unchecked (kIdleCheckGapNs)
   const int signo_;
   Jitter& jitter_;
   const int pid_;
@@ -190,6 +200,7 @@ class WallEngine : public Engine {
   std::atomic<SampleLog*> log_{nullptr};
   std::atomic<uint64_t> reused_{0};
   std::atomic<uint64_t> probes_{0};
+  std::atomic<uint64_t> idleChecks_{0};
 
   std::mutex mutex_;  // running_, stopping_
   std::condition_variable wakeup_;

@@ -256,6 +256,7 @@ struct Phases {
   uint64_t reused;
   uint64_t reusedWhileBlocked;  // of reused, those before the worker was woken
   uint64_t weightAt[5];         // counted samples' weight by place (counted workers)
+  uint64_t idleChecks;          // clock reads of the worker while idle
 };
 
 // The worker: blocked in an untimed futex wait (restarted after each handler) for ~blockMs,
@@ -303,15 +304,16 @@ Phases runWorker(bool counted, long blockMs) {
   auto ms = [](const timespec& a, const timespec& b) {
     return static_cast<double>(b.tv_sec - a.tv_sec) * 1e3 + static_cast<double>(b.tv_nsec - a.tv_nsec) / 1e6;
   };
-  Phases p{ms(t0, t1), ms(t1, t2), ms(t2, t3), engine.samplesReused(), reusedWhileBlocked, {}};
+  Phases p{ms(t0, t1), ms(t1, t2), ms(t2, t3), engine.samplesReused(), reusedWhileBlocked, {}, engine.idleChecks()};
   store.forEach([&](const Frame* frames, uint32_t count, uint64_t samples) {
     if (count == 1 && frames[0].id < 5) p.weightAt[frames[0].id] += samples;
   });
   std::printf("worker (samples %s): signals blocked %d in %.0f ms, running %d in %.0f, sleeping %d in %.0f; %llu reused "
-              "(%llu while blocked); weights %llu, %llu, %llu\n",
+              "(%llu while blocked), %llu idle checks; weights %llu, %llu, %llu\n",
               counted ? "counted" : "dropped", g_signalsAt[1].load(), p.blocked, g_signalsAt[2].load(), p.running,
               g_signalsAt[3].load(), p.sleeping, static_cast<unsigned long long>(p.reused),
-              static_cast<unsigned long long>(p.reusedWhileBlocked), static_cast<unsigned long long>(p.weightAt[1]),
+              static_cast<unsigned long long>(p.reusedWhileBlocked), static_cast<unsigned long long>(p.idleChecks),
+              static_cast<unsigned long long>(p.weightAt[1]),
               static_cast<unsigned long long>(p.weightAt[2]), static_cast<unsigned long long>(p.weightAt[3]));
   g_engine = nullptr;
   g_store = nullptr;
@@ -341,7 +343,12 @@ void aSettledIdleJavaThreadIsNotSignalledWhileItSleeps() {
   // Whole intervals per place, give or take the few around each change of place.
   auto near = [](uint64_t weight, double ms) { return std::abs(static_cast<double>(weight) - ms) <= 0.05 * ms + 5; };
   CHECK(near(p.weightAt[1], p.blocked));
+  CHECK(near(p.weightAt[2], p.running));  // not given the blocked time since its last check
   CHECK(near(p.weightAt[3], p.sleeping));
+  // Its clock is read after 1, 2, 4 and then every 8 intervals while it sleeps on, not at
+  // every one: about a sixth of the ~600 ms it was idle at 1 ms.
+  CHECK(static_cast<double>(p.idleChecks) < 0.3 * (p.blocked + p.sleeping));
+  CHECK(p.idleChecks >= 20);
 }
 
 // A young Java thread is signalled at every visit, asleep or not: the threads of a thread
