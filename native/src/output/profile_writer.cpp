@@ -169,7 +169,11 @@ bool writeTimeProfile(Agent& agent, JNIEnv* jni, const std::string& path, std::s
   if (profile.engine != nullptr && profile.engine->cpuTimeCounted() != nullptr) {
     header.extra.emplace_back("cpu_time", profile.engine->cpuTimeCounted());
   }
-  header.extra.emplace_back("non_java_samples", std::to_string(stats.threadOnly()));
+  std::string nonJava = std::to_string(stats.threadOnly());
+  if (stats.threadOnlyUnwalked() != 0) {
+    nonJava += " (" + std::to_string(stats.threadOnlyUnwalked()) + " dropped before a native walk)";
+  }
+  header.extra.emplace_back("non_java_samples", nonJava);
   if (drops != 0) {
     header.extra.emplace_back(
         "drop_reasons", "table_full=" + std::to_string(store.dropped(TraceStore::Result::kTableFull)) +

@@ -57,6 +57,8 @@ class Engine {
     uint64_t weight = 1;          // samples it counts as (a sampler that skips threads scales up)
     char state = 0;               // state letter (R running, else not) to end the stack with, 0 for none
     bool javaThreadsOnly = false; // drop it if the thread turns out to have no Java frames
+    bool javaFramesUnlikely = false;  // javaThreadsOnly: its last samples had none, so ask
+                                      // that before any native walk
     uint8_t context = 0;          // the source's own reading of the interrupted context, handed
                                   // from describeSample to sampleTaken (read once per signal)
   };

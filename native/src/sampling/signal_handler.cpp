@@ -124,6 +124,14 @@ void sample(Sampler& s, int tid, void* ucontext) {
   Engine::Sample what;
   s.config.engine->describeSample(tid, ucontext, &what);
   Frame* frames = s.pool->frames(buffer);
+  if (what.javaThreadsOnly && what.javaFramesUnlikely &&
+      javaThreadWithoutJavaFrames(s.walker, tid, ucontext, s.pool->agctFrames(buffer), frames)) {
+    // Dropped as below, without the native walk (a JIT compiler thread at work).
+    s.config.stats->threadOnlySample(true);
+    s.config.engine->sampleTaken(tid, what, false, 0, s.config.store, s.config.log);
+    s.pool->release(buffer);
+    return;
+  }
   // frames[0] is kept for the state frame, which is the leaf.
   uint32_t stateFrames = what.state != 0 ? 1 : 0;
   WalkOutcome outcome;

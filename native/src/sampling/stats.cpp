@@ -18,6 +18,7 @@ void Stats::handlerTime(uint64_t ns) {
 void Stats::reset() {
   recorded_.store(0, std::memory_order_relaxed);
   threadOnly_.store(0, std::memory_order_relaxed);
+  threadOnlyUnwalked_.store(0, std::memory_order_relaxed);
   noBuffer_.store(0, std::memory_order_relaxed);
   for (auto& failed : failed_) failed.store(0, std::memory_order_relaxed);
   handlerCalls_.store(0, std::memory_order_relaxed);

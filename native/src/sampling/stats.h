@@ -13,7 +13,12 @@ class Stats {
  public:
   // Signal-safe recorders.
   void sampleRecorded() { recorded_.fetch_add(1, std::memory_order_relaxed); }
-  void threadOnlySample() { threadOnly_.fetch_add(1, std::memory_order_relaxed); }
+  // A sample of a thread without Java frames; `unwalked` if it was dropped without its
+  // native walk (javaThreadWithoutJavaFrames).
+  void threadOnlySample(bool unwalked = false) {
+    threadOnly_.fetch_add(1, std::memory_order_relaxed);
+    if (unwalked) threadOnlyUnwalked_.fetch_add(1, std::memory_order_relaxed);
+  }
   void walkFailed(WalkFailure failure);
   void noBuffer() { noBuffer_.fetch_add(1, std::memory_order_relaxed); }
   // The handler's own time for one sample (monotonic clock, see signal_handler.cpp).
@@ -32,6 +37,7 @@ class Stats {
 
   uint64_t recorded() const { return recorded_.load(std::memory_order_relaxed); }
   uint64_t threadOnly() const { return threadOnly_.load(std::memory_order_relaxed); }
+  uint64_t threadOnlyUnwalked() const { return threadOnlyUnwalked_.load(std::memory_order_relaxed); }
   uint64_t noBuffers() const { return noBuffer_.load(std::memory_order_relaxed); }
   uint64_t walkFailures(WalkFailure failure) const;
   uint64_t handlerCalls() const { return handlerCalls_.load(std::memory_order_relaxed); }
@@ -49,6 +55,7 @@ class Stats {
  private:
   std::atomic<uint64_t> recorded_{0};
   std::atomic<uint64_t> threadOnly_{0};
+  std::atomic<uint64_t> threadOnlyUnwalked_{0};
   std::atomic<uint64_t> noBuffer_{0};
   std::atomic<uint64_t> failed_[kWalkFailureKinds] = {};
   std::atomic<uint64_t> handlerCalls_{0};

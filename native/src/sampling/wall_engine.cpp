@@ -50,6 +50,11 @@ constexpr bool kStateFromContext = true;
 constexpr bool kStateFromContext = false;
 #endif
 
+// The low byte of a pending slot: the state letter (ASCII), and whether the thread's last
+// samples were dropped for want of Java frames (the handler then asks that first).
+constexpr uint64_t kPendingStateMask = 0x7f;
+constexpr uint64_t kPendingDropsSamples = 0x80;
+
 constexpr uint64_t kNoteValid = 1;    // the sample interrupted a system call: it may stand in
 constexpr uint64_t kNoteCounted = 2;
 constexpr uint64_t kNoteElsewhere = 4;  // a sample not at a system call (never stands in)
@@ -262,10 +267,11 @@ void WallEngine::describeSample(int tid, const void* ucontext, Sample* sample) {
   std::atomic<uint64_t>* slot = pending_.at(tid);
   uint64_t value = slot != nullptr ? slot->exchange(0, std::memory_order_acq_rel) : 0;
   sample->weight = value >> 8;
+  sample->javaFramesUnlikely = (value & kPendingDropsSamples) != 0;
   // The context is read once: for the state and, in sampleTaken, for whether the sample
   // may stand in for later visits.
   ContextReading context = readContext(ucontext);
-  char state = static_cast<char>(value & 0xff);
+  char state = static_cast<char>(value & kPendingStateMask);
   // No letter from the sampler: the state where the signal found the thread, sleeping if
   // it was blocked in a system call (see the header).
   if (state == 0) state = context.slept ? 'S' : 'R';
@@ -489,7 +495,8 @@ void WallEngine::signalThread(Tracked* t, uint64_t weight, char state) {
   do {
     uint64_t total = (pending >> 8) + weight;
     if (total > (UINT64_MAX >> 8)) total = UINT64_MAX >> 8;
-    next = (total << 8) | static_cast<uint8_t>(kStateFromContext ? 0 : state);
+    next = (total << 8) | static_cast<uint8_t>(kStateFromContext ? 0 : state) |
+           (t->dropsSamples ? kPendingDropsSamples : 0);
   } while (!slot->compare_exchange_weak(pending, next, std::memory_order_release, std::memory_order_relaxed));
   if (syscall(SYS_tgkill, pid_, tid, signo_) != 0) slot->store(0, std::memory_order_relaxed);  // exited
 }

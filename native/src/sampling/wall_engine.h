@@ -188,7 +188,8 @@ class WallEngine : public Engine {
   const int signo_;
   Jitter& jitter_;
   const int pid_;
-  // (weight << 8) | state letter, added to by the sampler before each signal and taken
+  // (weight << 8) | state letter | 0x80 if its samples are being dropped (no Java frames:
+  // the handler checks that before walking), added to by the sampler before each signal and taken
   // whole by the handler; zero means no signal of ours is pending for that tid.
   TidTable<uint64_t> pending_;
   TidTable<uint8_t> notJava_;

@@ -154,3 +154,22 @@ uint32_t walkStack(const StackWalker& walker, int tid, void* ucontext, AgctFrame
   return kernel + walkUserStack(walker, walker.depth - kernel, tid, ucontext, agct, out + kernel, outcome,
                                 javaEnv);
 }
+
+bool javaThreadWithoutJavaFrames(const StackWalker& walker, int tid, void* ucontext, AgctFrame* agct,
+                                 Frame* scratch) {
+  NativePart part;
+  part.walker = &walker;
+  part.registers = registersFromContext(ucontext);
+  part.frames = scratch;
+  part.maxFrames = 0;  // the JavaThread test only
+  bool faulted = false;
+  if (walker.java.guard != nullptr) {
+    faulted = !walker.java.guard->run(tid, runNativePart, &part);
+  } else {
+    runNativePart(&part);
+  }
+  if (faulted || part.env == nullptr) return false;
+  WalkOutcome java;
+  walkJavaStack(walker.java, part.env, tid, ucontext, 1, agct, scratch, &java);
+  return java == WalkOutcome::kNoJavaFrames;
+}

@@ -71,3 +71,11 @@ constexpr uint32_t walkFrames(uint32_t depth) { return depth + 2; }
 // walker without a crash guard (unit tests without a JVM) walks unguarded.
 uint32_t walkStack(const StackWalker& walker, int tid, void* ucontext, AgctFrame* agct,
                    Frame* out, WalkOutcome* outcome, JNIEnv** javaEnv = nullptr);
+
+// Signal-safe: whether the thread is a JavaThread in which AsyncGetCallTrace finds no Java
+// frame right now (a JIT compiler thread at work), asked before any native walk. A sampler
+// that drops such samples anyway (event=wall) asks it first for threads whose samples it
+// dropped before, and so skips the native walk through a compiler's deep stack (tens of
+// microseconds of DWARF rules). `agct` as for walkStack; `scratch` holds 2 frames.
+bool javaThreadWithoutJavaFrames(const StackWalker& walker, int tid, void* ucontext, AgctFrame* agct,
+                                 Frame* scratch);

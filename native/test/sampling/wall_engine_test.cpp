@@ -371,12 +371,17 @@ bool eventually(F done) {
   return done();
 }
 
+std::atomic<int> g_droppingSignals{0};
+std::atomic<int> g_markedUnlikely{0};  // samples the engine said were unlikely to have Java frames
+
 // A handler that drops every sample, as for a thread without Java frames.
 void onDroppingSignal(int, siginfo_t* info, void* ucontext) {
   int tid = static_cast<int>(syscall(SYS_gettid));
   if (g_engine == nullptr || !g_engine->onSignal(info, tid)) return;
   Engine::Sample sample;
   g_engine->describeSample(tid, ucontext, &sample);
+  g_droppingSignals.fetch_add(1);
+  if (sample.javaFramesUnlikely) g_markedUnlikely.fetch_add(1);
   g_engine->sampleTaken(tid, sample, false, 0, nullptr, nullptr);
 }
 
@@ -429,6 +434,7 @@ void onFirstDroppedSignal(int, siginfo_t* info, void* ucontext) {
   Engine::Sample sample;
   g_engine->describeSample(tid, ucontext, &sample);
   if (tid != g_workerTid.load()) return;
+  if (sample.javaFramesUnlikely) g_markedUnlikely.fetch_add(1);
   if (g_firstDroppedSignals.fetch_add(1) == 0) {
     g_engine->sampleTaken(tid, sample, false, 0, g_store, nullptr);
     return;
@@ -448,6 +454,7 @@ void onFirstDroppedSignal(int, siginfo_t* info, void* ucontext) {
 void aThreadThatDroppedOnlyItsFirstSampleIsNotProbed() {
   onWallSignals(onFirstDroppedSignal);
   g_firstDroppedSignals = 0;
+  g_markedUnlikely = 0;
   TraceStore store(64, 1024);
   g_store = &store;
   Jitter jitter(5);
@@ -480,6 +487,7 @@ void aThreadThatDroppedOnlyItsFirstSampleIsNotProbed() {
   CHECK(signals >= 6);
   CHECK_EQ(mostOpen, 0u);
   CHECK_EQ(engine.samplesReused(), 0u);
+  CHECK_EQ(g_markedUnlikely.load(), 0);  // its samples count: walked in full
   g_engine = nullptr;
   g_store = nullptr;
 }
@@ -491,6 +499,8 @@ void aThreadThatDroppedOnlyItsFirstSampleIsNotProbed() {
 // each), at 1 ms.
 void aBusyThreadWithoutJavaFramesIsProbedRarely() {
   onWallSignals(onDroppingSignal);
+  g_droppingSignals = 0;
+  g_markedUnlikely = 0;
   Jitter jitter(9);
   WallEngine engine(1'000'000, SIGVTALRM, &jitter);
   g_engine = &engine;
@@ -516,6 +526,12 @@ void aBusyThreadWithoutJavaFramesIsProbedRarely() {
   // Backing off to one probe per 32 visits: about 20 in 400 visits (more if the loaded
   // machine let a probe find it asleep and start afresh); every other visit before.
   CHECK(probes <= 60);
+  // After its first two samples were dropped, each signal tells the handler to ask for Java
+  // frames before walking the native stack.
+  std::printf("busy thread without Java frames: %d of %d signals marked\n", g_markedUnlikely.load(),
+              g_droppingSignals.load());
+  CHECK(g_droppingSignals.load() >= 20);
+  CHECK(g_markedUnlikely.load() >= g_droppingSignals.load() - 3);
   g_engine = nullptr;
 }
 
