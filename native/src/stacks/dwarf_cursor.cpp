@@ -20,8 +20,14 @@ uintptr_t ReadableMemory::endOfRangeAt(uintptr_t address) const {
   return 0;
 }
 
+DwarfCursor::DwarfCursor(const ReadableMemory& memory, uintptr_t position, uintptr_t end)
+    : memory_(&memory), position_(position), end_(end) {
+  uintptr_t rangeEnd = memory.endOfRangeAt(position);  // 0 if unreadable: every read fails
+  readableEnd_ = rangeEnd < end ? rangeEnd : end;
+}
+
 bool DwarfCursor::take(void* out, size_t bytes) {
-  if (!ok_ || position_ > end_ || bytes > end_ - position_ || !memory_->contains(position_, bytes)) {
+  if (!ok_ || position_ > readableEnd_ || bytes > readableEnd_ - position_) {
     ok_ = false;
     std::memset(out, 0, bytes);
     return false;

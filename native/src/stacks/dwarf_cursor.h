@@ -29,13 +29,13 @@ struct PointerBases {
 };
 
 // Sequential reader of DWARF-encoded data (.eh_frame, .eh_frame_hdr, CFA programs) in
-// mapped memory: every read is checked against `memory` and against the cursor's end.
+// mapped memory: every read is checked against the cursor's end and must lie in the readable
+// range of `memory` the cursor starts in.
 // A failed read sets a sticky failure flag and yields 0, so a parser may read a whole
 // record and check ok() once. Reads go through memcpy: .eh_frame fields are unaligned.
 class DwarfCursor {
  public:
-  DwarfCursor(const ReadableMemory& memory, uintptr_t position, uintptr_t end)
-      : memory_(&memory), position_(position), end_(end) {}
+  DwarfCursor(const ReadableMemory& memory, uintptr_t position, uintptr_t end);
 
   bool ok() const { return ok_; }
   void fail() { ok_ = false; }
@@ -60,6 +60,10 @@ class DwarfCursor {
   const ReadableMemory* memory_;  // a pointer, so cursors can be reassigned
   uintptr_t position_;
   uintptr_t end_;
+  // Where reads must stop: `end_`, or before it the end of the readable range the cursor
+  // starts in (a record lies within one segment), found once rather than at every read:
+  // building libjvm's unwind table reads ~2 million values.
+  uintptr_t readableEnd_;
   bool ok_ = true;
 };
 

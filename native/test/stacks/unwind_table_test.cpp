@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "check.h"
+#include "stacks/dwarf_cursor.h"
 #include "stacks/loaded_image.h"
 #include "symbols/native_symbols.h"
 
@@ -183,7 +184,41 @@ void describesAFramePointerFunction() {
 
 }  // namespace
 
+// A cursor reads only within the readable range it starts in, and never past its own end:
+// a record that runs off its segment fails at the boundary (sticky), as one past the end.
+void aCursorReadsOnlyWithinTheRangeItStartsIn() {
+  alignas(8) static uint8_t bytes[64];
+  for (size_t i = 0; i < sizeof bytes; ++i) bytes[i] = static_cast<uint8_t>(i);
+  auto at = [](size_t offset) { return reinterpret_cast<uintptr_t>(bytes) + offset; };
+  ReadableMemory memory;
+  memory.add(at(0), at(16));
+  memory.add(at(32), at(64));
+  DwarfCursor inside(memory, at(8), at(16));
+  CHECK_EQ(inside.u32(), 0x0b0a0908u);
+  CHECK_EQ(inside.u32(), 0x0f0e0d0cu);
+  CHECK(inside.ok() && inside.atEnd());
+  DwarfCursor offTheRange(memory, at(12), at(24));  // its end lies past the range
+  CHECK_EQ(offTheRange.u32(), 0x0f0e0d0cu);
+  CHECK_EQ(offTheRange.u8(), 0u);
+  CHECK(!offTheRange.ok());
+  CHECK_EQ(offTheRange.u8(), 0u);  // sticky
+  DwarfCursor unreadable(memory, at(20), at(28));
+  CHECK_EQ(unreadable.u8(), 0u);
+  CHECK(!unreadable.ok());
+  DwarfCursor pastItsEnd(memory, at(32), at(36));
+  CHECK_EQ(pastItsEnd.u32(), 0x23222120u);
+  CHECK_EQ(pastItsEnd.u8(), 0u);
+  CHECK(!pastItsEnd.ok());
+  DwarfCursor skipped(memory, at(4), at(16));
+  skipped.skip(10);  // to 14: two bytes left in the range
+  CHECK_EQ(skipped.u16(), 0x0f0eu);
+  CHECK(skipped.ok());
+  CHECK_EQ(skipped.u8(), 0u);
+  CHECK(!skipped.ok());
+}
+
 int main() {
+  aCursorReadsOnlyWithinTheRangeItStartsIn();
   measuresLibjvm("/usr/lib/jvm/java-17-openjdk-amd64/lib/server/libjvm.so");
   measuresLibjvm("/usr/lib/jvm/temurin-25-jdk-amd64/lib/server/libjvm.so");
   describesAFramePointerFunction();
