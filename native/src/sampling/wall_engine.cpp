@@ -351,10 +351,9 @@ void WallEngine::tick(uint64_t nowNs, std::vector<Picked>* picked) {
       t.accountedNs = nowNs;  // its time is nobody's: a thread that turns Java starts afresh
       continue;
     }
-    if (t.phase == Phase::kIdle && t.idleSkips > 0) {
-      --t.idleSkips;  // checked again later: its weight keeps growing till then
-      continue;
-    }
+    // Not due yet: its weight keeps growing till then. By time, not by visits: with many
+    // threads to signal a round takes several ticks (a hundred at 100 us on a loaded machine).
+    if (t.phase == Phase::kIdle && nowNs < t.idleCheckNs) continue;
     if (nowNs <= t.accountedNs) continue;
     // A sample stands for the time since the last visit, however long: a gap the sampler
     // was kept off the CPU goes to the stack found at its end (left out, as tried with a
@@ -376,8 +375,8 @@ void WallEngine::visit(Tracked* t, uint64_t weight) {
       countAgain(t->tid, t->note, weight);
       // Checked after 1, 2, 4, ... intervals while it sleeps on, at most kIdleCheckGapNs apart.
       if (t->idleStreak < 16) ++t->idleStreak;
-      uint64_t skips = (uint64_t{1} << t->idleStreak) - 1;
-      t->idleSkips = static_cast<uint16_t>(std::min(skips, maxIdleSkips_));
+      uint64_t skips = std::min((uint64_t{1} << t->idleStreak) - 1, maxIdleSkips_);
+      t->idleCheckNs = t->accountedNs + skips * intervalNs_;  // accountedNs: this tick's time, to an interval
       return;
     }
     // It ran (or is gone): a fresh sample. Of a gap of several intervals (checks skipped, or
@@ -394,7 +393,7 @@ void WallEngine::visit(Tracked* t, uint64_t weight) {
     }
     t->phase = Phase::kSignal;
     t->idleStreak = 0;
-    t->idleSkips = 0;
+    t->idleCheckNs = 0;
   }
   char state = 0;
   if (t->phase == Phase::kProbing) {
@@ -417,7 +416,7 @@ void WallEngine::visit(Tracked* t, uint64_t weight) {
       if (cpu != 0 && arrivals == t->arrivals + 1 && asleep(state)) {
         t->phase = Phase::kIdle;
         t->idleStreak = 0;
-        t->idleSkips = 0;
+        t->idleCheckNs = 0;
         t->probeSkips = 0;
         t->probeBackoff = 0;
         t->idleCpuNs = cpu;

@@ -164,7 +164,7 @@ class WallEngine : public Engine {
     uint8_t probeBackoff;  // probes that found it had run, in a row (capped): the next wait
     uint8_t probeSkips;    // visits left that signal without reading /proc (after such a probe)
     uint8_t idleStreak;    // kIdle: checks in a row that found its clock unchanged (capped)
-    uint16_t idleSkips;    // kIdle: ticks left before its next check
+    uint64_t idleCheckNs;  // kIdle: monotonic time of its next check
   };
   struct Picked {
     size_t index;  // in threads_
@@ -184,7 +184,7 @@ class WallEngine : public Engine {
   char readState(int tid);
 
   const uint64_t intervalNs_;
-  const uint64_t maxIdleSkips_;  // ticks an idle thread may go unchecked (kIdleCheckGapNs)
+  const uint64_t maxIdleSkips_;  // intervals an idle thread may go unchecked (kIdleCheckGapNs)
   const int signo_;
   Jitter& jitter_;
   const int pid_;
