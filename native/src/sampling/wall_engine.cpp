@@ -236,7 +236,11 @@ void WallEngine::applyChanges() {
       if (tracked) continue;  // announced twice (at birth and by ThreadStart)
       // Its wall time counts from its start: what it lived before the profile knew it is
       // not ours.
-      threads_.push_back(Tracked{c.tid, c.timeNs, c.timeNs, Phase::kSignal, 0, 0, 0, 0, 0, 0, false, 0, 0, 0, 0});
+      Tracked thread;
+      thread.tid = c.tid;
+      thread.sinceNs = c.timeNs;
+      thread.accountedNs = c.timeNs;
+      threads_.push_back(thread);
       index->store(static_cast<uint32_t>(threads_.size()), std::memory_order_relaxed);
     } else if (tracked) {
       // Swap with the last, not erase: O(1), and the rotation only needs to visit each

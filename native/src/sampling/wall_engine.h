@@ -150,21 +150,21 @@ class WallEngine : public Engine {
     kIdle,     // asleep since its last sample, which stands in while its CPU time stays
   };
   struct Tracked {
-    int tid;
-    uint64_t sinceNs;      // monotonic time it was first tracked
-    uint64_t accountedNs;  // monotonic time up to which its wall time was handed out
-    Phase phase;
-    uint64_t arrivals;     // kProbing: CPU arrivals read before the signal
-    uint64_t idleCpuNs;    // kIdle: its CPU time when found asleep after the sample
-    uint64_t note;         // kIdle: the handler's note of that sample (see notes_)
-    uint32_t sleptSlot;    // the trace slot of its last counted sample at a system call
-    uint8_t sleptInRow;    // counted samples in a row at a system call with that trace (capped)
-    uint8_t droppedInRow;  // its samples dropped (no Java frames) since its last counted one
-    bool dropsSamples;     // droppedInRow reached kDropsBeforeProbing: no Java thread, or idle
-    uint8_t probeBackoff;  // probes that found it had run, in a row (capped): the next wait
-    uint8_t probeSkips;    // visits left that signal without reading /proc (after such a probe)
-    uint8_t idleStreak;    // kIdle: checks in a row that found its clock unchanged (capped)
-    uint64_t idleCheckNs;  // kIdle: monotonic time of its next check
+    int tid = 0;
+    uint64_t sinceNs = 0;      // monotonic time it was first tracked
+    uint64_t accountedNs = 0;  // monotonic time up to which its wall time was handed out
+    Phase phase = Phase::kSignal;
+    uint64_t arrivals = 0;     // kProbing: CPU arrivals read before the signal
+    uint64_t idleCpuNs = 0;    // kIdle: its CPU time when found asleep after the sample
+    uint64_t note = 0;         // kIdle: the handler's note of that sample (see notes_)
+    uint32_t sleptSlot = 0;    // the trace slot of its last counted sample at a system call
+    uint8_t sleptInRow = 0;    // counted samples in a row at a system call with that trace (capped)
+    uint8_t droppedInRow = 0;  // its samples dropped (no Java frames) since its last counted one
+    bool dropsSamples = false; // droppedInRow reached kDropsBeforeProbing: no Java thread, or idle
+    uint8_t probeBackoff = 0;  // probes that found it had run, in a row (capped): the next wait
+    uint8_t probeSkips = 0;    // visits left that signal without reading /proc (after such a probe)
+    uint8_t idleStreak = 0;    // kIdle: checks in a row that found its clock unchanged (capped)
+    uint64_t idleCheckNs = 0;  // kIdle: monotonic time of its next check
   };
   struct Picked {
     size_t index;  // in threads_
