@@ -96,7 +96,11 @@ bool EventProfile::walkAndAdd(jvmtiEnv* jvmti, JNIEnv*, jclass klass, uint64_t w
   if (static_cast<uint32_t>(count) > depth_) frames[n++] = pseudoFrame(FrameKind::kTruncated, 0);
   SampleLog* log = log_.load(std::memory_order_acquire);
   // gettid is a system call: only when a thread frame or the JFR log needs it.
-  int tid = threads_ || log != nullptr ? static_cast<int>(syscall(SYS_gettid)) : 0;
+  int tid = threads_ || log != nullptr || count == 0 ? static_cast<int>(syscall(SYS_gettid)) : 0;
+  // An event on a thread with no Java frame (native code allocating through JNI: the
+  // launcher creating main's arguments, a native thread attached to the JVM) is named after
+  // its thread, as CPU samples of such threads are, rather than left without a stack.
+  if (count == 0) frames[n++] = pseudoFrame(FrameKind::kThreadSelf, static_cast<uint64_t>(tid));
   if (threads_) frames[n++] = pseudoFrame(FrameKind::kThreadRoot, static_cast<uint64_t>(tid));
   uint32_t counted = 0;
   if (store_.add(frames.data(), n, weight, &counted) != TraceStore::Result::kCounted) return false;

@@ -156,6 +156,38 @@ JNIEXPORT void JNICALL Java_dev_jflame_workload_MixedStacksWorkload_nativeThread
   }
 }
 
+// A native thread attached to the JVM that allocates Java arrays through JNI: allocations
+// with no Java frame on the thread's stack.
+struct NativeAllocation {
+  JavaVM* vm;
+  jint arrays;
+};
+
+void* allocateThroughJni(void* arg) {
+  const NativeAllocation& work = *static_cast<NativeAllocation*>(arg);
+  JNIEnv* env = nullptr;
+  JavaVMAttachArgs attach{JNI_VERSION_1_8, const_cast<char*>("native-alloc"), nullptr};
+  if (work.vm->AttachCurrentThread(reinterpret_cast<void**>(&env), &attach) != JNI_OK) return nullptr;
+  for (jint i = 0; i < work.arrays; ++i) {
+    jlongArray array = env->NewLongArray(128 * 1024);  // 1 MB
+    if (array == nullptr) break;
+    env->DeleteLocalRef(array);
+  }
+  work.vm->DetachCurrentThread();
+  return nullptr;
+}
+
+JNIEXPORT void JNICALL Java_dev_jflame_workload_MixedStacksWorkload_allocateFromNativeThread(JNIEnv* env, jclass,
+                                                                                            jint arrays) {
+  NativeAllocation work{nullptr, arrays};
+  if (env->GetJavaVM(&work.vm) != JNI_OK) return;
+  pthread_t thread;
+  if (pthread_create(&thread, nullptr, allocateThroughJni, &work) == 0) {
+    pthread_setname_np(thread, "native-alloc");
+    pthread_join(thread, nullptr);
+  }
+}
+
 JNIEXPORT jlong JNICALL Java_dev_jflame_workload_MixedStacksWorkload_progress(JNIEnv*, jclass) {
   return static_cast<jlong>(g_nativeRounds.load(std::memory_order_relaxed));
 }

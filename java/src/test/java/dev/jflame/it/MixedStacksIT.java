@@ -129,6 +129,27 @@ class MixedStacksIT {
     }
 
     /**
+     * Allocations by native code on a thread attached to the JVM have no Java frame: they are
+     * named after their thread ({@code [native-alloc];[long[]]}), as CPU samples of such threads
+     * are, not left as a bare class frame (in JFR output: an allocation event with no frames).
+     */
+    @Test
+    void allocationsWithoutJavaFramesAreNamedAfterTheirThread() throws Exception {
+        AgentRun run = AgentRun.run(dir, "event=alloc,interval=64k", MixedStacksWorkload.class, library("dwarf"),
+                "nativealloc", "50");
+        assertEquals(0, run.exitCode(), run.stderr());
+        Profile profile = run.profile();
+        long named = samples(profile, f -> f.size() == 2 && f.get(0).startsWith("[native-alloc")
+                && f.get(1).equals("[long[]]"));
+        long bare = samples(profile, f -> f.size() == 1);
+        String stacks = profile.stacks().stream().map(st -> String.join(";", st.frames()) + " " + st.count())
+                .limit(20).toList().toString();
+        // 50 arrays of 1 MB from the native thread; counts are bytes.
+        assertTrue(named >= 25L << 20, "too few bytes under [native-alloc]: " + named + " in " + stacks);
+        assertEquals(0, bare, "stacks of a class frame alone: " + stacks);
+    }
+
+    /**
      * Attaching 20 times at 1 ms to a JVM whose two native pthreads spin in malloc/free: every
      * attach completes, the target's heartbeat (every 50 ms) never stalls, the native threads
      * keep going, and their malloc/free frames appear under their own thread frame.

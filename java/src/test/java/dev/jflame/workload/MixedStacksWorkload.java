@@ -5,7 +5,9 @@ package dev.jflame.workload;
  * known: {@code split} spends 70% of each round in {@code mixed_hot70} and 30% in
  * {@code mixed_hot30}; {@code hostile} spins in code an unwinder cannot follow; {@code threads}
  * starts native pthreads spinning in malloc/free and keeps a heartbeat.
- * Usage: {@code MixedStacksWorkload LIBRARY split|hostile|threads MILLIS}.
+ * Usage: {@code MixedStacksWorkload LIBRARY split|hostile|threads MILLIS}, or
+ * {@code MixedStacksWorkload LIBRARY nativealloc ARRAYS}: a native thread attached to the JVM
+ * allocates ARRAYS long arrays of 1 MB through JNI.
  */
 public final class MixedStacksWorkload {
     private MixedStacksWorkload() {
@@ -18,6 +20,8 @@ public final class MixedStacksWorkload {
     static native void nativeThreads(int count);
 
     static native long progress();
+
+    static native void allocateFromNativeThread(int arrays);
 
     /** Calls the native method from a Java method of its own, so the graph shows both. */
     static long callSplit(long millis) {
@@ -35,6 +39,7 @@ public final class MixedStacksWorkload {
             case "split" -> System.out.println("checksum " + (callSplit(millis) & 1));
             case "hostile" -> System.out.println("checksum " + (callHostile(millis) & 1));
             case "threads" -> heartbeat(millis);
+            case "nativealloc" -> allocateFromNativeThread((int) millis);
             default -> throw new IllegalArgumentException("unknown mode " + args[1]);
         }
     }
