@@ -36,10 +36,6 @@
 
 namespace {
 
-// Cached per thread (thread_id.h): thread birth has read it already, and gettid is a
-// system call on every ThreadStart and ThreadEnd otherwise.
-int currentTid() { return callerTid(); }
-
 // Leaked on purpose: signal handlers and JVM threads may outlive static destructors, and
 // the library is linked -z nodelete for the same reason.
 Agent* g_agent = nullptr;
@@ -57,7 +53,7 @@ void warnIfUnwritable(const std::string& path) {
 
 void JNICALL onVMInit(jvmtiEnv* jvmti, JNIEnv* jni, jthread thread) {
   Agent& agent = *g_agent;
-  agent.registry.javaThreadStarted(currentTid(), threadName(jvmti, jni, thread));
+  agent.registry.javaThreadStarted(callerTid(), threadName(jvmti, jni, thread));
   std::lock_guard<std::timed_mutex> lock(agent.lifecycle);
   if (agent.running || agent.vmDead) return;
   Options options;
@@ -80,10 +76,10 @@ void JNICALL onThreadStart(jvmtiEnv* jvmti, JNIEnv* jni, jthread thread) {
     SampledCpuTimer timed(&g_agent->callbackNs, &g_agent->threadStartCalls, 8);
     name = threadName(jvmti, jni, thread);
   }
-  g_agent->registry.javaThreadStarted(currentTid(), name);
+  g_agent->registry.javaThreadStarted(callerTid(), name);
 }
 
-void JNICALL onThreadEnd(jvmtiEnv*, JNIEnv*, jthread) { g_agent->registry.javaThreadEnded(currentTid()); }
+void JNICALL onThreadEnd(jvmtiEnv*, JNIEnv*, jthread) { g_agent->registry.javaThreadEnded(callerTid()); }
 
 void JNICALL onClassLoad(jvmtiEnv*, JNIEnv*, jthread, jclass) {}
 

@@ -1,6 +1,5 @@
 #include "sampling/event_profile.h"
 
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -10,6 +9,7 @@
 #include "output/collapsed_writer.h"
 #include "store/sample_log.h"
 #include "support/monotonic_clock.h"
+#include "support/thread_id.h"
 #include "symbols/symbols.h"
 
 namespace {
@@ -95,8 +95,8 @@ bool EventProfile::walkAndAdd(jvmtiEnv* jvmti, JNIEnv*, jclass klass, uint64_t w
   }
   if (static_cast<uint32_t>(count) > depth_) frames[n++] = pseudoFrame(FrameKind::kTruncated, 0);
   SampleLog* log = log_.load(std::memory_order_acquire);
-  // gettid is a system call: only when a thread frame or the JFR log needs it.
-  int tid = threads_ || log != nullptr || count == 0 ? static_cast<int>(syscall(SYS_gettid)) : 0;
+  // callerTid: cached per thread, so the event's thread costs no system call.
+  int tid = threads_ || log != nullptr || count == 0 ? callerTid() : 0;
   // An event on a thread with no Java frame (native code allocating through JNI: the
   // launcher creating main's arguments, a native thread attached to the JVM) is named after
   // its thread, as CPU samples of such threads are, rather than left without a stack.

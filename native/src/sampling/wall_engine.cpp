@@ -43,7 +43,7 @@ uint64_t readArrivals(int tid) {
 bool asleep(char state) { return state == 'S' || state == 'D' || state == 'I'; }
 
 // Where the handler can tell a thread asleep in a system call from one running by the context
-// the signal interrupted (sleptAtSignal), the sampler does not read /proc for the state.
+// the signal interrupted (readContext), the sampler does not read /proc for the state.
 #if defined(__x86_64__) || defined(__aarch64__)
 constexpr bool kStateFromContext = true;
 #else
@@ -173,10 +173,6 @@ WallEngine::ContextReading WallEngine::readContext(const void* ucontext) {
   reading.slept = reading.atSystemCall || (site == CallSite::kAfterCall && result == -ETIMEDOUT);
   return reading;
 }
-
-bool WallEngine::atSystemCall(const void* ucontext) { return readContext(ucontext).atSystemCall; }
-
-bool WallEngine::sleptAtSignal(const void* ucontext) { return readContext(ucontext).slept; }
 
 bool WallEngine::start(std::string* error) {
   if (!pending_.ok() || !notJava_.ok() || !notes_.ok() || !indexOf_.ok()) {

@@ -20,13 +20,13 @@
 // each thread it picks, leaves the weight in a per-tid slot and sends the thread `signo`
 // with tgkill. The handler walks the stack with AsyncGetCallTrace as for CPU samples and
 // ends it in the thread's state: sleeping if the signal interrupted a blocking system call
-// (sleptAtSignal: the kernel restarts it, or returns EINTR, or ETIMEDOUT from a timed wait
+// (readContext: the kernel restarts it, or returns EINTR, or ETIMEDOUT from a timed wait
 // whose time ran out before the thread got a CPU to take the signal), else running (in its
 // own code, or runnable and waiting for a CPU, or in a system call that had completed). That
 // is the state at the sample itself, and costs the sampler nothing: reading it from
 // /proc/self/task/TID/stat at each visit (an open, a formatted line, a close) was most of
 // the sampler's CPU. /proc is still read for the threads whose samples are dropped (below),
-// whose sleeping decides whether they need a signal, and on CPUs atSystemCall does not
+// whose sleeping decides whether they need a signal, and on CPUs readContext does not
 // know; those files are kept open while the thread lives (TaskStatFiles).
 //
 // Why not JVMTI GetThreadState: the handler may not call JVMTI, and asking JVMTI from the
@@ -112,16 +112,14 @@ class WallEngine : public Engine {
 
   // What the interrupted context says, decoded once per signal (describeSample).
   struct ContextReading {
-    bool atSystemCall = false;  // see atSystemCall
-    bool slept = false;         // see sleptAtSignal
+    // A blocking system call the signal interrupted: at the call (restarted when the handler
+    // returns) or just after it with EINTR (waited again): the sample may stand in later.
+    bool atSystemCall = false;
+    // The state the sample ends in: asleep if atSystemCall, or just back from a timed wait
+    // that timed out.
+    bool slept = false;
   };
   static ContextReading readContext(const void* ucontext);
-  // Whether the interrupted context is a blocking system call the signal interrupted: at the
-  // call (restarted when the handler returns) or just after it with EINTR (waited again).
-  static bool atSystemCall(const void* ucontext);
-  // The state a sample ends in: asleep if the signal found the thread blocked in a system
-  // call (atSystemCall) or just back from a timed wait that timed out.
-  static bool sleptAtSignal(const void* ucontext);
   // The third field of /proc/.../schedstat (times the thread arrived on a CPU), or ~0.
   static uint64_t parseArrivals(const char* schedstat, size_t length);
 

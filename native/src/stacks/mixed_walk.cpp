@@ -50,6 +50,15 @@ void runNativePart(void* arg) {
   part.walked = true;
 }
 
+// Runs `part` under the crash guard where the walker has one; false if a fault ended it.
+bool runNativePartGuarded(const StackWalker& walker, int tid, NativePart* part) {
+  if (walker.java.guard == nullptr) {
+    runNativePart(part);
+    return true;
+  }
+  return walker.java.guard->run(tid, runNativePart, part);
+}
+
 }  // namespace
 
 void NativeWalkStats::reset() {
@@ -81,12 +90,7 @@ uint32_t walkUserStack(const StackWalker& walker, uint32_t depth, int tid, void*
   part.frames = out;
   uint32_t nativeRoom = depth > 1 ? depth - 1 : 0;  // leave a Java frame room
   part.maxFrames = nativeRoom < kMaxNativeFrames ? nativeRoom : kMaxNativeFrames;
-  bool faulted = false;
-  if (walker.java.guard != nullptr) {
-    faulted = !walker.java.guard->run(tid, runNativePart, &part);
-  } else {
-    runNativePart(&part);
-  }
+  bool faulted = !runNativePartGuarded(walker, tid, &part);
   if (javaEnv != nullptr) *javaEnv = part.env;
   if (faulted && walker.nativeStats != nullptr) walker.nativeStats->faulted();
 
@@ -162,13 +166,7 @@ bool javaThreadWithoutJavaFrames(const StackWalker& walker, int tid, void* ucont
   part.registers = registersFromContext(ucontext);
   part.frames = scratch;
   part.maxFrames = 0;  // the JavaThread test only
-  bool faulted = false;
-  if (walker.java.guard != nullptr) {
-    faulted = !walker.java.guard->run(tid, runNativePart, &part);
-  } else {
-    runNativePart(&part);
-  }
-  if (faulted || part.env == nullptr) return false;
+  if (!runNativePartGuarded(walker, tid, &part) || part.env == nullptr) return false;
   WalkOutcome java;
   walkJavaStack(walker.java, part.env, tid, ucontext, 1, agct, scratch, &java);
   return java == WalkOutcome::kNoJavaFrames;

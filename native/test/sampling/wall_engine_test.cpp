@@ -607,7 +607,7 @@ void theStateComesFromTheInterruptedContext() {
   auto at = [&](int offset, long result) {
     uc.uc_mcontext.gregs[REG_RIP] = reinterpret_cast<greg_t>(code + offset);
     uc.uc_mcontext.gregs[REG_RAX] = result;
-    return WallEngine::sleptAtSignal(&uc);
+    return WallEngine::readContext(&uc).slept;
   };
   CHECK(at(2, 0));              // at the syscall: restarted
   CHECK(at(4, -EINTR));         // interrupted
@@ -619,9 +619,9 @@ void theStateComesFromTheInterruptedContext() {
   // Only a restarted or interrupted call counts as the place to stand in for later visits.
   uc.uc_mcontext.gregs[REG_RIP] = reinterpret_cast<greg_t>(code + 4);
   uc.uc_mcontext.gregs[REG_RAX] = -ETIMEDOUT;
-  CHECK(!WallEngine::atSystemCall(&uc));
+  CHECK(!WallEngine::readContext(&uc).atSystemCall);
   uc.uc_mcontext.gregs[REG_RAX] = -EINTR;
-  CHECK(WallEngine::atSystemCall(&uc));
+  CHECK(WallEngine::readContext(&uc).atSystemCall);
 #else
   std::printf("theStateComesFromTheInterruptedContext: skipped, x86_64 only\n");
 #endif
