@@ -14,8 +14,33 @@ constexpr uint32_t kDwarf64 = 0xffffffff;
 
 }  // namespace
 
-std::vector<FdeLocation> listFdes(uintptr_t header, const ReadableMemory& memory) {
-  std::vector<FdeLocation> fdes;
+namespace {
+
+// Bytes of a pointer in a fixed-size DW_EH_PE encoding; 0 for a variable-size one.
+size_t fixedSize(uint8_t encoding) {
+  switch (encoding & 0x0f) {
+    case eh_pe::kUdata2: case eh_pe::kSdata2: return 2;
+    case eh_pe::kUdata4: case eh_pe::kSdata4: return 4;
+    case eh_pe::kUdata8: case eh_pe::kSdata8: case eh_pe::kAbsPtr: return 8;
+    default: return 0;
+  }
+}
+
+}  // namespace
+
+FdeLocation FdeList::operator[](size_t i) const {
+  if (!inPlace_) return walked_[i];
+  uintptr_t at = table_ + i * entryBytes_;
+  DwarfCursor c(*memory_, at, at + entryBytes_);
+  PointerBases bases;
+  bases.data = header_;
+  uintptr_t pc = c.pointer(encoding_, bases);
+  uintptr_t fde = c.pointer(encoding_, bases);
+  return c.ok() ? FdeLocation{pc, fde} : FdeLocation{0, 0};
+}
+
+FdeList listFdes(uintptr_t header, const ReadableMemory& memory) {
+  FdeList fdes;
   uintptr_t limit = memory.endOfRangeAt(header);
   if (limit == 0) return fdes;
   DwarfCursor c(memory, header, limit);
@@ -31,20 +56,34 @@ std::vector<FdeLocation> listFdes(uintptr_t header, const ReadableMemory& memory
   if (countEncoding != eh_pe::kOmit && tableEncoding != eh_pe::kOmit) {
     uint64_t count = c.pointer(countEncoding, bases);
     if (!c.ok() || count > kMaxFdes) return fdes;
-    fdes.reserve(count);
+    size_t pointerBytes = fixedSize(tableEncoding);
+    // Indirect entries make no sense in a search table; anything else is read in place
+    // once the whole table is known to be readable.
+    if (pointerBytes != 0 && (tableEncoding & eh_pe::kIndirect) == 0) {
+      if (!memory.contains(c.position(), count * 2 * pointerBytes)) return fdes;
+      fdes.inPlace_ = true;
+      fdes.memory_ = &memory;
+      fdes.table_ = c.position();
+      fdes.header_ = header;
+      fdes.encoding_ = tableEncoding;
+      fdes.entryBytes_ = 2 * pointerBytes;
+      fdes.count_ = static_cast<size_t>(count);
+      return fdes;
+    }
+    fdes.walked_.reserve(count);
     for (uint64_t i = 0; i < count && c.ok(); ++i) {
       uintptr_t pc = c.pointer(tableEncoding, bases);
       uintptr_t fde = c.pointer(tableEncoding, bases);
-      if (c.ok()) fdes.push_back(FdeLocation{pc, fde});
+      if (c.ok()) fdes.walked_.push_back(FdeLocation{pc, fde});
     }
-    if (!c.ok()) fdes.clear();
+    if (!c.ok()) fdes.walked_.clear();
     return fdes;
   }
 
   // No search table: walk the records; CIEs have a zero id, everything else is an FDE.
   uintptr_t end = memory.endOfRangeAt(ehFrame);
   DwarfCursor walk(memory, ehFrame, end);
-  while (!walk.atEnd() && fdes.size() < kMaxFdes) {
+  while (!walk.atEnd() && fdes.walked_.size() < kMaxFdes) {
     uintptr_t record = walk.position();
     uint64_t length = walk.u32();
     if (length == 0) break;
@@ -52,7 +91,7 @@ std::vector<FdeLocation> listFdes(uintptr_t header, const ReadableMemory& memory
     uintptr_t body = walk.position();
     uint32_t id = walk.u32();
     if (!walk.ok()) break;
-    if (id != 0) fdes.push_back(FdeLocation{0, record});
+    if (id != 0) fdes.walked_.push_back(FdeLocation{0, record});
     if (length > end - body) break;
     walk = DwarfCursor(memory, body + length, end);
   }

@@ -16,10 +16,31 @@ struct FdeLocation {
   uintptr_t fde;      // address of the FDE record
 };
 
+// The FDEs listed by an object's .eh_frame_hdr. Where the header has its binary-search
+// table with fixed-size entries (as linkers write it), entries are read from it in place:
+// copying libjvm's 60,000 of them cost a megabyte of fresh pages per table build.
+// Otherwise they are found by walking .eh_frame and kept here.
+class FdeList {
+ public:
+  size_t size() const { return inPlace_ ? count_ : walked_.size(); }
+  FdeLocation operator[](size_t i) const;
+
+ private:
+  friend FdeList listFdes(uintptr_t header, const ReadableMemory& memory);
+  bool inPlace_ = false;
+  const ReadableMemory* memory_ = nullptr;
+  uintptr_t table_ = 0;    // first entry
+  uintptr_t header_ = 0;   // the data base of datarel entries
+  uint8_t encoding_ = 0;
+  size_t entryBytes_ = 0;  // an entry: two pointers in encoding_
+  size_t count_ = 0;
+  std::vector<FdeLocation> walked_;
+};
+
 // The FDEs listed by the .eh_frame_hdr at `header`: from its binary-search table when it
 // has one, else by walking .eh_frame up to its zero terminator (or the end of the
-// readable range). Empty if the header is malformed.
-std::vector<FdeLocation> listFdes(uintptr_t header, const ReadableMemory& memory);
+// readable range). Empty if the header is malformed. `memory` must outlive the list.
+FdeList listFdes(uintptr_t header, const ReadableMemory& memory);
 
 // Parses FDEs and the CIEs they name (cached: thousands of FDEs share a few CIEs).
 class EhFrameParser {

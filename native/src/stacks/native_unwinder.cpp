@@ -45,7 +45,7 @@ Step stepByFramePointer(const NativeRegisters& regs, const StackBounds& bounds, 
 }
 
 // One frame by a DWARF row. `leaf`: regs are the interrupted ones (lr is valid, pc exact).
-Step stepByRow(const UnwindRow& row, const NativeRegisters& regs, const StackBounds& bounds, bool leaf) {
+Step stepByRow(const UnwindRule& row, const NativeRegisters& regs, const StackBounds& bounds, bool leaf) {
   uintptr_t cfa = 0;
   switch (row.cfa) {
     case CfaKind::kSpOffset: cfa = regs.sp + static_cast<intptr_t>(row.cfaOffset); break;
@@ -128,7 +128,7 @@ NativeWalk walkWith(const CodeMap& map, const NativeRegisters& start, UnwindMode
       walk.end = WalkEnd::kStepLimit;
       return walk;
     }
-    const UnwindRow* row = nullptr;
+    const UnwindRule* row = nullptr;
     if (mode == UnwindMode::kDwarf && range->table != nullptr) row = range->table->find(lookupPc - range->loadBias);
     emit(walk.depth++, lookupPc, *range, row);
     ++walk.steps;
@@ -162,13 +162,13 @@ NativeWalk walkWith(const CodeMap& map, const NativeRegisters& start, UnwindMode
 NativeWalk walkNativeStack(const CodeMap& map, const NativeRegisters& start, UnwindMode mode,
                            const StackBounds& bounds, const WalkLimits& limits, uintptr_t* pcs) {
   return walkWith(map, start, mode, bounds, limits,
-                  [pcs](int i, uintptr_t pc, const CodeRange&, const UnwindRow*) { pcs[i] = pc; });
+                  [pcs](int i, uintptr_t pc, const CodeRange&, const UnwindRule*) { pcs[i] = pc; });
 }
 
 NativeWalk walkNativeFrames(const CodeMap& map, const NativeRegisters& start, UnwindMode mode,
                             const StackBounds& bounds, const WalkLimits& limits, Frame* out) {
   return walkWith(map, start, mode, bounds, limits,
-                  [out](int i, uintptr_t pc, const CodeRange& range, const UnwindRow* row) {
+                  [out](int i, uintptr_t pc, const CodeRange& range, const UnwindRule* row) {
                     uint64_t offset = pc - range.loadBias;
                     if (range.table != nullptr) {
                       // The row found for the step says an FDE covers the pc: no second search.

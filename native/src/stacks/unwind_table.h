@@ -48,10 +48,10 @@ void PageIndex::build(size_t count, KeyAt keyAt) {
   }
 }
 
-// One row of a compacted unwind table: the rule from `pc` up to the next row's pc.
-// 16 bytes, so libjvm's table stays a few MB. Offsets are relative to the CFA.
-struct UnwindRow {
-  uint32_t pc;                  // object vaddr (runtime pc - load bias) where the row starts
+// How to find the caller from a range of code addresses: 12 bytes, and libjvm's 190k rows
+// use only a few hundred distinct ones, so rows refer to them by index. Offsets are
+// relative to the CFA.
+struct UnwindRule {
   int32_t cfaOffset;
   CfaKind cfa;                  // kNoEntry marks a gap between FDEs and the end of the table
   SavedKind fp;                 // kUnchanged or kAtCfa (else: the caller's fp is unknown)
@@ -59,8 +59,14 @@ struct UnwindRow {
   uint8_t pltThreshold;         // for CfaKind::kPltSp
   int16_t fpOffset;
   int16_t returnAddressOffset;
+
+  bool operator==(const UnwindRule& o) const {
+    return cfaOffset == o.cfaOffset && cfa == o.cfa && fp == o.fp && returnAddress == o.returnAddress &&
+           pltThreshold == o.pltThreshold && fpOffset == o.fpOffset && returnAddressOffset == o.returnAddressOffset;
+  }
+  bool operator!=(const UnwindRule& o) const { return !(*this == o); }
 };
-static_assert(sizeof(UnwindRow) == 16, "rows must stay small");
+static_assert(sizeof(UnwindRule) == 12, "rules must stay small");
 
 // The DWARF CFI of one loaded object (.eh_frame via PT_GNU_EH_FRAME), evaluated off the
 // signal path into a sorted array of rows; identical consecutive rows are collapsed.
@@ -83,9 +89,12 @@ class UnwindTable {
   // segments bound every read. False (and an empty table) without usable CFI.
   bool build(uintptr_t loadBias, const Elf64_Phdr* programHeaders, size_t count);
 
-  // Signal-safe. The row covering `vaddr` (pc - load bias), or nullptr when no FDE covers
+  // Signal-safe. The rule covering `vaddr` (pc - load bias), or nullptr when no FDE covers
   // it (in a gap, before the first or after the last FDE).
-  const UnwindRow* find(uint64_t vaddr) const;
+  const UnwindRule* find(uint64_t vaddr) const;
+  // Signal-safe. The index of the row covering `vaddr`, or kNoRow: what find() answers from.
+  static constexpr size_t kNoRow = ~size_t{0};
+  size_t findRow(uint64_t vaddr) const;
 
   // Signal-safe. The start of the FDE covering `vaddr` (for compiled code, the start of
   // its function or of a split-off part such as `foo.cold`), or `vaddr` itself where no
@@ -96,35 +105,48 @@ class UnwindTable {
   // skips the second search of the rows.
   uint64_t functionStartOfCovered(uint64_t vaddr) const;
 
-  size_t rowCount() const { return rows_.size(); }
+  // Rows: from pc `rowPc(i)` (object vaddr) up to the next row's, rule `ruleOfRow(i)`.
+  size_t rowCount() const { return pcs_.size(); }
+  uint32_t rowPc(size_t i) const { return pcs_[i]; }
+  const UnwindRule& ruleOfRow(size_t i) const { return rules_[ruleOf_[i]]; }
+  size_t ruleCount() const { return rules_.size(); }
   // What the table holds: its vectors keep the room reserved for the build (pages
-  // never written cost nothing), and a copy to an exact fit would fault in 3 MB for libjvm.
+  // never written cost nothing), and a copy to an exact fit would fault in all of it again.
   size_t bytes() const {
-    return rows_.size() * sizeof(UnwindRow) + functionStarts_.size() * sizeof(uint32_t) + rowIndex_.bytes() +
-           startIndex_.bytes();
+    return pcs_.size() * sizeof(uint32_t) + ruleOf_.size() * sizeof(uint32_t) + rules_.size() * sizeof(UnwindRule) +
+           functionStarts_.size() * sizeof(uint32_t) + rowIndex_.bytes() + startIndex_.bytes();
   }
   const Stats& stats() const { return stats_; }
-  const std::vector<UnwindRow>& rows() const { return rows_; }
 
  private:
+  // A compacted row as the build passes it on: start and rule.
+  struct Row {
+    uint32_t pc;
+    UnwindRule rule;
+  };
+
   void reset();
   // The fast build, for FDEs listed in address order (the header's search table); false
   // (and an empty table) if they are not in order after all.
-  bool buildInAddressOrder(const std::vector<FdeLocation>& fdes, uintptr_t loadBias, EhFrameParser& parser);
+  bool buildInAddressOrder(const FdeList& fdes, uintptr_t loadBias, EhFrameParser& parser);
   // Any order (a linear walk of .eh_frame): rows staged per FDE, then laid out by address.
-  void buildStaged(const std::vector<FdeLocation>& fdes, uintptr_t loadBias, EhFrameParser& parser);
+  void buildStaged(const FdeList& fdes, uintptr_t loadBias, EhFrameParser& parser);
   // One FDE's compacted rows at [begin, end), after a gap marker if code before it is not
   // covered; an FDE overlapping the covered code is dropped.
-  void appendFde(uint32_t begin, uint32_t end, const UnwindRow* rows, size_t count, uint32_t* covered, bool* any);
-  void push(const UnwindRow& row);
-  void append(const UnwindRow& row);
+  void appendFde(uint32_t begin, uint32_t end, const Row* rows, size_t count, uint32_t* covered, bool* any);
+  void push(uint32_t pc, const UnwindRule& rule);
+  void append(const Row& row);
   void appendGap(uint32_t pc);
+  uint32_t ruleIndex(const UnwindRule& rule);
 
   void buildIndexes();
 
-  std::vector<UnwindRow> rows_;
+  std::vector<uint32_t> pcs_;              // row starts (vaddr), strictly increasing
+  std::vector<uint32_t> ruleOf_;           // per row: its index into rules_
+  std::vector<UnwindRule> rules_;          // distinct rules (mostly: see ruleIndex)
+  std::vector<uint32_t> recentRules_;      // build only: hash of a rule -> its index + 1
   std::vector<uint32_t> functionStarts_;  // sorted FDE starts (vaddr)
-  PageIndex rowIndex_;                    // over rows_[i].pc
+  PageIndex rowIndex_;                    // over pcs_
   PageIndex startIndex_;                  // over functionStarts_
   Stats stats_;
 };

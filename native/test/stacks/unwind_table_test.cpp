@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <vector>
 
 #include "check.h"
 #include "stacks/dwarf_cursor.h"
@@ -19,7 +20,7 @@ namespace {
 
 int countKind(const UnwindTable& table, CfaKind kind) {
   int n = 0;
-  for (const UnwindRow& row : table.rows()) n += row.cfa == kind;
+  for (size_t i = 0; i < table.rowCount(); ++i) n += table.ruleOfRow(i).cfa == kind;
   return n;
 }
 
@@ -31,19 +32,19 @@ void checkFunctionEntries(const UnwindTable& table, const NativeSymbols& symbols
   (void)path;
   size_t checked = 0, wrong = 0, noEntry = 0;
   // Each FDE start (a row after a gap marker) where a function symbol starts must have it.
-  const auto& rows = table.rows();
-  for (size_t i = 0; i + 1 < rows.size(); ++i) {
-    bool fdeStart = i == 0 || rows[i - 1].cfa == CfaKind::kNoEntry;
-    if (!fdeStart || rows[i].cfa == CfaKind::kNoEntry) continue;
-    if (!symbols.name(rows[i].pc).empty() && symbols.linkerName(rows[i].pc) != symbols.linkerName(rows[i].pc - 1)) {
+  for (size_t i = 0; i + 1 < table.rowCount(); ++i) {
+    bool fdeStart = i == 0 || table.ruleOfRow(i - 1).cfa == CfaKind::kNoEntry;
+    const UnwindRule& r = table.ruleOfRow(i);
+    uint32_t pc = table.rowPc(i);
+    if (!fdeStart || r.cfa == CfaKind::kNoEntry) continue;
+    if (!symbols.name(pc).empty() && symbols.linkerName(pc) != symbols.linkerName(pc - 1)) {
       ++checked;
-      const UnwindRow& r = rows[i];
       bool entryRule = r.cfa == CfaKind::kSpOffset && r.cfaOffset == 8 && r.returnAddress == SavedKind::kAtCfa &&
                        r.returnAddressOffset == -8 && r.fp == SavedKind::kUnchanged;
       bool plt = r.cfa == CfaKind::kPltSp;
       if (!entryRule && !plt) ++wrong;
     }
-    if (table.find(rows[i].pc) == nullptr) ++noEntry;
+    if (table.find(pc) == nullptr) ++noEntry;
   }
   std::printf("  %zu function entries checked, %zu with another rule\n", checked, wrong);
   CHECK(checked > 1000);
@@ -60,33 +61,38 @@ void checkFunctionEntries(const UnwindTable& table, const NativeSymbols& symbols
 // row start, the byte before it and pcs between rows, the answer must be the one a plain
 // search of all rows gives.
 void checkIndexedSearchesMatchPlainOnes(const UnwindTable& table) {
-  const auto& rows = table.rows();
-  auto plainFind = [&rows](uint64_t vaddr) -> const UnwindRow* {
-    auto it = std::upper_bound(rows.begin(), rows.end(), vaddr,
-                               [](uint64_t v, const UnwindRow& r) { return v < r.pc; });
-    if (it == rows.begin()) return nullptr;
-    const UnwindRow* row = &*(it - 1);
-    return row->cfa == CfaKind::kNoEntry ? nullptr : row;
+  size_t rows = table.rowCount();
+  std::vector<uint32_t> pcs(rows);
+  for (size_t i = 0; i < rows; ++i) pcs[i] = table.rowPc(i);
+  auto plainFind = [&](uint64_t vaddr) -> size_t {
+    auto it = std::upper_bound(pcs.begin(), pcs.end(), vaddr, [](uint64_t v, uint32_t pc) { return v < pc; });
+    if (it == pcs.begin()) return UnwindTable::kNoRow;
+    size_t row = static_cast<size_t>(it - pcs.begin()) - 1;
+    return table.ruleOfRow(row).cfa == CfaKind::kNoEntry ? UnwindTable::kNoRow : row;
   };
   // FDE starts as the rows show them: the first row after a gap, or a row where the
   // plain function start changes, is checked through functionStart below.
   size_t mismatches = 0, checked = 0;
-  for (size_t i = 0; i < rows.size(); ++i) {
-    uint64_t next = i + 1 < rows.size() ? rows[i + 1].pc : uint64_t{rows[i].pc} + 64;
-    uint64_t probes[] = {rows[i].pc, uint64_t{rows[i].pc} - 1, (rows[i].pc + next) / 2, next - 1,
-                         uint64_t{rows[i].pc} + 4096};
+  for (size_t i = 0; i < rows; ++i) {
+    uint64_t next = i + 1 < rows ? pcs[i + 1] : uint64_t{pcs[i]} + 64;
+    uint64_t probes[] = {pcs[i], uint64_t{pcs[i]} - 1, (pcs[i] + next) / 2, next - 1, uint64_t{pcs[i]} + 4096};
     for (uint64_t vaddr : probes) {
       ++checked;
-      if (table.find(vaddr) != plainFind(vaddr)) ++mismatches;
+      size_t row = table.findRow(vaddr);
+      if (row != plainFind(vaddr)) ++mismatches;
+      const UnwindRule* rule = table.find(vaddr);
+      if ((row == UnwindTable::kNoRow) != (rule == nullptr) || (rule != nullptr && *rule != table.ruleOfRow(row))) {
+        ++mismatches;
+      }
     }
   }
   CHECK_EQ(mismatches, size_t{0});
   // Function starts: each covered pc's start is at or below it, and is the start of an
   // FDE whose rows cover the pc (the row found at the start is not a gap).
   size_t badStarts = 0;
-  for (size_t i = 0; i + 1 < rows.size(); i += 3) {
-    if (rows[i].cfa == CfaKind::kNoEntry) continue;
-    uint64_t vaddr = (uint64_t{rows[i].pc} + rows[i + 1].pc) / 2;
+  for (size_t i = 0; i + 1 < rows; i += 3) {
+    if (table.ruleOfRow(i).cfa == CfaKind::kNoEntry) continue;
+    uint64_t vaddr = (uint64_t{pcs[i]} + pcs[i + 1]) / 2;
     uint64_t start = table.functionStart(vaddr);
     if (start > vaddr || table.find(start) == nullptr || table.functionStart(start) != start) ++badStarts;
   }
@@ -106,9 +112,9 @@ void measuresLibjvm(const char* path) {
   auto begin = std::chrono::steady_clock::now();
   CHECK(table.build(image.loadBias(), image.programHeaders(), image.programHeaderCount()));
   double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - begin).count();
-  std::printf("%s:\n  %zu FDEs (%zu failed), %zu rows, %zu bytes (%.2f MiB), %zu unsupported rules, "
+  std::printf("%s:\n  %zu FDEs (%zu failed), %zu rows, %zu rules, %zu bytes (%.2f MiB), %zu unsupported rules, "
               "%d gap markers, %d PLT rows, built in %.0f ms\n",
-              path, table.stats().fdes, table.stats().failedFdes, table.rowCount(), table.bytes(),
+              path, table.stats().fdes, table.stats().failedFdes, table.rowCount(), table.ruleCount(), table.bytes(),
               table.bytes() / 1048576.0, table.stats().unsupportedRows, countKind(table, CfaKind::kNoEntry),
               countKind(table, CfaKind::kPltSp), ms);
   CHECK(table.stats().fdes > 10000);
@@ -118,11 +124,13 @@ void measuresLibjvm(const char* path) {
 #endif
   // Rows are sorted and strictly increasing; before the first and after the last: no entry.
   bool sorted = true;
-  for (size_t i = 1; i < table.rows().size(); ++i) sorted = sorted && table.rows()[i - 1].pc < table.rows()[i].pc;
+  for (size_t i = 1; i < table.rowCount(); ++i) sorted = sorted && table.rowPc(i - 1) < table.rowPc(i);
   CHECK(sorted);
   CHECK(table.find(0) == nullptr);
-  CHECK(table.find(table.rows().front().pc - 1) == nullptr);
-  CHECK(table.find(table.rows().back().pc) == nullptr);
+  CHECK(table.find(table.rowPc(0) - 1) == nullptr);
+  CHECK(table.find(table.rowPc(table.rowCount() - 1)) == nullptr);
+  // Rows share their rules: libjvm's use a few hundred.
+  CHECK(table.ruleCount() * 20 < table.rowCount());
   CHECK(table.find(~uint64_t{0}) == nullptr);
   NativeSymbols symbols{std::string(path)};
   checkFunctionEntries(table, symbols, path);
@@ -159,12 +167,12 @@ void describesAFramePointerFunction() {
   UnwindTable table;
   CHECK(table.build(found.bias, found.headers, found.count));
   uint64_t entry = reinterpret_cast<uintptr_t>(&fp_chain_b) - found.bias;
-  const UnwindRow* atEntry = table.find(entry);
+  const UnwindRule* atEntry = table.find(entry);
   CHECK(atEntry != nullptr);
   if (atEntry == nullptr) return;
   bool sawFpRule = false;
   for (uint64_t pc = entry; pc < entry + 64; ++pc) {
-    const UnwindRow* row = table.find(pc);
+    const UnwindRule* row = table.find(pc);
     if (row == nullptr) break;
 #if defined(__x86_64__)
     if (row->cfa == CfaKind::kFpOffset && row->cfaOffset == 16 && row->fp == SavedKind::kAtCfa && row->fpOffset == -16) {
