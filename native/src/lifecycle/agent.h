@@ -18,6 +18,7 @@
 #include "sampling/lock_tracker.h"
 #include "sampling/signal_handler.h"
 #include "sampling/signal_watch.h"
+#include "symbols/elf_symbols.h"
 #include "sampling/stats.h"
 #include "sampling/thread_registry.h"
 #include "stacks/code_map.h"
@@ -74,6 +75,17 @@ struct Agent {
   jvmtiEnv* jvmti = nullptr;
   AsyncGetCallTraceFn asyncGetCallTrace = nullptr;
   bool compiledMethodLoad = false;  // the capability was granted
+  // The libjvm symbols the agent reads (profile_lifecycle.cpp's jvmSymbols): looked up
+  // together once, since each look-up reads the whole of libjvm's symbol table.
+  struct JvmSymbols {
+    bool looked = false;
+    bool loaded = false;  // libjvm.so found among the loaded objects: `jvm` is valid
+    LoadedObject jvm;
+    uint64_t safeFetch32Fault = 0;   // offsets from jvm.base; 0 when absent
+    uint64_t safeFetchNFault = 0;
+    uint64_t threadKey = 0;
+    uint64_t debugNonSafepoints = 0;
+  } jvmSymbols;
   // Debug information at non-safepoint pcs: how it is had (see recordNonSafepoints in
   // profile_lifecycle.cpp); true once the JVM's own flag is on, and then CompiledMethodLoad
   // need not be enabled.

@@ -39,19 +39,39 @@ std::string absolutePath(const std::string& path) {
 
 // --- Starting ------------------------------------------------------------------------
 
+// libjvm's loaded object and the symbols read from it, in one pass over its symbol table
+// (a pass per symbol cost 2 ms each at every start).
+const Agent::JvmSymbols& jvmSymbols(Agent& agent) {
+  Agent::JvmSymbols& symbols = agent.jvmSymbols;
+  if (symbols.looked) return symbols;
+  symbols.looked = true;
+  symbols.loaded = findLoadedObject("libjvm.so", &symbols.jvm);
+  if (!symbols.loaded) return symbols;
+  // `_thread_key`: a file-static `pthread_key_t` in threadLocalStorage_posix.cpp, which
+  // C++ mangles as an internal-linkage name.
+  std::vector<uint64_t> values = findElfSymbols(
+      symbols.jvm.path,
+      {"_SafeFetch32_fault", "_SafeFetchN_fault", "_ZL11_thread_key", "_thread_key", "DebugNonSafepoints"});
+  symbols.safeFetch32Fault = values[0];
+  symbols.safeFetchNFault = values[1];
+  symbols.threadKey = values[2] != 0 ? values[2] : values[3];
+  symbols.debugNonSafepoints = values[4];
+  return symbols;
+}
+
 // Narrows crash recovery to faults in libjvm's code, except its SafeFetch probes, which
 // AsyncGetCallTrace uses on purpose and the JVM's own handler resumes from.
 void narrowCrashGuard(Agent& agent) {
-  LoadedObject jvm;
-  if (!findLoadedObject("libjvm.so", &jvm)) {
+  const Agent::JvmSymbols& symbols = jvmSymbols(agent);
+  if (!symbols.loaded) {
     agent.guardScope = "any fault inside AsyncGetCallTrace (libjvm.so not found)";
     return;
   }
-  std::vector<uint64_t> offsets = findElfSymbols(jvm.path, {"_SafeFetch32_fault", "_SafeFetchN_fault"});
+  const LoadedObject& jvm = symbols.jvm;
   uintptr_t safeFetch[2] = {};
   int found = 0;
-  for (size_t i = 0; i < offsets.size(); ++i) {
-    if (offsets[i] != 0) safeFetch[found++] = jvm.base + offsets[i];
+  for (uint64_t offset : {symbols.safeFetch32Fault, symbols.safeFetchNFault}) {
+    if (offset != 0) safeFetch[found++] = jvm.base + offset;
   }
   agent.guard.protectOnlyCodeIn(jvm.codeStart, jvm.codeEnd, safeFetch, found);
   agent.guardScope = "libjvm.so code" + std::string(found == 2 ? ", SafeFetch chained"
@@ -63,14 +83,8 @@ void narrowCrashGuard(Agent& agent) {
 void findJavaThreads(Agent& agent, JNIEnv* jni) {
   if (agent.javaThreads.ready() || !agent.javaThreadsProblem.empty()) return;
   uintptr_t key = 0;
-  LoadedObject jvm;
-  if (findLoadedObject("libjvm.so", &jvm)) {
-    // A file-static `pthread_key_t _thread_key` in threadLocalStorage_posix.cpp, which
-    // C++ mangles as an internal-linkage name.
-    std::vector<uint64_t> value = findElfSymbols(jvm.path, {"_ZL11_thread_key", "_thread_key"});
-    uint64_t offset = value[0] != 0 ? value[0] : value[1];
-    if (offset != 0) key = jvm.base + offset;
-  }
+  const Agent::JvmSymbols& symbols = jvmSymbols(agent);
+  if (symbols.loaded && symbols.threadKey != 0) key = symbols.jvm.base + symbols.threadKey;
   std::string why;
   if (!agent.javaThreads.init(jni, key, &why)) {
     agent.javaThreadsProblem = why;
@@ -106,16 +120,13 @@ void startCodeMapWatch(Agent& agent, const Options& options) {
 // flag's address (a C++ bool), jflame turns the flag on instead, once, before it would
 // enable the event; elsewhere the event stays the way.
 void recordNonSafepoints(Agent& agent) {
-  LoadedObject jvm;
-  if (findLoadedObject("libjvm.so", &jvm)) {
-    uint64_t offset = findElfSymbols(jvm.path, {"DebugNonSafepoints"})[0];
-    if (offset != 0) {
-      volatile bool* flag = reinterpret_cast<volatile bool*>(jvm.base + offset);
-      agent.nonSafepoints = *flag ? "DebugNonSafepoints was on" : "DebugNonSafepoints turned on by jflame";
-      *flag = true;
-      agent.nonSafepointsByFlag = true;
-      return;
-    }
+  const Agent::JvmSymbols& symbols = jvmSymbols(agent);
+  if (symbols.loaded && symbols.debugNonSafepoints != 0) {
+    volatile bool* flag = reinterpret_cast<volatile bool*>(symbols.jvm.base + symbols.debugNonSafepoints);
+    agent.nonSafepoints = *flag ? "DebugNonSafepoints was on" : "DebugNonSafepoints turned on by jflame";
+    *flag = true;
+    agent.nonSafepointsByFlag = true;
+    return;
   }
   agent.nonSafepoints = agent.compiledMethodLoad ? "CompiledMethodLoad enabled (DebugNonSafepoints not found)"
                                                  : "none: no CompiledMethodLoad, DebugNonSafepoints not found";
