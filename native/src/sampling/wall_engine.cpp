@@ -87,6 +87,7 @@ constexpr uint8_t kSleptBeforeProbing = 3;
 WallEngine::WallEngine(uint64_t intervalNs, int signo, Jitter* jitter)
     : intervalNs_(intervalNs),
       maxIdleSkips_(kIdleCheckGapNs > intervalNs ? kIdleCheckGapNs / intervalNs - 1 : 0),
+      maxDroppedSkips_(kDroppedCheckGapNs > intervalNs ? kDroppedCheckGapNs / intervalNs - 1 : 0),
       signo_(signo),
       jitter_(*jitter),
       pid_(getpid()) {}
@@ -354,6 +355,15 @@ void WallEngine::tick(uint64_t nowNs, std::vector<Picked>* picked) {
     // Not due yet: its weight keeps growing till then. By time, not by visits: with many
     // threads to signal a round takes several ticks (a hundred at 100 us on a loaded machine).
     if (t.phase == Phase::kIdle && nowNs < t.idleCheckNs) continue;
+    // At work without Java frames, between its signals (signalThread): its time is nobody's,
+    // unless its last signal found Java frames after all (its note says counted).
+    if (t.phase == Phase::kSignal && t.dropsSamples && nowNs < t.dropSignalNs && !lastSampleCounted(t.tid)) {
+      if (nowNs - t.accountedNs >= intervalNs_) {
+        t.accountedNs = nowNs;
+        droppedSkips_.fetch_add(1, std::memory_order_relaxed);
+      }
+      continue;
+    }
     if (nowNs <= t.accountedNs) continue;
     // A sample stands for the time since the last visit, however long: a gap the sampler
     // was kept off the CPU goes to the stack found at its end (left out, as tried with a
@@ -375,7 +385,9 @@ void WallEngine::visit(Tracked* t, uint64_t weight) {
       countAgain(t->tid, t->note, weight);
       // Checked after 1, 2, 4, ... intervals while it sleeps on, at most kIdleCheckGapNs apart.
       if (t->idleStreak < 16) ++t->idleStreak;
-      uint64_t skips = std::min((uint64_t{1} << t->idleStreak) - 1, maxIdleSkips_);
+      // Its last sample dropped, nothing is lost while it sleeps unchecked, only found later.
+      uint64_t maxSkips = (t->note & kNoteCounted) != 0 ? maxIdleSkips_ : maxDroppedSkips_;
+      uint64_t skips = std::min((uint64_t{1} << t->idleStreak) - 1, maxSkips);
       t->idleCheckNs = t->accountedNs + skips * intervalNs_;  // accountedNs: this tick's time, to an interval
       return;
     }
@@ -429,6 +441,11 @@ void WallEngine::visit(Tracked* t, uint64_t weight) {
   signalThread(t, weight, state);
 }
 
+bool WallEngine::lastSampleCounted(int tid) const {
+  const std::atomic<uint64_t>* note = notes_.at(tid);
+  return note != nullptr && (note->load(std::memory_order_acquire) & kNoteCounted) != 0;
+}
+
 void WallEngine::countAgain(int tid, uint64_t note, uint64_t weight) {
   reused_.fetch_add(1, std::memory_order_relaxed);
   if ((note & kNoteCounted) == 0) return;  // a sample that was dropped is dropped again
@@ -467,6 +484,16 @@ void WallEngine::signalThread(Tracked* t, uint64_t weight, char state) {
       if (t->droppedInRow < kDropsBeforeProbing) ++t->droppedInRow;
     }
     t->dropsSamples = t->droppedInRow >= kDropsBeforeProbing;
+  }
+  // Whose samples are dropped is signalled after 1, 2, 4, ... intervals (see tick()): a JIT
+  // compiler thread at work took a signal, and the handler a look at its stack, every tick.
+  if (t->dropsSamples) {
+    uint64_t skips = std::min((uint64_t{1} << t->dropBackoff) - 1, maxDroppedSkips_);
+    if (t->dropBackoff < 16) ++t->dropBackoff;
+    t->dropSignalNs = t->accountedNs + skips * intervalNs_;
+  } else {
+    t->dropBackoff = 0;
+    t->dropSignalNs = 0;
   }
   bool settledAsleep = t->sleptInRow >= kSleptBeforeProbing && t->accountedNs - t->sinceNs >= kSettledAfterNs;
   bool mayProbe = (t->dropsSamples || settledAsleep) && t->probeSkips == 0;

@@ -93,6 +93,12 @@ class WallEngine : public Engine {
   // least this often: at 1 ms, the ~6 idle threads of any JVM cost a clock read each per tick
   // (a system call) otherwise. When it has run, the gap is split by its clock (visit()).
   static constexpr uint64_t kIdleCheckGapNs = 8'000'000;
+  // The same for threads whose samples are dropped (no Java frames: JIT compiler threads, the
+  // Service Thread): asleep, their clocks are read after 1, 2, 4, ... intervals up to this far
+  // apart; at work, they are signalled that often, and the ticks between hand their time to
+  // nobody, as their samples would. Nothing a profile shows is lost by that; a thread that
+  // gains Java frames is found within this time.
+  static constexpr uint64_t kDroppedCheckGapNs = 64'000'000;
 
   WallEngine(uint64_t intervalNs, int signo, Jitter* jitter);
   ~WallEngine() override;
@@ -135,6 +141,9 @@ class WallEngine : public Engine {
   // Visits that read /proc to see whether a thread slept on since its last sample.
   uint64_t probes() const { return probes_.load(std::memory_order_relaxed); }
 
+  // Visits that left a thread whose samples are dropped unsignalled (kDroppedCheckGapNs).
+  uint64_t droppedSkips() const { return droppedSkips_.load(std::memory_order_relaxed); }
+
   // The state letter of a /proc/.../stat line ("123 (name) S ..."), 0 if malformed.
   static char parseState(const char* stat, size_t length);
 
@@ -163,6 +172,8 @@ class WallEngine : public Engine {
     uint8_t probeSkips = 0;    // visits left that signal without reading /proc (after such a probe)
     uint8_t idleStreak = 0;    // kIdle: checks in a row that found its clock unchanged (capped)
     uint64_t idleCheckNs = 0;  // kIdle: monotonic time of its next check
+    uint8_t dropBackoff = 0;   // kSignal, dropsSamples: signals in a row whose samples were dropped (capped)
+    uint64_t dropSignalNs = 0; // kSignal, dropsSamples: monotonic time of its next signal
   };
   struct Picked {
     size_t index;  // in threads_
@@ -177,12 +188,16 @@ class WallEngine : public Engine {
   void tick(uint64_t nowNs, std::vector<Picked>* picked);
   void visit(Tracked* thread, uint64_t weight);
   void countAgain(int tid, uint64_t note, uint64_t weight);
+  // Whether the thread's sample since the sampler's last look at it was counted (a peek: the
+  // note stays for that look).
+  bool lastSampleCounted(int tid) const;
   void signalThread(Tracked* thread, uint64_t weight, char state);
   // The thread's kernel state letter (R, S, D, ...), 0 if it is gone.
   char readState(int tid);
 
   const uint64_t intervalNs_;
-  const uint64_t maxIdleSkips_;  // intervals an idle thread may go unchecked (kIdleCheckGapNs)
+  const uint64_t maxIdleSkips_;     // intervals an idle thread may go unchecked (kIdleCheckGapNs)
+  const uint64_t maxDroppedSkips_;  // the same for threads whose samples are dropped (kDroppedCheckGapNs)
   const int signo_;
   Jitter& jitter_;
   const int pid_;
@@ -200,6 +215,7 @@ class WallEngine : public Engine {
   std::atomic<uint64_t> reused_{0};
   std::atomic<uint64_t> probes_{0};
   std::atomic<uint64_t> idleChecks_{0};
+  std::atomic<uint64_t> droppedSkips_{0};
 
   std::mutex mutex_;  // running_, stopping_
   std::condition_variable wakeup_;
