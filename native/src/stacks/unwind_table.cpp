@@ -71,11 +71,11 @@ void UnwindTable::push(uint32_t pc, const UnwindRule& rule) {
   size_t n = pcs_.size();
   if (n != 0 && pcs_.back() == pc) {
     // an advance by 0, or an FDE starting where a gap marker was put
-    if (n >= 2 && rules_[ruleOf_[n - 2]] == rule) {
+    if (n >= 2 && rules_[ruleOf_.at(n - 2)] == rule) {
       pcs_.pop_back();
       ruleOf_.pop_back();
     } else {
-      ruleOf_.back() = ruleIndex(rule);
+      ruleOf_.set_back(ruleIndex(rule));
     }
     return;
   }
@@ -252,13 +252,13 @@ size_t UnwindTable::findRow(uint64_t vaddr) const {
     size_t middle = low + (high - low) / 2;
     if (pcs[middle] <= vaddr) low = middle + 1; else high = middle;
   }
-  if (low == 0 || rules_[ruleOf_[low - 1]].cfa == CfaKind::kNoEntry) return kNoRow;
+  if (low == 0 || rules_[ruleOf_.at(low - 1)].cfa == CfaKind::kNoEntry) return kNoRow;
   return low - 1;
 }
 
 const UnwindRule* UnwindTable::find(uint64_t vaddr) const {
   size_t row = findRow(vaddr);
-  return row == kNoRow ? nullptr : &rules_[ruleOf_[row]];
+  return row == kNoRow ? nullptr : &rules_[ruleOf_.at(row)];
 }
 
 uint64_t UnwindTable::functionStart(uint64_t vaddr) const {

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "stacks/cfa_program.h"
@@ -47,6 +48,69 @@ void PageIndex::build(size_t count, KeyAt keyAt) {
     below_[page] = static_cast<uint32_t>(at);
   }
 }
+
+// Per row, the index of its rule, in as few bytes as the number of distinct rules allows:
+// one byte for libjvm (8 rules on JDK 17, 61 on Temurin 25), two or four for objects with
+// more. Widened while the table is built; read-only after, and at() is signal-safe.
+class RuleIndexes {
+ public:
+  size_t size() const { return bytes_.size() / width_; }
+  size_t bytes() const { return bytes_.size(); }
+  void reserve(size_t count) { bytes_.reserve(count * width_); }
+  void clear() {
+    bytes_.clear();
+    width_ = 1;
+  }
+  uint32_t at(size_t i) const {
+    const uint8_t* p = bytes_.data() + i * width_;
+    if (width_ == 1) return *p;
+    if (width_ == 2) {
+      uint16_t v;
+      std::memcpy(&v, p, sizeof v);
+      return v;
+    }
+    uint32_t v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+  }
+  uint32_t back() const { return at(size() - 1); }
+  void push_back(uint32_t index) {
+    widenFor(index);
+    bytes_.resize(bytes_.size() + width_);
+    store(size() - 1, index);
+  }
+  void set_back(uint32_t index) {
+    widenFor(index);
+    store(size() - 1, index);
+  }
+  void pop_back() { bytes_.resize(bytes_.size() - width_); }
+
+ private:
+  void store(size_t i, uint32_t index) {
+    uint8_t* p = bytes_.data() + i * width_;
+    if (width_ == 1) {
+      *p = static_cast<uint8_t>(index);
+    } else if (width_ == 2) {
+      uint16_t v = static_cast<uint16_t>(index);
+      std::memcpy(p, &v, sizeof v);
+    } else {
+      std::memcpy(p, &index, sizeof index);
+    }
+  }
+  void widenFor(uint32_t index) {
+    unsigned need = index <= 0xff ? 1 : index <= 0xffff ? 2 : 4;
+    if (need <= width_) return;
+    RuleIndexes wider;
+    wider.width_ = need;
+    wider.bytes_.reserve(bytes_.capacity() / width_ * need);
+    wider.bytes_.resize(size() * need);
+    for (size_t i = 0; i < size(); ++i) wider.store(i, at(i));
+    *this = std::move(wider);
+  }
+
+  std::vector<uint8_t> bytes_;
+  unsigned width_ = 1;
+};
 
 // How to find the caller from a range of code addresses: 12 bytes, and libjvm's 190k rows
 // use only a few hundred distinct ones, so rows refer to them by index. Offsets are
@@ -108,12 +172,12 @@ class UnwindTable {
   // Rows: from pc `rowPc(i)` (object vaddr) up to the next row's, rule `ruleOfRow(i)`.
   size_t rowCount() const { return pcs_.size(); }
   uint32_t rowPc(size_t i) const { return pcs_[i]; }
-  const UnwindRule& ruleOfRow(size_t i) const { return rules_[ruleOf_[i]]; }
+  const UnwindRule& ruleOfRow(size_t i) const { return rules_[ruleOf_.at(i)]; }
   size_t ruleCount() const { return rules_.size(); }
   // What the table holds: its vectors keep the room reserved for the build (pages
   // never written cost nothing), and a copy to an exact fit would fault in all of it again.
   size_t bytes() const {
-    return pcs_.size() * sizeof(uint32_t) + ruleOf_.size() * sizeof(uint32_t) + rules_.size() * sizeof(UnwindRule) +
+    return pcs_.size() * sizeof(uint32_t) + ruleOf_.bytes() + rules_.size() * sizeof(UnwindRule) +
            functionStarts_.size() * sizeof(uint32_t) + rowIndex_.bytes() + startIndex_.bytes();
   }
   const Stats& stats() const { return stats_; }
@@ -142,7 +206,7 @@ class UnwindTable {
   void buildIndexes();
 
   std::vector<uint32_t> pcs_;              // row starts (vaddr), strictly increasing
-  std::vector<uint32_t> ruleOf_;           // per row: its index into rules_
+  RuleIndexes ruleOf_;                     // per row: its index into rules_
   std::vector<UnwindRule> rules_;          // distinct rules (mostly: see ruleIndex)
   std::vector<uint32_t> recentRules_;      // build only: hash of a rule -> its index + 1
   std::vector<uint32_t> functionStarts_;  // sorted FDE starts (vaddr)

@@ -225,7 +225,35 @@ void aCursorReadsOnlyWithinTheRangeItStartsIn() {
   CHECK(!skipped.ok());
 }
 
+// Rule indexes take one byte per row while there are at most 256 rules, and widen to two and
+// four bytes, keeping every index, when a larger one comes.
+void ruleIndexesWidenKeepingTheirValues() {
+  RuleIndexes indexes;
+  std::vector<uint32_t> expected;
+  for (uint32_t v : {0u, 7u, 255u}) {
+    indexes.push_back(v);
+    expected.push_back(v);
+  }
+  CHECK_EQ(indexes.bytes(), size_t{3});
+  for (uint32_t v : {256u, 65535u, 3u}) {
+    indexes.push_back(v);
+    expected.push_back(v);
+  }
+  CHECK_EQ(indexes.bytes(), size_t{12});
+  indexes.set_back(70000u);
+  expected.back() = 70000u;
+  indexes.push_back(1u);
+  expected.push_back(1u);
+  CHECK_EQ(indexes.bytes(), size_t{28});
+  indexes.pop_back();
+  expected.pop_back();
+  CHECK_EQ(indexes.size(), expected.size());
+  for (size_t i = 0; i < expected.size(); ++i) CHECK_EQ(indexes.at(i), expected[i]);
+  CHECK_EQ(indexes.back(), 70000u);
+}
+
 int main() {
+  ruleIndexesWidenKeepingTheirValues();
   aCursorReadsOnlyWithinTheRangeItStartsIn();
   measuresLibjvm("/usr/lib/jvm/java-17-openjdk-amd64/lib/server/libjvm.so");
   measuresLibjvm("/usr/lib/jvm/temurin-25-jdk-amd64/lib/server/libjvm.so");
