@@ -251,6 +251,39 @@ void sleepMs(long ms) {
   }
 }
 
+double msBetween(const timespec& a, const timespec& b) {
+  return static_cast<double>(b.tv_sec - a.tv_sec) * 1e3 + static_cast<double>(b.tv_nsec - a.tv_nsec) / 1e6;
+}
+
+// A 1 ms wall engine whose signals onRecordingSignal counts by g_place, into its own store;
+// `counted` says whether samples count from the start (else they are dropped).
+struct RecordingEngine {
+  RecordingEngine(bool counted, uint64_t seed) : store(64, 1024), jitter(seed), engine(1'000'000, SIGVTALRM, &jitter) {
+    onWallSignals(onRecordingSignal);
+    for (auto& n : g_signalsAt) n = 0;
+    g_counted = counted;
+    g_store = &store;
+    g_engine = &engine;
+    std::string error;
+    CHECK(engine.start(&error));
+  }
+  ~RecordingEngine() {
+    engine.stop();
+    g_engine = nullptr;
+    g_store = nullptr;
+  }
+  // The counted weight by place (the one-frame traces onRecordingSignal adds).
+  void weightsByPlace(uint64_t* weightAt) {
+    store.forEach([&](const Frame* frames, uint32_t count, uint64_t samples) {
+      if (count == 1 && frames[0].id < 5) weightAt[frames[0].id] += samples;
+    });
+  }
+
+  TraceStore store;
+  Jitter jitter;
+  WallEngine engine;
+};
+
 struct Phases {
   double blocked, running, sleeping;  // ms
   uint64_t reused;
@@ -262,16 +295,8 @@ struct Phases {
 // The worker: blocked in an untimed futex wait (restarted after each handler) for ~blockMs,
 // then running 100 ms, then in a nanosleep (EINTR after each handler, slept again) 300 ms.
 Phases runWorker(bool counted, long blockMs) {
-  onWallSignals(onRecordingSignal);
-  for (auto& n : g_signalsAt) n = 0;
-  g_counted = counted;
-  TraceStore store(64, 1024);
-  g_store = &store;
-  Jitter jitter(11);
-  WallEngine engine(1'000'000, SIGVTALRM, &jitter);
-  g_engine = &engine;
-  std::string error;
-  CHECK(engine.start(&error));
+  RecordingEngine recording(counted, 11);
+  WallEngine& engine = recording.engine;
   std::atomic<int> futexWord{0};
   timespec t0, t1, t2, t3;
   uint64_t reusedWhileBlocked = 0;
@@ -301,13 +326,9 @@ Phases runWorker(bool counted, long blockMs) {
   worker.join();
   engine.stop();
   sleepMs(100);
-  auto ms = [](const timespec& a, const timespec& b) {
-    return static_cast<double>(b.tv_sec - a.tv_sec) * 1e3 + static_cast<double>(b.tv_nsec - a.tv_nsec) / 1e6;
-  };
-  Phases p{ms(t0, t1), ms(t1, t2), ms(t2, t3), engine.samplesReused(), reusedWhileBlocked, {}, engine.idleChecks()};
-  store.forEach([&](const Frame* frames, uint32_t count, uint64_t samples) {
-    if (count == 1 && frames[0].id < 5) p.weightAt[frames[0].id] += samples;
-  });
+  Phases p{msBetween(t0, t1), msBetween(t1, t2), msBetween(t2, t3), engine.samplesReused(), reusedWhileBlocked, {},
+           engine.idleChecks()};
+  recording.weightsByPlace(p.weightAt);
   std::printf("worker (samples %s): signals blocked %d in %.0f ms, running %d in %.0f, sleeping %d in %.0f; %llu reused "
               "(%llu while blocked), %llu idle checks; weights %llu, %llu, %llu\n",
               counted ? "counted" : "dropped", g_signalsAt[1].load(), p.blocked, g_signalsAt[2].load(), p.running,
@@ -315,8 +336,6 @@ Phases runWorker(bool counted, long blockMs) {
               static_cast<unsigned long long>(p.reusedWhileBlocked), static_cast<unsigned long long>(p.idleChecks),
               static_cast<unsigned long long>(p.weightAt[1]),
               static_cast<unsigned long long>(p.weightAt[2]), static_cast<unsigned long long>(p.weightAt[3]));
-  g_engine = nullptr;
-  g_store = nullptr;
   return p;
 }
 
@@ -540,16 +559,8 @@ void aBusyThreadWithoutJavaFramesIsProbedRarely() {
 // tick; the ticks between count for nobody. When it gains Java frames it is found within
 // that gap, and its first counted sample does not carry the time of the dropped ones.
 void aThreadAtWorkWithoutJavaFramesIsSignalledRarely() {
-  onWallSignals(onRecordingSignal);
-  for (auto& n : g_signalsAt) n = 0;
-  g_counted = false;
-  TraceStore store(64, 1024);
-  g_store = &store;
-  Jitter jitter(13);
-  WallEngine engine(1'000'000, SIGVTALRM, &jitter);
-  g_engine = &engine;
-  std::string error;
-  CHECK(engine.start(&error));
+  RecordingEngine recording(false, 13);
+  WallEngine& engine = recording.engine;
   timespec t0, t1, t2;
   std::thread worker([&] {
     g_workerTid = static_cast<int>(syscall(SYS_gettid));
@@ -571,13 +582,8 @@ void aThreadAtWorkWithoutJavaFramesIsSignalledRarely() {
   engine.stop();
   sleepMs(50);
   uint64_t weightAt[5] = {};
-  store.forEach([&](const Frame* frames, uint32_t count, uint64_t samples) {
-    if (count == 1 && frames[0].id < 5) weightAt[frames[0].id] += samples;
-  });
-  auto ms = [](const timespec& a, const timespec& b) {
-    return static_cast<double>(b.tv_sec - a.tv_sec) * 1e3 + static_cast<double>(b.tv_nsec - a.tv_nsec) / 1e6;
-  };
-  double dropping = ms(t0, t1), counting = ms(t1, t2);
+  recording.weightsByPlace(weightAt);
+  double dropping = msBetween(t0, t1), counting = msBetween(t1, t2);
   std::printf("thread at work: %d signals in %.0f ms of dropped samples (%llu ticks skipped), %d in %.0f ms "
               "counted, weight %llu\n",
               g_signalsAt[1].load(), dropping, static_cast<unsigned long long>(engine.droppedSkips()),
@@ -591,8 +597,6 @@ void aThreadAtWorkWithoutJavaFramesIsSignalledRarely() {
   CHECK(static_cast<double>(weightAt[2]) >= counting - gapMs - 20);
   // No more than the time it counted: none of the dropped time came with its first sample.
   CHECK(static_cast<double>(weightAt[2]) <= counting + 5);
-  g_engine = nullptr;
-  g_store = nullptr;
 }
 
 std::atomic<int> g_spinnerTid{0};
