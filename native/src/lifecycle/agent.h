@@ -18,7 +18,6 @@
 #include "sampling/lock_tracker.h"
 #include "sampling/signal_handler.h"
 #include "sampling/signal_watch.h"
-#include "symbols/elf_symbols.h"
 #include "sampling/stats.h"
 #include "sampling/thread_registry.h"
 #include "stacks/code_map.h"
@@ -27,6 +26,7 @@
 #include "stacks/mixed_walk.h"
 #include "store/trace_store.h"
 #include "support/periodic_thread.h"
+#include "symbols/elf_symbols.h"
 #include "symbols/method_namer.h"
 
 // The agent's state, shared by the units of its lifecycle (entry points, start/stop,

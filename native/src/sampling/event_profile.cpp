@@ -95,8 +95,7 @@ bool EventProfile::walkAndAdd(jvmtiEnv* jvmti, JNIEnv*, jclass klass, uint64_t w
   }
   if (static_cast<uint32_t>(count) > depth_) frames[n++] = pseudoFrame(FrameKind::kTruncated, 0);
   SampleLog* log = log_.load(std::memory_order_acquire);
-  // callerTid: cached per thread, so the event's thread costs no system call.
-  int tid = threads_ || log != nullptr || count == 0 ? callerTid() : 0;
+  int tid = callerTid();  // cached per thread: no system call
   // An event on a thread with no Java frame (native code allocating through JNI: the
   // launcher creating main's arguments, a native thread attached to the JVM) is named after
   // its thread, as CPU samples of such threads are, rather than left without a stack.

@@ -387,8 +387,7 @@ void WallEngine::visit(Tracked* t, uint64_t weight) {
       if (t->idleStreak < 16) ++t->idleStreak;
       // Its last sample dropped, nothing is lost while it sleeps unchecked, only found later.
       uint64_t maxSkips = (t->note & kNoteCounted) != 0 ? maxIdleSkips_ : maxDroppedSkips_;
-      uint64_t skips = std::min((uint64_t{1} << t->idleStreak) - 1, maxSkips);
-      t->idleCheckNs = t->accountedNs + skips * intervalNs_;  // accountedNs: this tick's time, to an interval
+      t->idleCheckNs = backedOffNs(*t, t->idleStreak, maxSkips);
       return;
     }
     // It ran (or is gone): a fresh sample. Of a gap of several intervals (checks skipped, or
@@ -441,6 +440,11 @@ void WallEngine::visit(Tracked* t, uint64_t weight) {
   signalThread(t, weight, state);
 }
 
+uint64_t WallEngine::backedOffNs(const Tracked& t, uint8_t streak, uint64_t maxSkips) const {
+  // accountedNs: this tick's time, to an interval.
+  return t.accountedNs + std::min((uint64_t{1} << streak) - 1, maxSkips) * intervalNs_;
+}
+
 bool WallEngine::lastSampleCounted(int tid) const {
   const std::atomic<uint64_t>* note = notes_.at(tid);
   return note != nullptr && (note->load(std::memory_order_acquire) & kNoteCounted) != 0;
@@ -488,9 +492,8 @@ void WallEngine::signalThread(Tracked* t, uint64_t weight, char state) {
   // Whose samples are dropped is signalled after 1, 2, 4, ... intervals (see tick()): a JIT
   // compiler thread at work took a signal, and the handler a look at its stack, every tick.
   if (t->dropsSamples) {
-    uint64_t skips = std::min((uint64_t{1} << t->dropBackoff) - 1, maxDroppedSkips_);
+    t->dropSignalNs = backedOffNs(*t, t->dropBackoff, maxDroppedSkips_);
     if (t->dropBackoff < 16) ++t->dropBackoff;
-    t->dropSignalNs = t->accountedNs + skips * intervalNs_;
   } else {
     t->dropBackoff = 0;
     t->dropSignalNs = 0;

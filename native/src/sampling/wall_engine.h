@@ -188,6 +188,9 @@ class WallEngine : public Engine {
   void tick(uint64_t nowNs, std::vector<Picked>* picked);
   void visit(Tracked* thread, uint64_t weight);
   void countAgain(int tid, uint64_t note, uint64_t weight);
+  // When a thread backed off after `streak` waits is next due: 2^streak - 1 intervals after
+  // this visit, at most `maxSkips`.
+  uint64_t backedOffNs(const Tracked& t, uint8_t streak, uint64_t maxSkips) const;
   // Whether the thread's sample since the sampler's last look at it was counted (a peek: the
   // note stays for that look).
   bool lastSampleCounted(int tid) const;

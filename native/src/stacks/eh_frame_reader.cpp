@@ -12,10 +12,6 @@ constexpr uint64_t kMaxFdes = 4'000'000;
 // A 4-byte length of 0xffffffff announces a 64-bit length (DWARF64).
 constexpr uint32_t kDwarf64 = 0xffffffff;
 
-}  // namespace
-
-namespace {
-
 // Bytes of a pointer in a fixed-size DW_EH_PE encoding; 0 for a variable-size one.
 size_t fixedSize(uint8_t encoding) {
   switch (encoding & 0x0f) {

@@ -44,25 +44,25 @@ Step stepByFramePointer(const NativeRegisters& regs, const StackBounds& bounds, 
   return succeeded(caller);
 }
 
-// One frame by a DWARF row. `leaf`: regs are the interrupted ones (lr is valid, pc exact).
-Step stepByRow(const UnwindRule& row, const NativeRegisters& regs, const StackBounds& bounds, bool leaf) {
+// One frame by a DWARF rule. `leaf`: regs are the interrupted ones (lr is valid, pc exact).
+Step stepByRule(const UnwindRule& rule, const NativeRegisters& regs, const StackBounds& bounds, bool leaf) {
   uintptr_t cfa = 0;
-  switch (row.cfa) {
-    case CfaKind::kSpOffset: cfa = regs.sp + static_cast<intptr_t>(row.cfaOffset); break;
-    case CfaKind::kFpOffset: cfa = regs.fp + static_cast<intptr_t>(row.cfaOffset); break;
+  switch (rule.cfa) {
+    case CfaKind::kSpOffset: cfa = regs.sp + static_cast<intptr_t>(rule.cfaOffset); break;
+    case CfaKind::kFpOffset: cfa = regs.fp + static_cast<intptr_t>(rule.cfaOffset); break;
     case CfaKind::kPltSp:
-      cfa = regs.sp + static_cast<intptr_t>(row.cfaOffset) + ((regs.pc & 15) >= row.pltThreshold ? 8 : 0);
+      cfa = regs.sp + static_cast<intptr_t>(rule.cfaOffset) + ((regs.pc & 15) >= rule.pltThreshold ? 8 : 0);
       break;
     case CfaKind::kNoEntry:
     case CfaKind::kUnsupported: return failed(WalkEnd::kNoRule);
   }
   NativeRegisters caller;
   caller.sp = cfa;
-  switch (row.returnAddress) {
+  switch (rule.returnAddress) {
     case SavedKind::kUndefined: return failed(WalkEnd::kRoot);
     case SavedKind::kAtCfa: {
       uintptr_t value = 0;
-      StackRead r = readStackWord(bounds, cfa + static_cast<intptr_t>(row.returnAddressOffset), &value);
+      StackRead r = readStackWord(bounds, cfa + static_cast<intptr_t>(rule.returnAddressOffset), &value);
       if (r != StackRead::kOk) return failed(readFailure(r));
       caller.pc = stripPointerAuthentication(value);
       break;
@@ -73,9 +73,9 @@ Step stepByRow(const UnwindRule& row, const NativeRegisters& regs, const StackBo
       break;
     case SavedKind::kUnsupported: return failed(WalkEnd::kNoRule);
   }
-  switch (row.fp) {
+  switch (rule.fp) {
     case SavedKind::kAtCfa: {
-      StackRead r = readStackWord(bounds, cfa + static_cast<intptr_t>(row.fpOffset), &caller.fp);
+      StackRead r = readStackWord(bounds, cfa + static_cast<intptr_t>(rule.fpOffset), &caller.fp);
       if (r != StackRead::kOk) return failed(readFailure(r));
       break;
     }
@@ -134,7 +134,7 @@ NativeWalk walkWith(const CodeMap& map, const NativeRegisters& start, UnwindMode
     ++walk.steps;
 
     Step step = failed(WalkEnd::kNoRule);
-    if (row != nullptr) step = stepByRow(*row, regs, bounds, leaf);
+    if (row != nullptr) step = stepByRule(*row, regs, bounds, leaf);
     // No row, or a rule we cannot follow: the frame-pointer chain is the fallback. Not
     // after kRoot (the CFI said this is the outermost frame) or a failed read.
     if (row == nullptr || (!step.ok && step.failure == WalkEnd::kNoRule)) {

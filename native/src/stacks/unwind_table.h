@@ -113,7 +113,7 @@ class RuleIndexes {
 };
 
 // How to find the caller from a range of code addresses: 12 bytes, and libjvm's 190k rows
-// use only a few hundred distinct ones, so rows refer to them by index. Offsets are
+// use only 8 distinct ones (61 on Temurin 25), so rows refer to them by index. Offsets are
 // relative to the CFA.
 struct UnwindRule {
   int32_t cfaOffset;
@@ -156,7 +156,7 @@ class UnwindTable {
   // Signal-safe. The rule covering `vaddr` (pc - load bias), or nullptr when no FDE covers
   // it (in a gap, before the first or after the last FDE).
   const UnwindRule* find(uint64_t vaddr) const;
-  // Signal-safe. The index of the row covering `vaddr`, or kNoRow: what find() answers from.
+  // Signal-safe. The index of the row covering `vaddr`, or kNoRow where find() gives nullptr.
   static constexpr size_t kNoRow = ~size_t{0};
   size_t findRow(uint64_t vaddr) const;
 
@@ -204,6 +204,8 @@ class UnwindTable {
   uint32_t ruleIndex(const UnwindRule& rule);
 
   void buildIndexes();
+  // Signal-safe. How many rows start at or below `vaddr`: the covering row is the last of them.
+  size_t rowsAtOrBelow(uint64_t vaddr) const;
 
   std::vector<uint32_t> pcs_;              // row starts (vaddr), strictly increasing
   RuleIndexes ruleOf_;                     // per row: its index into rules_
