@@ -72,7 +72,7 @@ void JNICALL onThreadStart(jvmtiEnv* jvmti, JNIEnv* jni, jthread thread) {
   // The name's cost is a callback's; the registry times its own part (threadSetupNs). On
   // one thread in eight: the clock is two system calls per thread (SampledCpuTimer).
   std::string name;
-  {
+  if (g_agent->registry.namesAtStart()) {
     SampledCpuTimer timed(&g_agent->callbackNs, &g_agent->threadStartCalls, 8);
     name = threadName(jvmti, jni, thread);
   }

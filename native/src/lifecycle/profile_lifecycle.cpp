@@ -143,6 +143,18 @@ bool setProfileEvents(Agent& agent, jvmtiEventMode mode, std::string* error) {
   return setEventModes(agent.jvmti, mode, events, error);
 }
 
+// Whether the profile can show the name of a thread that has ended, so that threads must
+// be named as they start (ThreadRegistry::setNamesAtStart). A time profile names threads
+// in `threads` root frames, in JFR's thread records, and in the one frame of a sample
+// without Java frames (cpu, ctimer, itimer: GC and JIT threads, a Java thread in the JVM's
+// own code); event=wall drops such samples (they say nothing about Java code), so without
+// `threads` or JFR it shows no thread's name. Event profiles (alloc, lock) name a thread in
+// an event without frames.
+bool namesThreadsAtStart(const Options& options) {
+  bool eventProfile = options.allocBytes != 0 || options.lock;
+  return options.threads || options.jfr || eventProfile || options.event != EventKind::kWall || !options.timed;
+}
+
 // ThreadStart/ThreadEnd: on only while a profile runs (each costs every thread start a JVMTI
 // call, a /proc read and a mutex). Enabled first, then the live threads named: a thread
 // started meanwhile is named by one or the other.
@@ -380,6 +392,7 @@ bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::
              describeSampling(profile.options) + "), got " + describeSampling(options);
     return false;
   }
+  agent.registry.setNamesAtStart(namesThreadsAtStart(options));
   // Events first, then the walk: a class prepared meanwhile is covered by one or the other.
   if (!setProfileEvents(agent, JVMTI_ENABLE, error) || !startThreadEvents(agent, jni, error)) {
     return undoStart(agent, StartStep::kEvents);

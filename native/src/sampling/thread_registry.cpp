@@ -54,7 +54,8 @@ void ThreadRegistry::threadBorn(int tid) {
   // 3,000-thread churn). The start time is read later by the rescan, if the thread lives
   // that long; most short threads never meet one. Its name so far is its creator's.
   char comm[17] = {};
-  prctl(PR_GET_NAME, comm);
+  bool named = namesAtStart();
+  if (named) prctl(PR_GET_NAME, comm);
   std::lock_guard<std::mutex> lock(mutex_);
   if (!started_ || stopped_ || stopping_) return;
   auto it = live_.find(tid);
@@ -66,7 +67,11 @@ void ThreadRegistry::threadBorn(int tid) {
   }
   unarmed_.erase(tid);
   javaNames_.erase(tid);  // likewise a previous thread's
-  osNames_[tid] = comm;
+  if (named) {
+    osNames_[tid] = comm;
+  } else {
+    osNames_.erase(tid);  // a previous thread's
+  }
   ++armedAtBirth_;
   armLocked(tid, kStartTimeUnknown);
   live_[tid].awaitingThreadStart = true;
@@ -281,7 +286,7 @@ void ThreadRegistry::javaThreadStarted(int tid, const std::string& name) {
         !it->second.ended) {
       // Armed at its birth, on this very thread: nothing to read from /proc (21 us a thread).
       it->second.awaitingThreadStart = false;
-      javaNames_[tid] = JavaName{name, it->second.startTime};
+      if (!name.empty()) javaNames_[tid] = JavaName{name, it->second.startTime};
       return;
     }
   }
@@ -292,8 +297,11 @@ void ThreadRegistry::javaThreadStarted(int tid, const std::string& name) {
   auto named = javaNames_.find(tid);
   // The same OS thread attaching again (the launcher's main thread comes back as
   // "DestroyJavaVM") keeps the name it had while it did the work.
-  if (named == javaNames_.end() || startTime == 0 || named->second.startTime != startTime) {
+  bool stale = named != javaNames_.end() && (startTime == 0 || named->second.startTime != startTime);
+  if (!name.empty() && (named == javaNames_.end() || stale)) {
     javaNames_[tid] = JavaName{name, startTime};
+  } else if (name.empty() && stale) {
+    javaNames_.erase(named);  // a previous thread's
   }
   if (!started_ || stopped_ || stopping_) return;
   auto it = live_.find(tid);

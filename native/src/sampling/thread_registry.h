@@ -46,7 +46,16 @@ class ThreadRegistry {
   void threadBorn(int tid);
   uint64_t threadsArmedAtBirth() const;  // since the last start()
 
-  // JVMTI ThreadStart / ThreadEnd, on the thread itself.
+  // Whether threads are named as they start: by their comm at birth (a prctl) and their
+  // Java name at JVMTI ThreadStart (GetThreadInfo, ~4 us a thread: the caller asks
+  // namesAtStart() first). On by default; a profile that never shows the name of a thread
+  // that has ended turns it off (profile_lifecycle: event=wall without `threads` or JFR).
+  // Threads still alive are named by the rescan and at stop() either way.
+  void setNamesAtStart(bool on) { namesAtStart_.store(on, std::memory_order_relaxed); }
+  bool namesAtStart() const { return namesAtStart_.load(std::memory_order_relaxed); }
+
+  // JVMTI ThreadStart / ThreadEnd, on the thread itself. An empty name: not named (see
+  // namesAtStart), the thread keeps no earlier thread's name.
   void javaThreadStarted(int tid, const std::string& name);
   void javaThreadEnded(int tid);
 
@@ -109,6 +118,7 @@ class ThreadRegistry {
   std::unordered_map<int, std::string> osNames_;
   uint64_t threadsSeen_ = 0;
   std::atomic<uint64_t> threadSetupNs_{0};
+  std::atomic<bool> namesAtStart_{true};
   std::atomic<uint32_t> bornCalls_{0}, startCalls_{0}, endCalls_{0};  // which calls are timed
   uint64_t armedAtBirth_ = 0;
 };

@@ -212,11 +212,50 @@ void aThreadArmedAtBirthIsArmedOnce() {
   registry.stop();
 }
 
+// A profile that never shows an ended thread's name (event=wall without `threads` or JFR)
+// names no thread as it starts: the born thread is armed once all the same, and a thread
+// that lives on is named from /proc by the rescan.
+void threadsNotNamedAtStartAreArmedAndNamedByTheRescan() {
+  RecordingEngine engine;
+  ThreadRegistry registry;
+  CHECK(registry.namesAtStart());  // the default
+  registry.setNamesAtStart(false);
+  CHECK(!registry.namesAtStart());
+  std::string error;
+  CHECK(registry.start(&engine, &error));
+  std::atomic<int> workerTid{0};
+  std::atomic<bool> started{false};
+  std::atomic<bool> release{false};
+  std::thread worker([&] {
+    pthread_setname_np(pthread_self(), "quiet-worker");
+    workerTid = gettidNow();
+    registry.javaThreadStarted(gettidNow(), "");  // as the JVMTI hook passes it then
+    started = true;
+    while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  });
+  while (!started) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  CHECK_EQ(registry.threadsArmedAtBirth(), uint64_t{1});
+  CHECK(engine.isArmed(workerTid));
+  CHECK_EQ(engine.startsOf(workerTid), 1);
+  // Not its creator's name, which a birth with names on copies (unless a rescan, 100 ms
+  // after start, was quicker and read its own).
+  std::string early = registry.nameOf(workerTid);
+  CHECK(early.empty() || early == "quiet-worker");
+  CHECK(eventually([&] { return registry.nameOf(workerTid) == "quiet-worker"; }));
+  CHECK_EQ(engine.startsOf(workerTid), 1);
+  registry.javaThreadEnded(workerTid);
+  CHECK(!engine.isArmed(workerTid));
+  release = true;
+  worker.join();
+  registry.stop();
+}
+
 int main() {
   statLinesWithOddCommsParse();
   ownThreadIsListedAndReadable();
   existingAndLaterThreadsAreArmedAndDisarmed();
   aStoppedRegistryStartsAgainWithANewEngine();
   aThreadArmedAtBirthIsArmedOnce();
+  threadsNotNamedAtStartAreArmedAndNamedByTheRescan();
   return check::finish("thread_registry_test");
 }
