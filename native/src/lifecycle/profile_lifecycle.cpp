@@ -148,11 +148,11 @@ bool setProfileEvents(Agent& agent, jvmtiEventMode mode, std::string* error) {
 // in `threads` root frames, in JFR's thread records, and in the one frame of a sample
 // without Java frames (cpu, ctimer, itimer: GC and JIT threads, a Java thread in the JVM's
 // own code); event=wall drops such samples (they say nothing about Java code), so without
-// `threads` or JFR it shows no thread's name. Event profiles (alloc, lock) name a thread in
-// an event without frames.
+// `threads` or JFR it shows no thread's name. Event profiles (alloc, lock; also the only
+// ones of event=alloc or event=lock) name a thread in an event without frames.
 bool namesThreadsAtStart(const Options& options) {
   bool eventProfile = options.allocBytes != 0 || options.lock;
-  return options.threads || options.jfr || eventProfile || options.event != EventKind::kWall || !options.timed;
+  return options.threads || options.jfr || eventProfile || options.event != EventKind::kWall;
 }
 
 // ThreadStart/ThreadEnd: on only while a profile runs (each costs every thread start a JVMTI

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -91,6 +92,37 @@ class RecordingEngine : public Engine {
 
 int gettidNow() { return static_cast<int>(syscall(SYS_gettid)); }
 
+// A thread that runs `first` on itself with its tid, then waits until release(): the worker
+// the tests below watch the registry arm, name and forget. The constructor returns once
+// `first` has run.
+class ParkedThread {
+ public:
+  explicit ParkedThread(std::function<void(int tid)> first)
+      : thread_([this, first] {
+          int tid = gettidNow();
+          first(tid);
+          tid_ = tid;
+          while (!release_) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }) {
+    while (tid_ == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ~ParkedThread() { release(); }
+  ParkedThread(const ParkedThread&) = delete;
+  ParkedThread& operator=(const ParkedThread&) = delete;
+
+  int tid() const { return tid_; }
+  // Lets it end, and joins it.
+  void release() {
+    release_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  std::atomic<int> tid_{0};
+  std::atomic<bool> release_{false};
+  std::thread thread_;  // last: started once the flags above exist
+};
+
 void statLinesWithOddCommsParse() {
   ThreadRegistry::TaskStat stat;
   std::string line =
@@ -125,21 +157,14 @@ void existingAndLaterThreadsAreArmedAndDisarmed() {
 
   // A thread the registry is never told about is found by the rescan, and forgotten
   // once it has exited.
-  std::atomic<int> workerTid{0};
-  std::atomic<bool> release{false};
-  std::thread worker([&] {
-    pthread_setname_np(pthread_self(), "lazy-worker");
-    workerTid = gettidNow();
-    while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  });
-  while (workerTid == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  ParkedThread worker([](int) { pthread_setname_np(pthread_self(), "lazy-worker"); });
+  int workerTid = worker.tid();
   // Armed at birth or at the second rescan that sees it, and named by a rescan after it set
   // its name (~100-200 ms): waited for with a generous deadline, not a fixed sleep, so that
   // a loaded machine delays the test instead of failing it.
   CHECK(eventually([&] { return engine.isArmed(workerTid) && registry.nameOf(workerTid) == "lazy-worker"; }));
   CHECK_STR(registry.nameOf(workerTid), "lazy-worker");
-  release = true;
-  worker.join();
+  worker.release();
   CHECK(eventually([&] { return !engine.isArmed(workerTid); }));
   CHECK_STR(registry.nameOf(workerTid), "lazy-worker");  // names outlive threads
 
@@ -186,16 +211,8 @@ void aThreadArmedAtBirthIsArmedOnce() {
   ThreadRegistry registry;
   std::string error;
   CHECK(registry.start(&engine, &error));
-  std::atomic<int> workerTid{0};
-  std::atomic<bool> named{false};
-  std::atomic<bool> release{false};
-  std::thread worker([&] {
-    workerTid = gettidNow();
-    registry.javaThreadStarted(gettidNow(), "born-java");
-    named = true;
-    while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  });
-  while (!named) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  ParkedThread worker([&](int tid) { registry.javaThreadStarted(tid, "born-java"); });
+  int workerTid = worker.tid();
   CHECK_EQ(registry.threadsArmedAtBirth(), uint64_t{1});
   CHECK(engine.isArmed(workerTid));
   CHECK_EQ(engine.startsOf(workerTid), 1);
@@ -207,8 +224,7 @@ void aThreadArmedAtBirthIsArmedOnce() {
   CHECK_STR(registry.nameOf(workerTid), "born-java");
   registry.javaThreadEnded(workerTid);
   CHECK(!engine.isArmed(workerTid));
-  release = true;
-  worker.join();
+  worker.release();
   registry.stop();
 }
 
@@ -223,17 +239,11 @@ void threadsNotNamedAtStartAreArmedAndNamedByTheRescan() {
   CHECK(!registry.namesAtStart());
   std::string error;
   CHECK(registry.start(&engine, &error));
-  std::atomic<int> workerTid{0};
-  std::atomic<bool> started{false};
-  std::atomic<bool> release{false};
-  std::thread worker([&] {
+  ParkedThread worker([&](int tid) {
     pthread_setname_np(pthread_self(), "quiet-worker");
-    workerTid = gettidNow();
-    registry.javaThreadStarted(gettidNow(), "");  // as the JVMTI hook passes it then
-    started = true;
-    while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    registry.javaThreadStarted(tid, "");  // as the JVMTI hook passes it then
   });
-  while (!started) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  int workerTid = worker.tid();
   CHECK_EQ(registry.threadsArmedAtBirth(), uint64_t{1});
   CHECK(engine.isArmed(workerTid));
   CHECK_EQ(engine.startsOf(workerTid), 1);
@@ -245,8 +255,7 @@ void threadsNotNamedAtStartAreArmedAndNamedByTheRescan() {
   CHECK_EQ(engine.startsOf(workerTid), 1);
   registry.javaThreadEnded(workerTid);
   CHECK(!engine.isArmed(workerTid));
-  release = true;
-  worker.join();
+  worker.release();
   registry.stop();
 }
 
