@@ -207,6 +207,7 @@ bool writeTimeProfile(Agent& agent, JNIEnv* jni, const std::string& path, std::s
   header.extra.emplace_back("methods_named_early", std::to_string(agent.namer.named()) + " (" +
                                                        std::to_string(agent.namer.alreadyUnloaded()) +
                                                        " were unloaded before the namer saw them)");
+  header.extra.emplace_back("namer_looks", std::to_string(agent.namer.looks()));
   header.extra.emplace_back("crash_guard", agent.guardScope);
   std::string recoveries = crashRecoveries(agent.guard);
   header.extra.emplace_back("crash_recoveries", recoveries);

@@ -14,6 +14,8 @@ bool MethodNamer::start(JavaVM* vm, jvmtiEnv* jvmti, TraceStore* store, bool lin
   lines_ = lines;
   next_ = 0;
   periodMs_ = kPollMs;
+  looks_.store(0, std::memory_order_relaxed);
+  settled_.clear();  // this profile's `lines` may want more than an earlier one named
   PeriodicThread::Work work;
   work.nextPeriodMs = [this] { return periodMs_; };
   work.begin = [this] { return attach(); };
@@ -45,23 +47,33 @@ uint64_t MethodNamer::alreadyUnloaded() const {
   return alreadyUnloaded_;
 }
 
-void MethodNamer::nameNew(JNIEnv* jni, const Frame* frames, uint32_t count) {
+uint32_t MethodNamer::nameNew(JNIEnv* jni, const Frame* frames, uint32_t count) {
+  uint32_t settled = 0;
   for (uint32_t i = 0; i < count; ++i) {
     if (frames[i].kind != FrameKind::kJava || frames[i].id == 0) continue;
     jmethodID id = reinterpret_cast<jmethodID>(frames[i].id);
+    // Most frames of a new trace are methods seen before: answered without the lock.
+    if (settled_.count(id) != 0) continue;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       auto it = names_.find(id);
-      if (it != names_.end() && (it->second.withLines || !lines_ || it->second.name.empty())) continue;
+      // Named by an earlier profile (names are kept for the agent's life).
+      if (it != names_.end() && (it->second.withLines || !lines_ || it->second.name.empty())) {
+        settled_.insert(id);
+        continue;
+      }
     }
     // JVMTI outside the lock: the writer may look names up meanwhile.
     Symbols::Method m = Symbols::resolve(jvmti_, jni, id, lines_);
     // Any other failure (the JVM shutting down) is left for the writer to try again.
     if (m.name.empty() && !m.unloaded) continue;
+    settled_.insert(id);
+    ++settled;
     std::lock_guard<std::mutex> lock(mutex_);
     ++(m.unloaded ? alreadyUnloaded_ : named_);
     names_[id] = std::move(m);
   }
+  return settled;
 }
 
 bool MethodNamer::attach() {
@@ -70,11 +82,11 @@ bool MethodNamer::attach() {
 }
 
 void MethodNamer::look() {
+  looks_.fetch_add(1, std::memory_order_relaxed);
   store_->prefault();  // the signal handler then finds the pages it writes present
   bool found = false;
   auto visit = [this, &found](const Frame* frames, uint32_t count) {
-    found = true;
-    nameNew(jni_, frames, count);
+    if (nameNew(jni_, frames, count) > 0) found = true;
   };
   if (!store_->forEachNewTrace(&next_, visit)) {
     // Fell behind the store's list of new traces: look at every trace once.

@@ -3,10 +3,12 @@
 #include <jni.h>
 #include <jvmti.h>
 
+#include <atomic>
 #include <cstdint>
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "support/periodic_thread.h"
 #include "symbols/symbols.h"
@@ -25,8 +27,10 @@ class TraceStore;
 // and a short period is what keeps short-lived classes named: a class that lives 30 ms
 // is missed whenever no look falls between its first sample and its unloading. A wake-up
 // is not free though (tens of microseconds of kernel time in a busy VM): after a look that
-// found nothing new the period doubles, up to kIdlePollMs, and a new trace brings it back
-// to kPollMs.
+// named no new method the period doubles, up to kIdlePollMs, and a new method brings it
+// back to kPollMs. New traces of known methods do not: a long javac meets new traces
+// for its whole run, nearly all of methods already named, and woke the namer 100 times
+// a second for them.
 // The names it found are kept for the agent's life: HotSpot never reuses a jmethodID.
 class MethodNamer {
  public:
@@ -49,11 +53,13 @@ class MethodNamer {
 
   uint64_t named() const;          // methods named while their class was loaded
   uint64_t alreadyUnloaded() const;  // ids whose class was gone before the namer saw them
+  uint64_t looks() const { return looks_.load(std::memory_order_relaxed); }  // this profile's
 
  private:
   bool attach();  // on the namer's thread
   void look();    // names what the store published since the last look
-  void nameNew(JNIEnv* jni, const Frame* frames, uint32_t count);
+  // Names the frames' methods not named yet; returns how many it named (or found unloaded).
+  uint32_t nameNew(JNIEnv* jni, const Frame* frames, uint32_t count);
 
   JavaVM* vm_ = nullptr;
   jvmtiEnv* jvmti_ = nullptr;
@@ -62,7 +68,10 @@ class MethodNamer {
   uint64_t next_ = 0;  // the store's next trace to look at
   int periodMs_ = kPollMs;  // the namer thread's only
   JNIEnv* jni_ = nullptr;  // the namer thread's, once attached
+  // The namer thread's own: ids it need not look at again in this profile.
+  std::unordered_set<jmethodID> settled_;
   PeriodicThread thread_;
+  std::atomic<uint64_t> looks_{0};
 
   mutable std::mutex mutex_;  // guards what follows: the writer looks names up meanwhile
   std::unordered_map<jmethodID, Symbols::Method> names_;

@@ -234,6 +234,37 @@ void prefaultingWhileWritersAddChangesNothing() {
   });
 }
 
+// prefault() commits in steps of at least half of kArenaAhead: a call while the headroom is
+// still above half commits nothing (each populate is a system call with a fixed cost), and
+// after any call the headroom is at least half of kArenaAhead, never beyond the arena.
+void prefaultCommitsInLargeStepsAndKeepsHalfTheHeadroom() {
+  constexpr uint64_t kAhead = TraceStore::kArenaAhead;
+  const uint64_t capacity = 4 * kAhead + 100;
+  TraceStore store(1 << 16, capacity);
+  CHECK(store.ok());
+  store.prefault();
+  CHECK_EQ(store.arenaPrefaulted(), kAhead);
+  int steps = 0;
+  uint64_t last = store.arenaPrefaulted();
+  for (uint32_t id = 0; store.framesUsed() + 50 <= capacity; ++id) {
+    std::vector<Frame> frames = traceFor(id, 50);
+    CHECK(store.add(frames.data(), 50) == TraceStore::Result::kCounted);
+    store.prefault();
+    uint64_t now = store.arenaPrefaulted();
+    CHECK(now >= store.framesUsed());
+    CHECK(now <= capacity);
+    if (now != capacity) CHECK(now >= store.framesUsed() + kAhead / 2);
+    if (now != last) {
+      ++steps;
+      if (now != capacity) CHECK(now - last >= kAhead / 2);
+      last = now;
+    }
+  }
+  CHECK_EQ(store.arenaPrefaulted(), capacity);
+  // 4.x arenas of headroom committed in half-arena steps: 7 steps, not one per trace.
+  CHECK(steps >= 6 && steps <= 8);
+}
+
 // A long profile with `lines` (or a JFR-like hour) meets hundreds of thousands of distinct
 // stacks: sized by the stacks= option, the store keeps 200,000 of 20 frames, none dropped,
 // with the arena prefaulted ahead as the method namer does while sampling runs.
@@ -265,5 +296,6 @@ int main() {
   concurrentFullTableCountsDropsExactly();
   arenaExhaustionCountsDrops();
   prefaultingWhileWritersAddChangesNothing();
+  prefaultCommitsInLargeStepsAndKeepsHalfTheHeadroom();
   return check::finish("trace_store_test");
 }
