@@ -6,6 +6,8 @@ From the repository root, after `mvn -B -DskipTests package`:
     python3 scripts/bench/overhead_bench.py            # >= 10 interleaved rounds per cell
     python3 scripts/bench/overhead_bench.py --quick    # 3 rounds, smaller inputs, to try it out
     python3 scripts/bench/overhead_bench.py --runs 5 --workloads javac,h2 --jdks 17 --cells cpu:10ms,cpu:1ms
+    python3 scripts/bench/overhead_bench.py --runs 20 --workloads javac --javac-compiles 24 --jdks 17 \
+        --cells cpu:10ms,wall:10ms   # a longer program: javac compiling the tree 24 times (~20 s of CPU)
 
 Measures the CPU time of the whole JVM (user + sys of the child from wait4's rusage: start-up,
 profiler set-up and profile writing included) for a fixed amount of work, with no profiler,
@@ -158,8 +160,14 @@ def main():
     p.add_argument("--workloads", default="javac,churn,h2", help="comma-separated: javac,churn,h2")
     p.add_argument("--jdks", default="17,25", help="comma-separated: 17,25")
     p.add_argument("--cells", default=",".join(CELLS), help="comma-separated event:interval, e.g. cpu:10ms,wall:1ms")
+    p.add_argument("--javac-compiles", type=int, help="times javac compiles its tree in one run (default 1): "
+                   "a longer program, where fixed costs matter less")
     a = p.parse_args()
     s = dict(QUICK if a.quick else FULL)
+    if a.javac_compiles is not None:
+        if a.javac_compiles < 1:
+            p.error("--javac-compiles wants a number of at least 1")
+        s["javac_compiles"] = a.javac_compiles
     rounds = a.runs or s["runs"]
     workloads = [w for w in a.workloads.split(",") if w]
     cells = [c for c in a.cells.split(",") if c]
@@ -184,7 +192,9 @@ def main():
     load_start = os.getloadavg()
     results = measure(benches, s, workloads, cells, javac_src, work, rounds)
     load_end = os.getloadavg()
-    summaries = {k: summarize(v, cells) for k, v in results.items()}
+    # The table names a longer javac run by its number of compiles.
+    label = lambda name: "javac x%d" % s["javac_compiles"] if name == "javac" and s["javac_compiles"] > 1 else name
+    summaries = {(jdk, label(name)): summarize(v, cells) for (jdk, name), v in results.items()}
     meta = ("%d CPUs; load average %.1f / %.1f / %.1f at start, %.1f / %.1f / %.1f at end (shared machine); "
             "%d rounds per cell; %s; %.1f minutes" % (
                 os.cpu_count(), *load_start, *load_end, rounds, " ".join(["overhead_bench.py"] + sys.argv[1:]),
