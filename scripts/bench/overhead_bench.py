@@ -160,6 +160,9 @@ def main():
     p.add_argument("--workloads", default="javac,churn,h2", help="comma-separated: javac,churn,h2")
     p.add_argument("--jdks", default="17,25", help="comma-separated: 17,25")
     p.add_argument("--cells", default=",".join(CELLS), help="comma-separated event:interval, e.g. cpu:10ms,wall:1ms")
+    p.add_argument("--jvm-options", default="", help="space-separated JVM options for every run, e.g. "
+                   "'-Xms600m -Xmx600m': a fixed heap takes G1's heap sizing, which a profiler can tip "
+                   "(docs/performance.md), out of the comparison")
     p.add_argument("--javac-compiles", type=int, help="times javac compiles its tree in one run (default 1): "
                    "a longer program, where fixed costs matter less")
     a = p.parse_args()
@@ -188,7 +191,8 @@ def main():
             shared.mvn_copy(H2_ARTIFACT, shared.BIN)
         classpath += os.pathsep + os.path.join(shared.BIN, H2_JAR)
     work = tempfile.mkdtemp(prefix="overhead-", dir=shared.OUT)
-    benches = {j: shared.Bench(JDKS[j], jflame_so, ap_so, work, classpath=classpath) for j in jdks}
+    benches = {j: shared.Bench(JDKS[j], jflame_so, ap_so, work, classpath=classpath, jvm_options=a.jvm_options.split())
+               for j in jdks}
     load_start = os.getloadavg()
     results = measure(benches, s, workloads, cells, javac_src, work, rounds)
     load_end = os.getloadavg()

@@ -118,9 +118,10 @@ def setup(java):
 # Running one JVM and reading what it left.
 
 class Bench:
-    def __init__(self, java, jflame_so, ap_so, work, classpath=CLASSES):
+    def __init__(self, java, jflame_so, ap_so, work, classpath=CLASSES, jvm_options=()):
         self.java, self.jflame_so, self.ap_so, self.work = java, jflame_so, ap_so, work
         self.classpath = classpath
+        self.jvm_options = list(jvm_options)  # for every run, profiled or not (e.g. a fixed heap)
         self.count = 0
 
     def agent(self, profiler, event, interval, out):
@@ -136,7 +137,7 @@ class Bench:
         self.count += 1
         base = os.path.join(self.work, "r%04d-%s" % (self.count, profiler))
         profile = base + ".collapsed"
-        cmd = [self.java] + DIAG + self.agent(profiler, event, interval, profile) + ["-cp", self.classpath, WL + "MeasuredMain", WL + main_args[0]] + main_args[1:]
+        cmd = [self.java] + DIAG + self.jvm_options + self.agent(profiler, event, interval, profile) + ["-cp", self.classpath, WL + "MeasuredMain", WL + main_args[0]] + main_args[1:]
         with open(base + ".out", "w") as out, open(base + ".err", "w") as err:
             started = time.monotonic()
             proc = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
