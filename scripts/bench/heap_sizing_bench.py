@@ -28,10 +28,6 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run as shared  # noqa: E402
 
-JAVA = {"17": "/usr/lib/jvm/java-17-openjdk-amd64/bin/java",
-        "25": "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java"}
-
-
 def largest_heap_mb(gc_log):
     """The largest committed heap a -Xlog:gc file names, as in '... 37M->17M(580M) ...'."""
     with open(gc_log) as f:
@@ -43,14 +39,14 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--runs", type=int, default=10, help="interleaved rounds (default 10)")
     p.add_argument("--javac-compiles", type=int, default=24, help="times javac compiles its tree in a run")
-    p.add_argument("--jdk", default="17", choices=sorted(JAVA))
+    p.add_argument("--jdk", default="17", choices=sorted(shared.JAVA_BY_JDK))
     p.add_argument("--event", default="cpu")
     p.add_argument("--interval", default="10ms")
     p.add_argument("--grown-mb", type=int, default=800, help="a run whose heap reached this grew (default 800)")
     a = p.parse_args()
     if a.runs < 1 or a.javac_compiles < 1:
         p.error("--runs and --javac-compiles want at least 1")
-    java = JAVA[a.jdk]
+    java = shared.JAVA_BY_JDK[a.jdk]
     if not os.path.exists(java):
         sys.exit("no JDK %s here (%s)" % (a.jdk, java))
     os.makedirs(shared.OUT, exist_ok=True)

@@ -41,8 +41,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run as shared  # noqa: E402  (run.py: setup, the JVM runner, the profile reader)
 
-JDKS = {"17": "/usr/lib/jvm/java-17-openjdk-amd64/bin/java",
-        "25": "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java"}
+JDKS = shared.JAVA_BY_JDK
 H2_ARTIFACT = "com.h2database:h2:2.3.232"
 H2_JAR = "h2-2.3.232.jar"
 CELLS = ["cpu:10ms", "cpu:1ms", "wall:10ms", "wall:1ms"]

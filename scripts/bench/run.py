@@ -47,6 +47,9 @@ OUT = os.path.join(ROOT, "target/bench")
 BIN = os.path.join(OUT, "bin")
 CLASSES = os.path.join(OUT, "classes")
 AP_VERSION = "4.2"
+# The `java` of each JDK the benchmarks compare on (overhead_bench, heap_sizing_bench).
+JAVA_BY_JDK = {"17": "/usr/lib/jvm/java-17-openjdk-amd64/bin/java",
+               "25": "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java"}
 AP_ARTIFACT = "tools.profiler:async-profiler:" + AP_VERSION
 JAVAC_SOURCES = "commons-cli:commons-cli:1.9.0:jar:sources"
 DIAG = ["-XX:+UnlockDiagnosticVMOptions", "-XX:+DebugNonSafepoints"]

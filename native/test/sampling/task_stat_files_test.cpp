@@ -1,7 +1,5 @@
 #include "sampling/task_stat_files.h"
 
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <memory>
@@ -10,36 +8,17 @@
 #include <vector>
 
 #include "check.h"
+#include "parked_thread.h"
 #include "test_files.h"
 #include "sampling/wall_engine.h"
 
 namespace {
 
-int currentTid() { return static_cast<int>(syscall(SYS_gettid)); }
 
 using test_files::openFds;
 
-// A thread parked until released, and its tid.
-class ParkedThread {
- public:
-  ParkedThread() : thread_([this] {
-    tid_ = currentTid();
-    while (!released_.load()) usleep(1000);
-  }) {
-    while (tid_.load() == 0) usleep(100);
-  }
-  ~ParkedThread() { end(); }
-  int tid() const { return tid_.load(); }
-  void end() {
-    released_ = true;
-    if (thread_.joinable()) thread_.join();
-  }
-
- private:
-  std::atomic<int> tid_{0};
-  std::atomic<bool> released_{false};
-  std::thread thread_;
-};
+using test_threads::ParkedThread;
+using test_threads::tidNow;
 
 // A kept file reads the thread's current line each time, with one descriptor per thread.
 void aKeptFileIsReadAgainWithoutReopening() {
@@ -48,13 +27,13 @@ void aKeptFileIsReadAgainWithoutReopening() {
   ParkedThread parked;
   char buffer[512];
   for (int i = 0; i < 3; ++i) {
-    size_t n = files.read(currentTid(), buffer, sizeof(buffer));
+    size_t n = files.read(tidNow(), buffer, sizeof(buffer));
     CHECK(n > 0);
     CHECK_EQ(WallEngine::parseState(buffer, n), 'R');  // the reader runs
     n = files.read(parked.tid(), buffer, sizeof(buffer));
     CHECK(n > 0);
     char state = WallEngine::parseState(buffer, n);
-    CHECK(state == 'S' || state == 'R');  // in usleep, or just between two
+    CHECK(state == 'S' || state == 'R');  // asleep, or just between two
   }
   CHECK_EQ(files.openFiles(), 2u);
   CHECK_EQ(openFds(), before + 2);
@@ -76,7 +55,7 @@ void filesAreClosedWhenThreadsEnd() {
     CHECK(files.read(kept.tid(), buffer, sizeof(buffer)) > 0);
     CHECK_EQ(files.openFiles(), 3u);
     int endedTid = ending.tid();
-    ending.end();
+    ending.release();
     // Its tid is not reused this soon (the kernel hands tids out in turn).
     CHECK_EQ(files.read(endedTid, buffer, sizeof(buffer)), 0u);
     CHECK_EQ(files.openFiles(), 2u);

@@ -1,18 +1,16 @@
 #include "sampling/thread_registry.h"
 
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
 #include <thread>
 
 #include "check.h"
+#include "parked_thread.h"
 #include "sampling/engine.h"
 
 namespace {
@@ -90,38 +88,9 @@ class RecordingEngine : public Engine {
   int starts_ = 0;
 };
 
-int gettidNow() { return static_cast<int>(syscall(SYS_gettid)); }
+using test_threads::ParkedThread;
+using test_threads::tidNow;
 
-// A thread that runs `first` on itself with its tid, then waits until release(): the worker
-// the tests below watch the registry arm, name and forget. The constructor returns once
-// `first` has run.
-class ParkedThread {
- public:
-  explicit ParkedThread(std::function<void(int tid)> first)
-      : thread_([this, first] {
-          int tid = gettidNow();
-          first(tid);
-          tid_ = tid;
-          while (!release_) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-        }) {
-    while (tid_ == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  ~ParkedThread() { release(); }
-  ParkedThread(const ParkedThread&) = delete;
-  ParkedThread& operator=(const ParkedThread&) = delete;
-
-  int tid() const { return tid_; }
-  // Lets it end, and joins it.
-  void release() {
-    release_ = true;
-    if (thread_.joinable()) thread_.join();
-  }
-
- private:
-  std::atomic<int> tid_{0};
-  std::atomic<bool> release_{false};
-  std::thread thread_;  // last: started once the flags above exist
-};
 
 void statLinesWithOddCommsParse() {
   ThreadRegistry::TaskStat stat;
@@ -135,25 +104,25 @@ void statLinesWithOddCommsParse() {
 
 void ownThreadIsListedAndReadable() {
   std::vector<int> tids = ThreadRegistry::listTasks();
-  CHECK(std::find(tids.begin(), tids.end(), gettidNow()) != tids.end());
+  CHECK(std::find(tids.begin(), tids.end(), tidNow()) != tids.end());
   ThreadRegistry::TaskStat stat;
-  CHECK(ThreadRegistry::readTaskStat(gettidNow(), &stat));
+  CHECK(ThreadRegistry::readTaskStat(tidNow(), &stat));
   CHECK(stat.startTime > 0);
 }
 
 void existingAndLaterThreadsAreArmedAndDisarmed() {
   RecordingEngine engine;
   ThreadRegistry registry;
-  registry.javaThreadStarted(gettidNow(), "main");  // before start: only the name
+  registry.javaThreadStarted(tidNow(), "main");  // before start: only the name
   CHECK(engine.noneArmed());
   std::string error;
   CHECK(registry.start(&engine, &error));
-  CHECK(engine.isArmed(gettidNow()));
-  CHECK_STR(registry.nameOf(gettidNow()), "main");
+  CHECK(engine.isArmed(tidNow()));
+  CHECK_STR(registry.nameOf(tidNow()), "main");
   // Told once that the threads alive at start are armed, after arming them (event=cpu
   // maps their kernel-frame rings at once then).
   CHECK_EQ(engine.aliveAtStartCalls(), 1);
-  CHECK(engine.armedAtStart().count(gettidNow()) == 1);
+  CHECK(engine.armedAtStart().count(tidNow()) == 1);
 
   // A thread the registry is never told about is found by the rescan, and forgotten
   // once it has exited.
@@ -170,10 +139,10 @@ void existingAndLaterThreadsAreArmedAndDisarmed() {
 
   // ThreadEnd disarms at once and the rescan does not re-arm the exiting thread.
   int starts = engine.starts();
-  registry.javaThreadEnded(gettidNow());
-  CHECK(!engine.isArmed(gettidNow()));
+  registry.javaThreadEnded(tidNow());
+  CHECK(!engine.isArmed(tidNow()));
   std::this_thread::sleep_for(std::chrono::milliseconds(250));
-  CHECK(!engine.isArmed(gettidNow()));
+  CHECK(!engine.isArmed(tidNow()));
   CHECK_EQ(engine.starts(), starts);
 
   registry.stop();
@@ -194,7 +163,7 @@ void aStoppedRegistryStartsAgainWithANewEngine() {
 
   RecordingEngine second;
   CHECK(registry.start(&second, &error));
-  CHECK(second.isArmed(gettidNow()));
+  CHECK(second.isArmed(tidNow()));
   std::this_thread::sleep_for(std::chrono::milliseconds(150));
   CHECK_EQ(first.starts(), firstStarts);
   registry.stop();

@@ -115,4 +115,9 @@ public record AgentRun(int exitCode, String stdout, String stderr, Path profileF
         }
         return new CollapsedParser().parse(profileFile);
     }
+
+    /** The number after {@code # key:} in a profile's header; fails the test when it is missing. */
+    static long metaNumber(Profile profile, String key) {
+        return Long.parseLong(profile.meta(key).orElseThrow(() -> new AssertionError("no '# " + key + ":' header")));
+    }
 }

@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jflame.flamegraph.Profile;
 import dev.jflame.flamegraph.Stack;
 import dev.jflame.workload.NewTracesWorkload;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,13 +25,13 @@ class MethodNamerIT {
     void newTracesOfKnownMethodsLetTheNamerBackOff() throws Exception {
         AgentRun run = AgentRun.run(dir, "interval=5ms", NewTracesWorkload.class, String.valueOf(MILLIS));
         assertEquals(0, run.exitCode(), run.stderr());
-        String text = Files.readString(run.profileFile());
+        Profile profile = run.profile();
 
         // The premise: new traces arrive all through the run.
-        long distinct = headerNumber(text, "distinct_traces");
+        long distinct = AgentRun.metaNumber(profile, "distinct_traces");
         assertTrue(distinct >= 150, "too few distinct traces to show anything: " + distinct);
 
-        long looks = headerNumber(text, "namer_looks");
+        long looks = AgentRun.metaNumber(profile, "namer_looks");
         // Backed off to 80 ms: ~40 looks in 3 s, plus the first few at 10 ms; polling every
         // 10 ms would be ~300.
         assertTrue(looks >= 10 && looks <= 90, "namer looks in " + MILLIS + " ms: " + looks);
@@ -42,7 +39,6 @@ class MethodNamerIT {
         // Backing off named nothing less: the recursion's method is named in the samples.
         long descend = 0;
         long unknown = 0;
-        Profile profile = run.profile();
         for (Stack stack : profile.stacks()) {
             if (stack.frames().stream().anyMatch(f -> f.startsWith("dev.jflame.workload.NewTracesWorkload.descend"))) {
                 descend += stack.count();
@@ -53,11 +49,5 @@ class MethodNamerIT {
         }
         assertTrue(descend >= 200, "samples in descend: " + descend);
         assertEquals(0, unknown, "samples with an unnamed method");
-    }
-
-    private static long headerNumber(String profile, String key) {
-        Matcher m = Pattern.compile("(?m)^# " + key + ": (\\d+)").matcher(profile);
-        assertTrue(m.find(), key + " missing from the header");
-        return Long.parseLong(m.group(1));
     }
 }

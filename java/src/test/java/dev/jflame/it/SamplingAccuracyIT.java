@@ -99,17 +99,17 @@ class SamplingAccuracyIT {
      * parts, and the handler's percentiles are consistent.
      */
     private static void assertHandlerCostIsCpuTime(Profile profile, long threadsCpuNanos) {
-        long mean = meta(profile, "handler_ns_mean");
-        long p99 = meta(profile, "handler_ns_p99");
-        long max = meta(profile, "handler_ns_max");
-        long total = meta(profile, "handler_ns_total");
-        long agentThreads = meta(profile, "agent_threads_ns");
-        long handlersCpu = meta(profile, "handler_cpu_ns_est");
-        long callbacks = meta(profile, "jvmti_callbacks_ns");
-        long account = meta(profile, "overhead_ns_total");
+        long mean = AgentRun.metaNumber(profile, "handler_ns_mean");
+        long p99 = AgentRun.metaNumber(profile, "handler_ns_p99");
+        long max = AgentRun.metaNumber(profile, "handler_ns_max");
+        long total = AgentRun.metaNumber(profile, "handler_ns_total");
+        long agentThreads = AgentRun.metaNumber(profile, "agent_threads_ns");
+        long handlersCpu = AgentRun.metaNumber(profile, "handler_cpu_ns_est");
+        long callbacks = AgentRun.metaNumber(profile, "jvmti_callbacks_ns");
+        long account = AgentRun.metaNumber(profile, "overhead_ns_total");
         // The start's own CPU time (kallsyms, libjvm's symbols, perf events): never nothing,
         // and counted in the total.
-        long start = meta(profile, "start_cpu_ns");
+        long start = AgentRun.metaNumber(profile, "start_cpu_ns");
         String all = "mean " + mean + " p99 " + p99 + " max " + max + " total " + total + " handlers' CPU " + handlersCpu
                 + " account " + account + " start " + start + " threads' CPU " + threadsCpuNanos;
         assertTrue(mean > 0 && p99 > 0 && total > 0 && handlersCpu > 0, all);
@@ -119,9 +119,5 @@ class SamplingAccuracyIT {
         assertTrue(start > 0, all);
         assertTrue(account >= handlersCpu + agentThreads + callbacks + start, all);
         assertTrue(profile.meta("debug_non_safepoints").isPresent(), "no debug_non_safepoints header");
-    }
-
-    private static long meta(Profile profile, String key) {
-        return Long.parseLong(profile.meta(key).orElseThrow(() -> new AssertionError("no '# " + key + ":' header")));
     }
 }
