@@ -1,7 +1,9 @@
 #include "sampling/task_stat_files.h"
 
+#include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <thread>
@@ -19,6 +21,19 @@ using test_files::openFds;
 
 using test_threads::ParkedThread;
 using test_threads::tidNow;
+
+// Waits (up to 2 s) until the kernel has removed the task of an exited thread. A join returns
+// when the thread has cleared its tid word, which is before its /proc entry goes: in between its
+// stat file still reads.
+bool awaitTaskGone(int tid) {
+  std::string path = "/proc/self/task/" + std::to_string(tid);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  while (access(path.c_str(), F_OK) == 0) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return true;
+}
 
 // A kept file reads the thread's current line each time, with one descriptor per thread.
 void aKeptFileIsReadAgainWithoutReopening() {
@@ -56,6 +71,7 @@ void filesAreClosedWhenThreadsEnd() {
     CHECK_EQ(files.openFiles(), 3u);
     int endedTid = ending.tid();
     ending.release();
+    CHECK(awaitTaskGone(endedTid));
     // Its tid is not reused this soon (the kernel hands tids out in turn).
     CHECK_EQ(files.read(endedTid, buffer, sizeof(buffer)), 0u);
     CHECK_EQ(files.openFiles(), 2u);
