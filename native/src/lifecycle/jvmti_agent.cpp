@@ -29,6 +29,7 @@
 #include "lifecycle/options.h"
 #include "lifecycle/profile_lifecycle.h"
 #include "sampling/signal_handler.h"
+#include "support/agent_thread.h"
 #include "support/sampled_cpu_timer.h"
 #include "support/thread_clock.h"
 #include "support/thread_id.h"
@@ -69,6 +70,9 @@ void JNICALL onVMInit(jvmtiEnv* jvmti, JNIEnv* jni, jthread thread) {
 void JNICALL onVMDeath(jvmtiEnv*, JNIEnv* jni) { finishAtExit(*g_agent, jni); }
 
 void JNICALL onThreadStart(jvmtiEnv* jvmti, JNIEnv* jni, jthread thread) {
+  // The agent's own threads attach for a while now and then (the method namer at each look
+  // that names something): nothing to name, arm or read from /proc for them.
+  if (isAgentThread(callerTid())) return;
   // The name's cost is a callback's; the registry times its own part (threadSetupNs). On
   // one thread in eight: the clock is two system calls per thread (SampledCpuTimer).
   std::string name;
@@ -79,7 +83,10 @@ void JNICALL onThreadStart(jvmtiEnv* jvmti, JNIEnv* jni, jthread thread) {
   g_agent->registry.javaThreadStarted(callerTid(), name);
 }
 
-void JNICALL onThreadEnd(jvmtiEnv*, JNIEnv*, jthread) { g_agent->registry.javaThreadEnded(callerTid()); }
+void JNICALL onThreadEnd(jvmtiEnv*, JNIEnv*, jthread) {
+  int tid = callerTid();
+  if (!isAgentThread(tid)) g_agent->registry.javaThreadEnded(tid);
+}
 
 void JNICALL onClassLoad(jvmtiEnv*, JNIEnv*, jthread, jclass) {}
 

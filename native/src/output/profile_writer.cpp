@@ -208,6 +208,7 @@ bool writeTimeProfile(Agent& agent, JNIEnv* jni, const std::string& path, std::s
                                                        std::to_string(agent.namer.alreadyUnloaded()) +
                                                        " were unloaded before the namer saw them)");
   header.extra.emplace_back("namer_looks", std::to_string(agent.namer.looks()));
+  header.extra.emplace_back("namer_attaches", std::to_string(agent.namer.attaches()));
   header.extra.emplace_back("crash_guard", agent.guardScope);
   std::string recoveries = crashRecoveries(agent.guard);
   header.extra.emplace_back("crash_recoveries", recoveries);

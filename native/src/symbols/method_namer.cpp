@@ -15,15 +15,13 @@ bool MethodNamer::start(JavaVM* vm, jvmtiEnv* jvmti, TraceStore* store, bool lin
   next_ = 0;
   periodMs_ = kPollMs;
   looks_.store(0, std::memory_order_relaxed);
+  attaches_.store(0, std::memory_order_relaxed);
   settled_.clear();  // this profile's `lines` may want more than an earlier one named
+  unnamed_.clear();
   PeriodicThread::Work work;
   work.nextPeriodMs = [this] { return periodMs_; };
-  work.begin = [this] { return attach(); };
   work.tick = [this] { look(); };
-  work.end = [this] {
-    look();  // what the last few milliseconds added, while the JVM still answers
-    vm_->DetachCurrentThread();
-  };
+  work.end = [this] { look(); };  // what the last few milliseconds added, while the JVM still answers
   return thread_.start("method namer", "jflame-namer", kPollMs, std::move(work), error);
 }
 
@@ -47,8 +45,7 @@ uint64_t MethodNamer::alreadyUnloaded() const {
   return alreadyUnloaded_;
 }
 
-uint32_t MethodNamer::nameNew(JNIEnv* jni, const Frame* frames, uint32_t count) {
-  uint32_t settled = 0;
+void MethodNamer::collectUnnamed(const Frame* frames, uint32_t count) {
   for (uint32_t i = 0; i < count; ++i) {
     if (frames[i].kind != FrameKind::kJava || frames[i].id == 0) continue;
     jmethodID id = reinterpret_cast<jmethodID>(frames[i].id);
@@ -63,6 +60,21 @@ uint32_t MethodNamer::nameNew(JNIEnv* jni, const Frame* frames, uint32_t count) 
         continue;
       }
     }
+    unnamed_.insert(id);
+  }
+}
+
+uint32_t MethodNamer::nameUnnamed() {
+  JNIEnv* jni = nullptr;
+  // A daemon, so that it never holds up the JVM's exit. Refused once the JVM is going away:
+  // the writer then names what it can.
+  if (!attachToJvmAsDaemon(vm_, "jflame method namer", &jni)) {
+    unnamed_.clear();
+    return 0;
+  }
+  attaches_.fetch_add(1, std::memory_order_relaxed);
+  uint32_t settled = 0;
+  for (jmethodID id : unnamed_) {
     // JVMTI outside the lock: the writer may look names up meanwhile.
     Symbols::Method m = Symbols::resolve(jvmti_, jni, id, lines_);
     // Any other failure (the JVM shutting down) is left for the writer to try again.
@@ -73,24 +85,19 @@ uint32_t MethodNamer::nameNew(JNIEnv* jni, const Frame* frames, uint32_t count) 
     ++(m.unloaded ? alreadyUnloaded_ : named_);
     names_[id] = std::move(m);
   }
+  unnamed_.clear();
+  vm_->DetachCurrentThread();
   return settled;
-}
-
-bool MethodNamer::attach() {
-  // A daemon, so that it never holds up the JVM's exit; it is stopped at VMDeath anyway.
-  return attachToJvmAsDaemon(vm_, "jflame method namer", &jni_);
 }
 
 void MethodNamer::look() {
   looks_.fetch_add(1, std::memory_order_relaxed);
   store_->prefault();  // the signal handler then finds the pages it writes present
-  bool found = false;
-  auto visit = [this, &found](const Frame* frames, uint32_t count) {
-    if (nameNew(jni_, frames, count) > 0) found = true;
-  };
+  auto visit = [this](const Frame* frames, uint32_t count) { collectUnnamed(frames, count); };
   if (!store_->forEachNewTrace(&next_, visit)) {
     // Fell behind the store's list of new traces: look at every trace once.
     store_->forEach([&](const Frame* frames, uint32_t count, uint64_t) { visit(frames, count); });
   }
+  bool found = !unnamed_.empty() && nameUnnamed() > 0;
   periodMs_ = found ? kPollMs : (periodMs_ * 2 < kIdlePollMs ? periodMs_ * 2 : kIdlePollMs);
 }

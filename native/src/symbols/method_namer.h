@@ -20,17 +20,21 @@ class TraceStore;
 // lambdas) keeps its name: once the class is gone the JVM only answers
 // JVMTI_ERROR_INVALID_METHODID for its ids.
 //
-// Its own thread (started with signals blocked, see agent_thread.h) attaches to the JVM
-// as a daemon, since JVMTI's method and class functions need a thread the JVM knows
-// (they hand out local references), and every kPollMs reads the traces the store
-// published since its last look. Polling is cheap (one atomic load when nothing is new),
-// and a short period is what keeps short-lived classes named: a class that lives 30 ms
-// is missed whenever no look falls between its first sample and its unloading. A wake-up
-// is not free though (tens of microseconds of kernel time in a busy VM): after a look that
-// named no new method the period doubles, up to kIdlePollMs, and a new method brings it
-// back to kPollMs. New traces of known methods do not: a long javac meets new traces
-// for its whole run, nearly all of methods already named, and woke the namer 100 times
-// a second for them.
+// Its own thread (started with signals blocked, see agent_thread.h) every kPollMs reads the
+// traces the store published since its last look. Polling is cheap (one atomic load when
+// nothing is new), and a short period is what keeps short-lived classes named: a class that
+// lives 30 ms is missed whenever no look falls between its first sample and its unloading. A
+// wake-up is not free though (tens of microseconds of kernel time in a busy VM): after a look
+// that named no new method the period doubles, up to kIdlePollMs, and a new method brings it
+// back to kPollMs. New traces of known methods do not: a long javac meets new traces for its
+// whole run, nearly all of methods already named, and woke the namer 100 times a second.
+//
+// JVMTI's method and class functions need a thread the JVM knows (they hand out local
+// references), so the namer attaches to the JVM, but only for a look that found methods to
+// name, and detaches after it. Staying attached all run cost more than the attaches: on javac
+// compiling 24 times (JDK 17) G1 grew the heap in 7-10 of 10 runs with the namer attached
+// throughout, against 0-2 of 10 without a profiler, at 2-4 s of CPU a run that grew (see
+// docs/performance.md); attached only while naming, as rarely as without jflame.
 // The names it found are kept for the agent's life: HotSpot never reuses a jmethodID.
 class MethodNamer {
  public:
@@ -54,12 +58,15 @@ class MethodNamer {
   uint64_t named() const;          // methods named while their class was loaded
   uint64_t alreadyUnloaded() const;  // ids whose class was gone before the namer saw them
   uint64_t looks() const { return looks_.load(std::memory_order_relaxed); }  // this profile's
+  // How many of this profile's looks attached to the JVM (those that found methods to name).
+  uint64_t attaches() const { return attaches_.load(std::memory_order_relaxed); }
 
  private:
-  bool attach();  // on the namer's thread
   void look();    // names what the store published since the last look
-  // Names the frames' methods not named yet; returns how many it named (or found unloaded).
-  uint32_t nameNew(JNIEnv* jni, const Frame* frames, uint32_t count);
+  // Adds the frames' methods that are not named yet to unnamed_.
+  void collectUnnamed(const Frame* frames, uint32_t count);
+  // Names unnamed_ (attached for the while); returns how many it named (or found unloaded).
+  uint32_t nameUnnamed();
 
   JavaVM* vm_ = nullptr;
   jvmtiEnv* jvmti_ = nullptr;
@@ -67,11 +74,13 @@ class MethodNamer {
   bool lines_ = false;
   uint64_t next_ = 0;  // the store's next trace to look at
   int periodMs_ = kPollMs;  // the namer thread's only
-  JNIEnv* jni_ = nullptr;  // the namer thread's, once attached
-  // The namer thread's own: ids it need not look at again in this profile.
+  // The namer thread's own: ids it need not look at again in this profile, and those a look
+  // found to name.
   std::unordered_set<jmethodID> settled_;
+  std::unordered_set<jmethodID> unnamed_;
   PeriodicThread thread_;
   std::atomic<uint64_t> looks_{0};
+  std::atomic<uint64_t> attaches_{0};
 
   mutable std::mutex mutex_;  // guards what follows: the writer looks names up meanwhile
   std::unordered_map<jmethodID, Symbols::Method> names_;

@@ -7,6 +7,8 @@ import dev.jflame.flamegraph.Profile;
 import dev.jflame.flamegraph.Stack;
 import dev.jflame.workload.NewTracesWorkload;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,5 +51,16 @@ class MethodNamerIT {
         }
         assertTrue(descend >= 200, "samples in descend: " + descend);
         assertEquals(0, unknown, "samples with an unnamed method");
+
+        // The namer is attached to the JVM only while it names: once the few methods are named
+        // it is not, though it still looks. Attached all run, it was in every listing.
+        Matcher seen = Pattern.compile("namer attached in (\\d+) of (\\d+) listings").matcher(run.stdout());
+        assertTrue(seen.find(), run.stdout());
+        int attached = Integer.parseInt(seen.group(1));
+        int listings = Integer.parseInt(seen.group(2));
+        assertTrue(listings >= 50, "listings: " + listings);
+        assertTrue(attached * 10 <= listings, "namer attached in " + attached + " of " + listings + " listings");
+        long attaches = AgentRun.metaNumber(profile, "namer_attaches");
+        assertTrue(attaches >= 1 && attaches < looks, "namer attaches " + attaches + " in " + looks + " looks");
     }
 }
