@@ -72,7 +72,8 @@ void JNICALL onVMDeath(jvmtiEnv*, JNIEnv* jni) { finishAtExit(*g_agent, jni); }
 void JNICALL onThreadStart(jvmtiEnv* jvmti, JNIEnv* jni, jthread thread) {
   // The agent's own threads attach for a while now and then (the method namer at each look
   // that names something): nothing to name, arm or read from /proc for them.
-  if (isAgentThread(callerTid())) return;
+  int tid = callerTid();
+  if (isAgentThread(tid)) return;
   // The name's cost is a callback's; the registry times its own part (threadSetupNs). On
   // one thread in eight: the clock is two system calls per thread (SampledCpuTimer).
   std::string name;
@@ -80,7 +81,7 @@ void JNICALL onThreadStart(jvmtiEnv* jvmti, JNIEnv* jni, jthread thread) {
     SampledCpuTimer timed(&g_agent->callbackNs, &g_agent->threadStartCalls, 8);
     name = threadName(jvmti, jni, thread);
   }
-  g_agent->registry.javaThreadStarted(callerTid(), name);
+  g_agent->registry.javaThreadStarted(tid, name);
 }
 
 void JNICALL onThreadEnd(jvmtiEnv*, JNIEnv*, jthread) {

@@ -17,7 +17,6 @@ bool MethodNamer::start(JavaVM* vm, jvmtiEnv* jvmti, TraceStore* store, bool lin
   looks_.store(0, std::memory_order_relaxed);
   attaches_.store(0, std::memory_order_relaxed);
   settled_.clear();  // this profile's `lines` may want more than an earlier one named
-  unnamed_.clear();
   PeriodicThread::Work work;
   work.nextPeriodMs = [this] { return periodMs_; };
   work.tick = [this] { look(); };
@@ -45,7 +44,7 @@ uint64_t MethodNamer::alreadyUnloaded() const {
   return alreadyUnloaded_;
 }
 
-void MethodNamer::collectUnnamed(const Frame* frames, uint32_t count) {
+void MethodNamer::collectUnnamed(const Frame* frames, uint32_t count, std::unordered_set<jmethodID>* unnamed) {
   for (uint32_t i = 0; i < count; ++i) {
     if (frames[i].kind != FrameKind::kJava || frames[i].id == 0) continue;
     jmethodID id = reinterpret_cast<jmethodID>(frames[i].id);
@@ -60,21 +59,18 @@ void MethodNamer::collectUnnamed(const Frame* frames, uint32_t count) {
         continue;
       }
     }
-    unnamed_.insert(id);
+    unnamed->insert(id);
   }
 }
 
-uint32_t MethodNamer::nameUnnamed() {
+uint32_t MethodNamer::nameUnnamed(const std::unordered_set<jmethodID>& unnamed) {
   JNIEnv* jni = nullptr;
   // A daemon, so that it never holds up the JVM's exit. Refused once the JVM is going away:
   // the writer then names what it can.
-  if (!attachToJvmAsDaemon(vm_, "jflame method namer", &jni)) {
-    unnamed_.clear();
-    return 0;
-  }
+  if (!attachToJvmAsDaemon(vm_, "jflame method namer", &jni)) return 0;
   attaches_.fetch_add(1, std::memory_order_relaxed);
   uint32_t settled = 0;
-  for (jmethodID id : unnamed_) {
+  for (jmethodID id : unnamed) {
     // JVMTI outside the lock: the writer may look names up meanwhile.
     Symbols::Method m = Symbols::resolve(jvmti_, jni, id, lines_);
     // Any other failure (the JVM shutting down) is left for the writer to try again.
@@ -85,7 +81,6 @@ uint32_t MethodNamer::nameUnnamed() {
     ++(m.unloaded ? alreadyUnloaded_ : named_);
     names_[id] = std::move(m);
   }
-  unnamed_.clear();
   vm_->DetachCurrentThread();
   return settled;
 }
@@ -93,11 +88,12 @@ uint32_t MethodNamer::nameUnnamed() {
 void MethodNamer::look() {
   looks_.fetch_add(1, std::memory_order_relaxed);
   store_->prefault();  // the signal handler then finds the pages it writes present
-  auto visit = [this](const Frame* frames, uint32_t count) { collectUnnamed(frames, count); };
+  std::unordered_set<jmethodID> unnamed;
+  auto visit = [this, &unnamed](const Frame* frames, uint32_t count) { collectUnnamed(frames, count, &unnamed); };
   if (!store_->forEachNewTrace(&next_, visit)) {
     // Fell behind the store's list of new traces: look at every trace once.
     store_->forEach([&](const Frame* frames, uint32_t count, uint64_t) { visit(frames, count); });
   }
-  bool found = !unnamed_.empty() && nameUnnamed() > 0;
+  bool found = !unnamed.empty() && nameUnnamed(unnamed) > 0;
   periodMs_ = found ? kPollMs : (periodMs_ * 2 < kIdlePollMs ? periodMs_ * 2 : kIdlePollMs);
 }

@@ -63,10 +63,10 @@ class MethodNamer {
 
  private:
   void look();    // names what the store published since the last look
-  // Adds the frames' methods that are not named yet to unnamed_.
-  void collectUnnamed(const Frame* frames, uint32_t count);
-  // Names unnamed_ (attached for the while); returns how many it named (or found unloaded).
-  uint32_t nameUnnamed();
+  // Adds the frames' methods that are not named yet to *unnamed.
+  void collectUnnamed(const Frame* frames, uint32_t count, std::unordered_set<jmethodID>* unnamed);
+  // Names `unnamed` (attached for the while); returns how many it named (or found unloaded).
+  uint32_t nameUnnamed(const std::unordered_set<jmethodID>& unnamed);
 
   JavaVM* vm_ = nullptr;
   jvmtiEnv* jvmti_ = nullptr;
@@ -74,10 +74,8 @@ class MethodNamer {
   bool lines_ = false;
   uint64_t next_ = 0;  // the store's next trace to look at
   int periodMs_ = kPollMs;  // the namer thread's only
-  // The namer thread's own: ids it need not look at again in this profile, and those a look
-  // found to name.
+  // The namer thread's own: ids it need not look at again in this profile.
   std::unordered_set<jmethodID> settled_;
-  std::unordered_set<jmethodID> unnamed_;
   PeriodicThread thread_;
   std::atomic<uint64_t> looks_{0};
   std::atomic<uint64_t> attaches_{0};
