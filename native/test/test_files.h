@@ -3,6 +3,8 @@
 // Files for the native unit tests that write real files: a fresh directory, a file's text.
 
 #include <dirent.h>
+#include <ftw.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include <fstream>
@@ -11,12 +13,31 @@
 
 namespace test_files {
 
-// A new directory under /tmp named after `prefix` (falls back to /tmp itself).
-inline std::string tempDir(const std::string& prefix) {
-  std::string pattern = "/tmp/" + prefix + "-XXXXXX";
-  const char* dir = mkdtemp(pattern.data());
-  return dir != nullptr ? std::string(dir) : std::string("/tmp");
-}
+// A new directory under /tmp named after `prefix`, removed with everything in it (links
+// themselves, not their targets) when the object goes. If it cannot be made, path() is "" and
+// the test's writes fail visibly.
+class TempDir {
+ public:
+  explicit TempDir(const std::string& prefix) {
+    std::string pattern = "/tmp/" + prefix + "-XXXXXX";
+    if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
+  }
+  ~TempDir() {
+    if (!path_.empty()) nftw(path_.c_str(), removeEntry, 16, FTW_DEPTH | FTW_PHYS);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::string& path() const { return path_; }
+
+ private:
+  static int removeEntry(const char* entry, const struct stat*, int, struct FTW*) {
+    remove(entry);
+    return 0;
+  }
+
+  std::string path_;
+};
 
 // The whole text of `path`, "" if it cannot be read.
 inline std::string readFile(const std::string& path) {

@@ -24,7 +24,8 @@ int entriesIn(const std::string& dir) {
 }
 
 void writtenFileGetsSixFourFourUnderUmaskZeroTwoTwo() {
-  std::string dir = test_files::tempDir("jflame-atomic");
+  test_files::TempDir temp("jflame-atomic");
+  const std::string& dir = temp.path();
   std::string path = dir + "/out.collapsed";
   mode_t old = umask(022);
   std::string error;
@@ -38,7 +39,8 @@ void writtenFileGetsSixFourFourUnderUmaskZeroTwoTwo() {
 }
 
 void umaskIsRespectedAndNothingIsEverWorldWritable() {
-  std::string dir = test_files::tempDir("jflame-atomic");
+  test_files::TempDir temp("jflame-atomic");
+  const std::string& dir = temp.path();
   std::string strict = dir + "/strict";
   std::string open = dir + "/open";
   std::string error;
@@ -57,7 +59,8 @@ void umaskIsRespectedAndNothingIsEverWorldWritable() {
 // The old scheme wrote through PATH.tmp.PID with O_TRUNC: a link planted there by someone
 // who knew the pid made the agent overwrite the link's target.
 void symlinkPlantedAtTheOldPredictableTempNameIsNotFollowed() {
-  std::string dir = test_files::tempDir("jflame-atomic");
+  test_files::TempDir temp("jflame-atomic");
+  const std::string& dir = temp.path();
   std::string victim = dir + "/victim";
   std::ofstream(victim) << "precious\n";
   std::string path = dir + "/out.collapsed";
@@ -74,7 +77,8 @@ void symlinkPlantedAtTheOldPredictableTempNameIsNotFollowed() {
 
 // The target itself a symlink: the rename replaces the link, the file it pointed to is untouched.
 void symlinkAtTheTargetIsReplacedNotWrittenThrough() {
-  std::string dir = test_files::tempDir("jflame-atomic");
+  test_files::TempDir temp("jflame-atomic");
+  const std::string& dir = temp.path();
   std::string victim = dir + "/victim";
   std::ofstream(victim) << "precious\n";
   std::string path = dir + "/out.collapsed";

@@ -65,7 +65,8 @@ void frameNamesCannotBreakTheFormat() {
 }
 
 void writeReplacesTheFileAtomically() {
-  std::string dir = test_files::tempDir("jflame-writer");
+  test_files::TempDir temp("jflame-writer");
+  const std::string& dir = temp.path();
   std::string path = dir + "/out.collapsed";
   CollapsedWriter writer;
   writer.add({"a", "b"}, 7);
@@ -90,7 +91,8 @@ void unwritablePathReportsAndLeavesNoFile() {
 
   // A target that cannot be replaced (a directory) keeps its old content, and the
   // temporary is removed.
-  std::string dir = test_files::tempDir("jflame-writer");
+  test_files::TempDir temp("jflame-writer");
+  const std::string& dir = temp.path();
   std::string target = dir + "/target";
   mkdir(target.c_str(), 0755);
   CHECK(!writer.write(target, sampleHeader(), &error));
