@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "support/agent_thread.h"
@@ -28,4 +29,27 @@ uint64_t threadSetupNs(const Agent& agent) {
 uint64_t agentThreadsNs(const Agent& agent) {
   const Profile& p = agent.profile;
   return p.earlierAgentThreadsNs + (agent.running ? agentThreadsCpuNs() - p.agentThreadsNsAtStart : 0);
+}
+
+std::map<std::string, uint64_t> agentThreadsSinceStart(const std::map<std::string, uint64_t>& atStart) {
+  std::map<std::string, uint64_t> since = agentThreadsCpuByName();
+  for (auto& [name, ns] : since) {
+    auto before = atStart.find(name);
+    if (before != atStart.end()) ns = ns > before->second ? ns - before->second : 0;
+  }
+  return since;
+}
+
+std::vector<std::pair<std::string, uint64_t>> agentThreadsNsByName(const Agent& agent) {
+  const Profile& p = agent.profile;
+  std::map<std::string, uint64_t> total = p.earlierAgentThreadsByName;
+  if (agent.running) {
+    for (const auto& [name, ns] : agentThreadsSinceStart(p.agentThreadsByNameAtStart)) total[name] += ns;
+  }
+  std::vector<std::pair<std::string, uint64_t>> byName;
+  for (const auto& entry : total) {
+    if (entry.second != 0) byName.push_back(entry);
+  }
+  std::stable_sort(byName.begin(), byName.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  return byName;
 }

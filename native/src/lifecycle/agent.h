@@ -4,9 +4,12 @@
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "lifecycle/checkpoint_thread.h"
 #include "lifecycle/live_counts.h"
@@ -49,6 +52,9 @@ struct Profile {
   // total of earlier starts, like startNs/earlierNs.
   uint64_t agentThreadsNsAtStart = 0;
   uint64_t earlierAgentThreadsNs = 0;
+  // The same by thread name (agentThreadsCpuByName).
+  std::map<std::string, uint64_t> agentThreadsByNameAtStart;
+  std::map<std::string, uint64_t> earlierAgentThreadsByName;
   // The same for the agent's JVMTI callbacks on the application's threads (Agent::callbackNs).
   uint64_t callbackNsAtStart = 0;
   uint64_t earlierCallbackNs = 0;
@@ -139,6 +145,10 @@ uint64_t sampledNs(const Agent& agent);
 
 // CPU time of the agent's own threads during this profile, likewise.
 uint64_t agentThreadsNs(const Agent& agent);
+// The CPU time of the agent's threads by name since `atStart` was taken (agentThreadsCpuByName).
+std::map<std::string, uint64_t> agentThreadsSinceStart(const std::map<std::string, uint64_t>& atStart);
+// The same as agentThreadsNs by thread name, largest first; threads that spent nothing are left out.
+std::vector<std::pair<std::string, uint64_t>> agentThreadsNsByName(const Agent& agent);
 // CPU time of the agent's JVMTI callbacks during the profile (all its starts).
 uint64_t callbacksNs(const Agent& agent);
 // CPU time threads spent being armed and disarmed during the profile (all its starts).

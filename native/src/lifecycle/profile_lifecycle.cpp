@@ -418,6 +418,7 @@ bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::
     agent.nativeStats.reset();
     profile.earlierNs = 0;
     profile.earlierAgentThreadsNs = 0;
+    profile.earlierAgentThreadsByName.clear();
     profile.earlierCallbackNs = 0;
     profile.earlierThreadSetupNs = 0;
   }
@@ -470,6 +471,7 @@ bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::
   sampler::enable();
   profile.startNs = monotonicNs();
   profile.agentThreadsNsAtStart = agentThreadsCpuNs();
+  profile.agentThreadsByNameAtStart = agentThreadsCpuByName();
   profile.callbackNsAtStart = agent.callbackNs.load(std::memory_order_relaxed);
   profile.threadSetupNsAtStart = agent.registry.threadSetupNs();
   if (options.jfr && !startJfr(agent, options, outputPath, recordingStartNs, error)) {
@@ -519,6 +521,9 @@ bool stopSampling(Agent& agent, std::string* error) {
   agent.running = false;
   agent.profile.earlierNs += monotonicNs() - agent.profile.startNs;
   agent.profile.earlierAgentThreadsNs += agentThreadsCpuNs() - agent.profile.agentThreadsNsAtStart;
+  for (const auto& [name, ns] : agentThreadsSinceStart(agent.profile.agentThreadsByNameAtStart)) {
+    agent.profile.earlierAgentThreadsByName[name] += ns;
+  }
   agent.profile.earlierCallbackNs += agent.callbackNs.load(std::memory_order_relaxed) - agent.profile.callbackNsAtStart;
   agent.profile.earlierThreadSetupNs += agent.registry.threadSetupNs() - agent.profile.threadSetupNsAtStart;
   std::string ignored;

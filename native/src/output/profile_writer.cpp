@@ -185,6 +185,11 @@ bool writeTimeProfile(Agent& agent, JNIEnv* jni, const std::string& path, std::s
   header.extra.emplace_back("handler_ns_max", std::to_string(stats.handlerNsMax()));
   header.extra.emplace_back("handler_ns_total", std::to_string(stats.handlerNsTotal()));
   header.extra.emplace_back("agent_threads_ns", std::to_string(agentThreadsNs(agent)));
+  std::string byName;
+  for (const auto& [name, ns] : agentThreadsNsByName(agent)) {
+    byName += (byName.empty() ? "" : ", ") + (name.empty() ? std::string("?") : name) + " " + formatMs(ns) + " ms";
+  }
+  if (!byName.empty()) header.extra.emplace_back("agent_threads", byName);
   OwnCost cost = ownCost(agent);
   header.extra.emplace_back("handler_cpu_ns_est", std::to_string(cost.handlersNs));
   header.extra.emplace_back("signal_delivery_ns", std::to_string(agent.signalDeliveryNs) + " per signal, " +

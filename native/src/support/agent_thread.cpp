@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdio>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -25,7 +26,22 @@ struct AgentThreads {
   std::mutex lock;
   std::vector<int> running;
   uint64_t endedNs = 0;
+  std::map<std::string, uint64_t> endedByName;
 };
+
+// A running thread's name (its comm), "" if it cannot be read.
+std::string threadName(int tid) {
+  char path[64];
+  std::snprintf(path, sizeof(path), "/proc/self/task/%d/comm", tid);
+  char name[32] = {};
+  if (FILE* file = std::fopen(path, "re")) {
+    if (std::fgets(name, sizeof(name), file) == nullptr) name[0] = 0;
+    std::fclose(file);
+  }
+  std::string text(name);
+  if (!text.empty() && text.back() == '\n') text.pop_back();
+  return text;
+}
 
 // A plain global, not a function-local static: that one's guard (a lock taken by
 // __cxa_guard_acquire) would be initialised by whichever caller came first, and
@@ -63,9 +79,13 @@ void* runAgentThread(void* p) {
   }
   start->known.store(true, std::memory_order_release);  // `start` belongs to the creator from here
   void* result = body(arg);
+  char name[32] = {};
+  if (pthread_getname_np(pthread_self(), name, sizeof(name)) != 0) name[0] = 0;
   {
     std::lock_guard<std::mutex> guard(threads.lock);
-    threads.endedNs += thread_clock::ofCaller();
+    uint64_t ns = thread_clock::ofCaller();
+    threads.endedNs += ns;
+    threads.endedByName[name] += ns;
     threads.running.erase(std::remove(threads.running.begin(), threads.running.end(), tid),
                           threads.running.end());
   }
@@ -114,6 +134,17 @@ uint64_t agentThreadsCpuNs() {
   uint64_t total = threads.endedNs;
   for (int tid : threads.running) total += thread_clock::ofThread(tid);
   return total;
+}
+
+std::map<std::string, uint64_t> agentThreadsCpuByName() {
+  AgentThreads* created = g_agentThreads.load(std::memory_order_acquire);
+  if (created == nullptr) return {};
+  AgentThreads& threads = *created;
+  std::lock_guard<std::mutex> guard(threads.lock);
+  std::map<std::string, uint64_t> byName = threads.endedByName;
+  // A thread takes itself off `running` under the lock before it ends: its comm is there.
+  for (int tid : threads.running) byName[threadName(tid)] += thread_clock::ofThread(tid);
+  return byName;
 }
 
 bool attachToJvmAsDaemon(JavaVM* vm, const char* name, JNIEnv** jni) {

@@ -4,6 +4,8 @@
 #include <pthread.h>
 
 #include <cstdint>
+#include <map>
+#include <string>
 
 // Starts one of the agent's own threads (the thread rescan, the wall-clock sampler, the
 // method namer, the signal watch) with every asynchronous signal blocked from its first
@@ -24,6 +26,10 @@ bool isAgentThread(int tid);
 // running and those ended: the agent's cost outside its signal handler, reported in the
 // profile's summary beside the handler's own.
 uint64_t agentThreadsCpuNs();
+
+// The same, by thread name (its name when it ended, or now): which of the agent's threads
+// the cost went to. Threads of the same name add up.
+std::map<std::string, uint64_t> agentThreadsCpuByName();
 
 // Attaches the calling agent thread to the JVM as a daemon named `name` (so it never
 // holds up the JVM's exit), for work that needs JNI or JVMTI's method and class

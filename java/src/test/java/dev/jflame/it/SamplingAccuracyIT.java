@@ -7,7 +7,9 @@ import dev.jflame.flamegraph.Profile;
 import dev.jflame.workload.SplitWorkload;
 import dev.jflame.workload.TwoThreadsWorkload;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -116,8 +118,33 @@ class SamplingAccuracyIT {
         assertTrue(mean <= max && p99 <= max + max / 8, all);
         assertTrue(handlersCpu < threadsCpuNanos, all);
         assertTrue(agentThreads >= 0 && callbacks >= 0, "agent_threads_ns " + agentThreads + " jvmti_callbacks_ns " + callbacks);
+        assertAgentThreadsAddUp(profile, agentThreads);
         assertTrue(start > 0, all);
         assertTrue(account >= handlersCpu + agentThreads + callbacks + start, all);
         assertTrue(profile.meta("debug_non_safepoints").isPresent(), "no debug_non_safepoints header");
+    }
+
+    /**
+     * The header's {@code agent_threads} line ("jflame-codemap 21.3 ms, jflame-namer 9.0 ms, ...")
+     * names jflame's own threads, and their times add up to {@code agent_threads_ns} (each is
+     * rounded to 0.1 ms).
+     */
+    private static void assertAgentThreadsAddUp(Profile profile, long agentThreadsNs) {
+        String line = profile.meta("agent_threads").orElse("");
+        Matcher entry = Pattern.compile("(jflame-[\\w-]+) (\\d+\\.\\d) ms").matcher(line);
+        double sumMs = 0;
+        int entries = 0;
+        Set<String> names = new HashSet<>();
+        while (entry.find()) {
+            sumMs += Double.parseDouble(entry.group(2));
+            names.add(entry.group(1));
+            ++entries;
+        }
+        assertTrue(entries >= 2 && line.split(", ").length == entries, "agent_threads: " + line);
+        // The unwind tables of the loaded libraries are built on the code-map thread.
+        assertTrue(names.contains("jflame-codemap"), "agent_threads: " + line);
+        double totalMs = agentThreadsNs / 1e6;
+        assertTrue(Math.abs(sumMs - totalMs) <= 0.05 * entries + 1.0,
+                "agent_threads " + line + " against agent_threads_ns " + agentThreadsNs);
     }
 }
