@@ -72,8 +72,10 @@ void defineCfaByExpression(const uint8_t* e, uint64_t size, CfaState* s) {
 bool runCfaProgram(DwarfCursor& c, const CfaContext& context, uintptr_t startPc, uintptr_t endPc,
                    CfaState* state, std::vector<CfaRow>* rows) {
   // remember_state nests rarely beyond 2; a small fixed stack bounds a hostile program.
+  // Raw bytes, not CfaState[16]: those would be initialised (512 bytes) at every call, and
+  // most FDEs never remember a state.
   constexpr int kMaxRemembered = 16;
-  CfaState remembered[kMaxRemembered];
+  alignas(CfaState) unsigned char remembered[kMaxRemembered * sizeof(CfaState)];
   int rememberedCount = 0;
   uintptr_t pc = startPc;
   const CfaState& initial = context.initial;
@@ -132,12 +134,12 @@ bool runCfaProgram(DwarfCursor& c, const CfaContext& context, uintptr_t startPc,
       }
       case kRememberState:
         if (rememberedCount == kMaxRemembered) return false;
-        remembered[rememberedCount++] = *state;
+        std::memcpy(remembered + sizeof(CfaState) * rememberedCount++, state, sizeof(CfaState));
         break;
       case kRestoreState: {
         if (rememberedCount == 0) return false;
         // The CFA rule is part of the remembered row, as DWARF 4 (6.4.2.4) specifies.
-        *state = remembered[--rememberedCount];
+        std::memcpy(state, remembered + sizeof(CfaState) * --rememberedCount, sizeof(CfaState));
         break;
       }
       case kDefCfa:

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
 #include "stacks/dwarf_cursor.h"
@@ -33,16 +34,19 @@ enum class SavedKind : uint8_t {
 };
 
 // The unwind rule in effect at a pc, as the CFA program leaves it.
+// (Wide fields first: 32 bytes, not 48 with the padding between mixed ones. A table build
+// copies a state for every row of every FDE.)
 struct CfaState {
-  CfaKind cfa = CfaKind::kUnsupported;
-  uint32_t cfaRegister = 0;
   int64_t cfaOffset = 0;
+  int64_t fpOffset = 0;
+  int64_t returnAddressOffset = 0;
+  uint32_t cfaRegister = 0;
+  CfaKind cfa = CfaKind::kUnsupported;
   uint8_t pltThreshold = 0;
   SavedKind fp = SavedKind::kUnchanged;
-  int64_t fpOffset = 0;
   SavedKind returnAddress = SavedKind::kUnchanged;
-  int64_t returnAddressOffset = 0;
 };
+static_assert(std::is_trivially_copyable<CfaState>::value, "runCfaProgram keeps remembered states as bytes");
 
 // The row of the unwind table that starts at `pc` (runtime address).
 struct CfaRow {

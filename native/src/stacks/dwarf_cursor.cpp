@@ -26,38 +26,6 @@ DwarfCursor::DwarfCursor(const ReadableMemory& memory, uintptr_t position, uintp
   readableEnd_ = rangeEnd < end ? rangeEnd : end;
 }
 
-bool DwarfCursor::take(void* out, size_t bytes) {
-  if (!ok_ || position_ > readableEnd_ || bytes > readableEnd_ - position_) {
-    ok_ = false;
-    std::memset(out, 0, bytes);
-    return false;
-  }
-  std::memcpy(out, reinterpret_cast<const void*>(position_), bytes);
-  position_ += bytes;
-  return true;
-}
-
-uint8_t DwarfCursor::u8() {
-  uint8_t v;
-  take(&v, sizeof v);
-  return v;
-}
-uint16_t DwarfCursor::u16() {
-  uint16_t v;
-  take(&v, sizeof v);
-  return v;
-}
-uint32_t DwarfCursor::u32() {
-  uint32_t v;
-  take(&v, sizeof v);
-  return v;
-}
-uint64_t DwarfCursor::u64() {
-  uint64_t v;
-  take(&v, sizeof v);
-  return v;
-}
-
 uint64_t DwarfCursor::uleb() {
   uint64_t value = 0;
   for (unsigned shift = 0; ok_; shift += 7) {

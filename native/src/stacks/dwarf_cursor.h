@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 // The address ranges of a loaded object that may be read while parsing its unwind data
@@ -43,10 +44,11 @@ class DwarfCursor {
   uintptr_t end() const { return end_; }
   bool atEnd() const { return !ok_ || position_ >= end_; }
 
-  uint8_t u8();
-  uint16_t u16();
-  uint32_t u32();
-  uint64_t u64();
+  // Inline: building libjvm's table reads ~2 million values, most of them single bytes.
+  uint8_t u8() { return read<uint8_t>(); }
+  uint16_t u16() { return read<uint16_t>(); }
+  uint32_t u32() { return read<uint32_t>(); }
+  uint64_t u64() { return read<uint64_t>(); }
   uint64_t uleb();
   int64_t sleb();
   void skip(uint64_t bytes);
@@ -55,7 +57,22 @@ class DwarfCursor {
   uint64_t pointer(uint8_t encoding, const PointerBases& bases, bool dereference = true);
 
  private:
-  bool take(void* out, size_t bytes);
+  bool take(void* out, size_t bytes) {
+    if (!ok_ || position_ > readableEnd_ || bytes > readableEnd_ - position_) {
+      ok_ = false;
+      std::memset(out, 0, bytes);
+      return false;
+    }
+    std::memcpy(out, reinterpret_cast<const void*>(position_), bytes);
+    position_ += bytes;
+    return true;
+  }
+  template <typename T>
+  T read() {
+    T v;
+    take(&v, sizeof v);
+    return v;
+  }
 
   const ReadableMemory* memory_;  // a pointer, so cursors can be reassigned
   uintptr_t position_;
