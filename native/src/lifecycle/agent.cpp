@@ -26,9 +26,20 @@ uint64_t threadSetupNs(const Agent& agent) {
   return p.earlierThreadSetupNs + (agent.running ? agent.registry.threadSetupNs() - p.threadSetupNsAtStart : 0);
 }
 
+namespace {
+
+uint64_t sum(const std::map<std::string, uint64_t>& byName) {
+  uint64_t total = 0;
+  for (const auto& entry : byName) total += entry.second;
+  return total;
+}
+
+}  // namespace
+
 uint64_t agentThreadsNs(const Agent& agent) {
   const Profile& p = agent.profile;
-  return p.earlierAgentThreadsNs + (agent.running ? agentThreadsCpuNs() - p.agentThreadsNsAtStart : 0);
+  uint64_t sinceStart = agent.running ? agentThreadsCpuNs() - sum(p.agentThreadsByNameAtStart) : 0;
+  return sum(p.earlierAgentThreadsByName) + sinceStart;
 }
 
 std::map<std::string, uint64_t> agentThreadsSinceStart(const std::map<std::string, uint64_t>& atStart) {

@@ -48,11 +48,9 @@ struct Profile {
   std::string fallback;     // why event=cpu became ctimer, if it did
   uint64_t startNs = 0;
   uint64_t earlierNs = 0;   // sampled time of earlier starts accumulated into this profile
-  // CPU time of the agent's own threads (rescan, wall sampler): at this start, and the
-  // total of earlier starts, like startNs/earlierNs.
-  uint64_t agentThreadsNsAtStart = 0;
-  uint64_t earlierAgentThreadsNs = 0;
-  // The same by thread name (agentThreadsCpuByName).
+  // CPU time of the agent's own threads (rescan, wall sampler) by thread name
+  // (agentThreadsCpuByName): at this start, and the total of earlier starts, like
+  // startNs/earlierNs. The totals are their sums.
   std::map<std::string, uint64_t> agentThreadsByNameAtStart;
   std::map<std::string, uint64_t> earlierAgentThreadsByName;
   // The same for the agent's JVMTI callbacks on the application's threads (Agent::callbackNs).

@@ -81,7 +81,7 @@ MethodIdWalk walkLoadedClasses(JavaVM* vm, jvmtiEnv* jvmti, JNIEnv* jni) {
   task.vm = vm;
   task.jvmti = jvmti;
   pthread_t thread;
-  if (startAgentThread(&thread, walkerBody, &task) != 0) return walkHere(jvmti, jni, "no walker thread");
+  if (startAgentThread(&thread, "jflame-ids", walkerBody, &task) != 0) return walkHere(jvmti, jni, "no walker thread");
   pthread_join(thread, nullptr);
   if (!task.attached) return walkHere(jvmti, jni, "walker thread could not attach to the JVM");
   return task.result;

@@ -417,7 +417,6 @@ bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::
     agent.stats.reset();
     agent.nativeStats.reset();
     profile.earlierNs = 0;
-    profile.earlierAgentThreadsNs = 0;
     profile.earlierAgentThreadsByName.clear();
     profile.earlierCallbackNs = 0;
     profile.earlierThreadSetupNs = 0;
@@ -470,7 +469,6 @@ bool startProfile(Agent& agent, JNIEnv* jni, const Options& options, const std::
   if (!sampler::configure(config, error)) return undoStart(agent, StartStep::kEngine);
   sampler::enable();
   profile.startNs = monotonicNs();
-  profile.agentThreadsNsAtStart = agentThreadsCpuNs();
   profile.agentThreadsByNameAtStart = agentThreadsCpuByName();
   profile.callbackNsAtStart = agent.callbackNs.load(std::memory_order_relaxed);
   profile.threadSetupNsAtStart = agent.registry.threadSetupNs();
@@ -520,7 +518,6 @@ bool stopSampling(Agent& agent, std::string* error) {
   agent.profile.cpuNs = processCpuNs() - agent.profile.cpuAtStartNs;
   agent.running = false;
   agent.profile.earlierNs += monotonicNs() - agent.profile.startNs;
-  agent.profile.earlierAgentThreadsNs += agentThreadsCpuNs() - agent.profile.agentThreadsNsAtStart;
   for (const auto& [name, ns] : agentThreadsSinceStart(agent.profile.agentThreadsByNameAtStart)) {
     agent.profile.earlierAgentThreadsByName[name] += ns;
   }

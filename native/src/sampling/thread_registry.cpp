@@ -142,7 +142,7 @@ bool ThreadRegistry::start(Engine* engine, std::string* error) {
   // rare race here, where the rescan would meet every new thread.
   scanLocked(true);
   engine_->aliveAtStartArmed();
-  if (startAgentThread(&scanner_, scannerMain, this) != 0) {
+  if (startAgentThread(&scanner_, "jflame-rescan", scannerMain, this) != 0) {
     *error = "cannot start the thread rescan thread";
     return false;
   }
@@ -182,7 +182,6 @@ void ThreadRegistry::stop() {
 }
 
 void* ThreadRegistry::scannerMain(void* self) {
-  pthread_setname_np(pthread_self(), "jflame-rescan");
   ThreadRegistry& registry = *static_cast<ThreadRegistry*>(self);
   std::unique_lock<std::mutex> lock(registry.mutex_);
   auto period = kRescanPeriod;

@@ -182,7 +182,7 @@ bool WallEngine::start(std::string* error) {
   }
   std::lock_guard<std::mutex> lock(mutex_);
   stopping_ = false;
-  if (startAgentThread(&sampler_, samplerMain, this) != 0) {
+  if (startAgentThread(&sampler_, "jflame-wall", samplerMain, this) != 0) {
     *error = "cannot start the wall-clock sampler thread";
     return false;
   }
@@ -297,7 +297,6 @@ void WallEngine::notJavaThread(int tid) {
 }
 
 void* WallEngine::samplerMain(void* self) {
-  pthread_setname_np(pthread_self(), "jflame-wall");
   // Never the target of our own signal.
   sigset_t mask;
   sigemptyset(&mask);

@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cstdio>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -24,24 +23,14 @@ namespace {
 struct AgentThreads {
   TidTable<uint8_t> byTid;
   std::mutex lock;
-  std::vector<int> running;
+  struct Running {
+    int tid;
+    std::string name;
+  };
+  std::vector<Running> running;
   uint64_t endedNs = 0;
   std::map<std::string, uint64_t> endedByName;
 };
-
-// A running thread's name (its comm), "" if it cannot be read.
-std::string threadName(int tid) {
-  char path[64];
-  std::snprintf(path, sizeof(path), "/proc/self/task/%d/comm", tid);
-  char name[32] = {};
-  if (FILE* file = std::fopen(path, "re")) {
-    if (std::fgets(name, sizeof(name), file) == nullptr) name[0] = 0;
-    std::fclose(file);
-  }
-  std::string text(name);
-  if (!text.empty() && text.back() == '\n') text.pop_back();
-  return text;
-}
 
 // A plain global, not a function-local static: that one's guard (a lock taken by
 // __cxa_guard_acquire) would be initialised by whichever caller came first, and
@@ -60,6 +49,7 @@ AgentThreads& createAgentThreads() {
 }
 
 struct Start {
+  const char* name;
   void* (*body)(void*);
   void* arg;
   std::atomic<bool> known{false};
@@ -69,24 +59,25 @@ void* runAgentThread(void* p) {
   Start* start = static_cast<Start*>(p);
   void* (*body)(void*) = start->body;
   void* arg = start->arg;
+  std::string name = start->name;
+  pthread_setname_np(pthread_self(), name.c_str());
   AgentThreads& threads = *g_agentThreads.load(std::memory_order_acquire);  // set by startAgentThread
   int tid = static_cast<int>(syscall(SYS_gettid));
   std::atomic<uint8_t>* slot = threads.byTid.at(tid);
   if (slot != nullptr) slot->store(1, std::memory_order_release);
   {
     std::lock_guard<std::mutex> guard(threads.lock);
-    threads.running.push_back(tid);
+    threads.running.push_back(AgentThreads::Running{tid, name});
   }
   start->known.store(true, std::memory_order_release);  // `start` belongs to the creator from here
   void* result = body(arg);
-  char name[32] = {};
-  if (pthread_getname_np(pthread_self(), name, sizeof(name)) != 0) name[0] = 0;
   {
     std::lock_guard<std::mutex> guard(threads.lock);
     uint64_t ns = thread_clock::ofCaller();
     threads.endedNs += ns;
     threads.endedByName[name] += ns;
-    threads.running.erase(std::remove(threads.running.begin(), threads.running.end(), tid),
+    threads.running.erase(std::remove_if(threads.running.begin(), threads.running.end(),
+                                         [tid](const AgentThreads::Running& r) { return r.tid == tid; }),
                           threads.running.end());
   }
   if (slot != nullptr) slot->store(0, std::memory_order_release);
@@ -95,9 +86,10 @@ void* runAgentThread(void* p) {
 
 }  // namespace
 
-int startAgentThread(pthread_t* thread, void* (*body)(void*), void* arg) {
+int startAgentThread(pthread_t* thread, const char* name, void* (*body)(void*), void* arg) {
   createAgentThreads();
   Start start;
+  start.name = name;
   start.body = body;
   start.arg = arg;
   sigset_t all;
@@ -132,7 +124,7 @@ uint64_t agentThreadsCpuNs() {
   AgentThreads& threads = *created;
   std::lock_guard<std::mutex> guard(threads.lock);
   uint64_t total = threads.endedNs;
-  for (int tid : threads.running) total += thread_clock::ofThread(tid);
+  for (const AgentThreads::Running& r : threads.running) total += thread_clock::ofThread(r.tid);
   return total;
 }
 
@@ -142,8 +134,7 @@ std::map<std::string, uint64_t> agentThreadsCpuByName() {
   AgentThreads& threads = *created;
   std::lock_guard<std::mutex> guard(threads.lock);
   std::map<std::string, uint64_t> byName = threads.endedByName;
-  // A thread takes itself off `running` under the lock before it ends: its comm is there.
-  for (int tid : threads.running) byName[threadName(tid)] += thread_clock::ofThread(tid);
+  for (const AgentThreads::Running& r : threads.running) byName[r.name] += thread_clock::ofThread(r.tid);
   return byName;
 }
 

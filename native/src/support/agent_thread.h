@@ -15,8 +15,10 @@
 // first touch on a thread the JVM never saw allocates with malloc. A signal that
 // interrupted our thread inside malloc (opendir, std::string) would then deadlock in the
 // handler. Synchronous faults (SIGSEGV, SIGBUS, SIGFPE, SIGILL) stay deliverable.
+// The thread carries `name` (at most 15 characters, `jflame-...`: what `top -H` shows) before
+// `body` runs, and its CPU time is kept under that name (agentThreadsCpuByName).
 // Returns pthread_create's result; once it returns, isAgentThread() knows the thread.
-int startAgentThread(pthread_t* thread, void* (*body)(void*), void* arg);
+int startAgentThread(pthread_t* thread, const char* name, void* (*body)(void*), void* arg);
 
 // Whether `tid` is one of the threads started above (and still running): engines arm no
 // timer for them, and event=wall signals none of them, since the signal stays blocked.
@@ -27,8 +29,8 @@ bool isAgentThread(int tid);
 // profile's summary beside the handler's own.
 uint64_t agentThreadsCpuNs();
 
-// The same, by thread name (its name when it ended, or now): which of the agent's threads
-// the cost went to. Threads of the same name add up.
+// The same, by the names the threads were started with: which of the agent's threads the
+// cost went to. Threads of the same name add up.
 std::map<std::string, uint64_t> agentThreadsCpuByName();
 
 // Attaches the calling agent thread to the JVM as a daemon named `name` (so it never

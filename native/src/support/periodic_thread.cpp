@@ -7,13 +7,12 @@
 bool PeriodicThread::start(const char* what, const char* threadName, int periodMs, Work work, std::string* error) {
   stop();
   work_ = std::move(work);
-  threadName_ = threadName;
   periodMs_ = periodMs;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = false;
   }
-  int result = startAgentThread(&thread_, threadMain, this);
+  int result = startAgentThread(&thread_, threadName, threadMain, this);
   if (result != 0) {
     *error = std::string("cannot start the ") + what + " thread (error " + std::to_string(result) + ")";
     return false;
@@ -34,7 +33,6 @@ void PeriodicThread::stop() {
 }
 
 void* PeriodicThread::threadMain(void* self) {
-  pthread_setname_np(pthread_self(), static_cast<PeriodicThread*>(self)->threadName_);
   static_cast<PeriodicThread*>(self)->run();
   return nullptr;
 }

@@ -39,7 +39,6 @@ class PeriodicThread {
   void run();
 
   Work work_;
-  const char* threadName_ = "jflame";
   int periodMs_ = 0;
   pthread_t thread_{};
   bool running_ = false;

@@ -1,6 +1,6 @@
-// The agent's threads account for their CPU time by name: a thread that ended keeps its
-// time under the name it had, a running one is counted under its current name, and the
-// names add up to the total the profile header reports as agent_threads_ns.
+// The agent's threads carry the names they were started with and account for their CPU time
+// by those names, while they run and after they ended; the names add up to the total the
+// profile header reports as agent_threads_ns.
 
 #include "support/agent_thread.h"
 
@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include <atomic>
+#include <cstring>
 
 #include "check.h"
 #include "support/thread_clock.h"
@@ -17,13 +18,16 @@ namespace {
 struct Burner {
   const char* name;
   uint64_t burnNs;
+  std::atomic<bool> namedRight{false};
   std::atomic<bool> burned{false};
   std::atomic<bool> release{false};
 };
 
 void* burn(void* p) {
   Burner* b = static_cast<Burner*>(p);
-  pthread_setname_np(pthread_self(), b->name);
+  char name[16] = {};
+  pthread_getname_np(pthread_self(), name, sizeof(name));
+  b->namedRight = std::strcmp(name, b->name) == 0;
   volatile uint64_t sink = 0;
   while (thread_clock::ofCaller() < b->burnNs) sink = sink + 1;
   b->burned = true;
@@ -44,12 +48,13 @@ void timeIsKeptByNameWhileRunningAndAfterTheEnd() {
   Burner ended{"jflame-t-ended", 30'000'000};
   Burner running{"jflame-t-runs", 20'000'000};
   pthread_t endedThread, runningThread;
-  CHECK_EQ(startAgentThread(&endedThread, burn, &ended), 0);
-  CHECK_EQ(startAgentThread(&runningThread, burn, &running), 0);
+  CHECK_EQ(startAgentThread(&endedThread, ended.name, burn, &ended), 0);
+  CHECK_EQ(startAgentThread(&runningThread, running.name, burn, &running), 0);
   while (!ended.burned.load() || !running.burned.load()) {
     timespec pause{0, 1'000'000};
     nanosleep(&pause, nullptr);
   }
+  CHECK(ended.namedRight.load() && running.namedRight.load());
   ended.release = true;
   pthread_join(endedThread, nullptr);
 
